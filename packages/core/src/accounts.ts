@@ -1,0 +1,38 @@
+/** The signed-in user as the host app reports it. `authTime` is epoch seconds. */
+export interface AccountSession {
+  sub: string
+  sessionId: string
+  authTime: number
+  acr?: string
+  amr?: string[]
+}
+
+/** OIDC Core §5.5 `claims` request parameter, parsed. */
+export type ClaimsRequest = Record<'userinfo' | 'id_token', Record<string, { essential?: boolean; value?: unknown; values?: unknown[] } | null> | undefined>
+
+export interface LoginContext {
+  /** Where to send the user once signed in: the authorization request, as a local path. */
+  returnTo: string
+  prompt?: 'login' | 'select_account'
+  maxAge?: number
+  loginHint?: string
+  uiLocales?: string[]
+  acrValues?: string[]
+}
+
+/**
+ * The host app owns the user, as Django's auth does for DOT. Grantline asks through this
+ * interface; `localAccounts` implements it for the standalone server.
+ */
+export interface Accounts {
+  current(request: Request): Promise<AccountSession | null>
+  loginResponse(request: Request, context: LoginContext): Promise<Response>
+  logout(request: Request, context: { returnTo: string }): Promise<Response>
+  /** Resource owner password credentials (RFC 6749 §4.3); absent means the grant cannot work. */
+  verifyPassword?(username: string, password: string): Promise<{ sub: string } | null>
+  claims(
+    sub: string,
+    context: { scopes: string[]; claims?: ClaimsRequest; clientId: string; use: 'id_token' | 'userinfo' },
+  ): Promise<Record<string, unknown>>
+  username?(sub: string): Promise<string | undefined>
+}

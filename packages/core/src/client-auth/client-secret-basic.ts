@@ -1,0 +1,33 @@
+import { OAuthError } from '../errors.js'
+import type { ClientAuthMethod } from './client-auth-method.js'
+import { verifySecret } from './verify-secret.js'
+
+/** Undoes the form-urlencoding RFC 6749 §2.3.1 applies to id and secret before Basic encoding. */
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '))
+  } catch {
+    throw new OAuthError('invalid_client', 'the Basic credentials are not form-urlencoded', { headers: BASIC_CHALLENGE })
+  }
+}
+
+export const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="grantline", charset="UTF-8"' }
+
+/** RFC 6749 §2.3.1 / RFC 7617: `Authorization: Basic base64(urlencode(id):urlencode(secret))`. */
+export const clientSecretBasic: ClientAuthMethod = {
+  name: 'client_secret_basic',
+  extract(request) {
+    const header = request.headers.get('authorization')
+    if (!header || !/^basic /i.test(header)) return null
+    let decoded: string
+    try {
+      decoded = atob(header.slice(6).trim())
+    } catch {
+      throw new OAuthError('invalid_client', 'the Basic credentials are not base64', { headers: BASIC_CHALLENGE })
+    }
+    const colon = decoded.indexOf(':')
+    if (colon < 1) throw new OAuthError('invalid_client', 'the Basic credentials need client_id:client_secret', { headers: BASIC_CHALLENGE })
+    return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) }
+  },
+  verify: verifySecret,
+}

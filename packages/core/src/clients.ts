@@ -1,0 +1,117 @@
+import * as v from 'valibot'
+import { base64url, randomBytes, randomSecret, sha256Hex } from './crypto.js'
+import { ConfigError } from './errors.js'
+import { canonicalRedirectUri } from './redirect-uri.js'
+import type { Client, Storage } from './storage.js'
+
+const GRANT_TYPES = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password'] as const
+
+const clientInput = v.object({
+  client_id: v.optional(v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,255}$/, 'client_id must be 1-255 visible ASCII characters'))),
+  client_name: v.pipe(v.string(), v.trim(), v.minLength(1, 'client_name is required'), v.maxLength(255)),
+  client_type: v.optional(v.picklist(['confidential', 'public']), 'confidential'),
+  token_endpoint_auth_method: v.optional(v.picklist(['client_secret_basic', 'client_secret_post', 'none'])),
+  grant_types: v.optional(v.array(v.string()), ['authorization_code', 'refresh_token']),
+  redirect_uris: v.optional(v.array(v.string()), []),
+  post_logout_redirect_uris: v.optional(v.array(v.string()), []),
+  scope: v.optional(v.string(), ''),
+  allowed_cors_origins: v.optional(v.array(v.pipe(v.string(), v.url())), []),
+  skip_authorization: v.optional(v.boolean(), false),
+  introspection: v.optional(v.boolean(), false),
+  owner_sub: v.optional(v.nullable(v.string()), null),
+})
+
+/** Client metadata as given to `provider.clients.create`; omitted fields take defaults. */
+export type ClientInput = v.InferInput<typeof clientInput>
+export type ClientUpdate = Partial<Omit<ClientInput, 'client_id'>>
+
+/** A new client and, for a confidential one, its secret: shown once, stored only as a hash. */
+export interface CreatedClient {
+  client: Client
+  client_secret?: string
+}
+
+/** Validates client metadata (RFC 7591 §2) into a Client record, keeping id, secret and creation time. */
+function toClient(input: ClientInput, base: Pick<Client, 'client_id' | 'created_at' | 'secret_hash'>): Client {
+  const result = v.safeParse(clientInput, input)
+  if (!result.success) {
+    const issue = result.issues[0]
+    throw new ConfigError('ERR_INVALID_CLIENT', `${issue.path?.map((p) => String(p.key)).join('.') ?? 'client'}: ${issue.message}`)
+  }
+  const m = result.output
+  const unknown = m.grant_types.find((grant) => !(GRANT_TYPES as readonly string[]).includes(grant) && !grant.includes(':'))
+  if (unknown) throw new ConfigError('ERR_INVALID_CLIENT', `grant_types: unknown grant type "${unknown}"`)
+  const method = m.token_endpoint_auth_method ?? (m.client_type === 'public' ? 'none' : 'client_secret_basic')
+  if ((m.client_type === 'public') !== (method === 'none')) {
+    throw new ConfigError('ERR_INVALID_CLIENT', 'token_endpoint_auth_method: public clients use "none", confidential ones a secret')
+  }
+  const redirect_uris = [...new Set(m.redirect_uris.map(canonicalRedirectUri))]
+  const redirecting = m.grant_types.includes('authorization_code') || m.grant_types.includes('implicit')
+  if (redirecting && redirect_uris.length === 0) {
+    throw new ConfigError('ERR_INVALID_CLIENT', 'redirect_uris: authorization_code and implicit need at least one redirect URI')
+  }
+  const response_types = [
+    ...(m.grant_types.includes('authorization_code') ? ['code'] : []),
+    ...(m.grant_types.includes('implicit') ? ['token'] : []),
+  ]
+  return {
+    ...base,
+    client_name: m.client_name,
+    client_type: m.client_type,
+    token_endpoint_auth_method: method,
+    grant_types: [...new Set(m.grant_types)],
+    response_types,
+    redirect_uris,
+    post_logout_redirect_uris: [...new Set(m.post_logout_redirect_uris.map(canonicalRedirectUri))],
+    scope: m.scope.split(' ').filter(Boolean).join(' '),
+    allowed_cors_origins: m.allowed_cors_origins.map((origin) => new URL(origin).origin),
+    skip_authorization: m.skip_authorization,
+    introspection: m.introspection,
+    owner_sub: m.owner_sub,
+    secret_hash: m.client_type === 'public' ? null : base.secret_hash,
+  }
+}
+
+function clientFields(client: Client): ClientInput {
+  const { client_id, created_at, secret_hash, response_types, ...fields } = client
+  return fields
+}
+
+/** `provider.clients`: register, read, change and remove clients. Bad metadata throws ConfigError. */
+export function createClientsApi(storage: Storage, seconds: () => number) {
+  return {
+    async create(input: ClientInput): Promise<CreatedClient> {
+      const client_secret = input.client_type === 'public' ? undefined : randomSecret('gl_cs_')
+      const client_id = input.client_id ?? base64url(randomBytes(18))
+      const client = toClient(input, { client_id, created_at: seconds(), secret_hash: client_secret ? sha256Hex(client_secret) : null })
+      if (await storage.getClient(client_id)) throw new ConfigError('ERR_CLIENT_EXISTS', `client "${client_id}" already exists`)
+      await storage.putClient(client)
+      return client_secret ? { client, client_secret } : { client }
+    },
+    get: (clientId: string) => storage.getClient(clientId),
+    list: (filter?: { owner_sub?: string }) => storage.listClients(filter),
+    async update(clientId: string, patch: ClientUpdate): Promise<Client> {
+      const current = await storage.getClient(clientId)
+      if (!current) throw new ConfigError('ERR_UNKNOWN_CLIENT', `client "${clientId}" does not exist`)
+      if (patch.client_type && patch.client_type !== current.client_type) {
+        throw new ConfigError('ERR_INVALID_CLIENT', 'client_type cannot change; register a new client')
+      }
+      const client = toClient({ ...clientFields(current), ...patch }, current)
+      await storage.putClient(client)
+      return client
+    },
+    /** Issues a new secret for a confidential client; the old one stops working at once. */
+    async resetSecret(clientId: string): Promise<string> {
+      const current = await storage.getClient(clientId)
+      if (!current || current.client_type !== 'confidential') {
+        throw new ConfigError('ERR_UNKNOWN_CLIENT', `confidential client "${clientId}" does not exist`)
+      }
+      const client_secret = randomSecret('gl_cs_')
+      await storage.putClient({ ...current, secret_hash: sha256Hex(client_secret) })
+      return client_secret
+    },
+    delete: (clientId: string) => storage.deleteClient(clientId, seconds()),
+  }
+}
+
+export type ClientsApi = ReturnType<typeof createClientsApi>

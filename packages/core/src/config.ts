@@ -1,0 +1,94 @@
+import * as v from 'valibot'
+import type { Accounts } from './accounts.js'
+import type { ConsentContext } from './pages/consent-page.js'
+import { ConfigError } from './errors.js'
+import type { GrantHandler } from './grants/grant-handler.js'
+import type { Storage } from './storage.js'
+
+const fn = <T>(name: string) => v.custom<T>((value) => typeof value === 'function', `${name} must be a function`)
+const seconds = v.pipe(v.number(), v.integer(), v.minValue(1))
+const scopeToken = v.pipe(v.string(), v.regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is one scope-token (RFC 6749 §3.3)'))
+
+const schema = v.object({
+  issuer: v.pipe(
+    v.string(),
+    v.url('issuer must be an absolute URL'),
+    v.check((value) => {
+      const url = new URL(value)
+      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash
+    }, 'issuer must be an http(s) URL without query or fragment (RFC 8414 §2)'),
+  ),
+  basePath: v.optional(v.pipe(v.string(), v.regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'basePath must look like /o')), '/o'),
+  storage: v.custom<Storage>(
+    (value) => typeof value === 'object' && value !== null && typeof (value as Storage).consume === 'function',
+    'storage must implement the Storage interface',
+  ),
+  accounts: v.custom<Accounts>(
+    (value) => typeof value === 'object' && value !== null && typeof (value as Accounts).current === 'function',
+    'accounts must implement the Accounts interface',
+  ),
+  secrets: v.pipe(
+    v.array(v.pipe(v.string(), v.minLength(32, 'each secret needs at least 32 characters'))),
+    v.minLength(1, 'secrets needs at least one value'),
+  ),
+  scopes: v.optional(v.record(scopeToken, v.string()), { read: 'Reading scope', write: 'Writing scope' }),
+  defaultScopes: v.optional(v.array(scopeToken)),
+  ttl: v.optional(
+    v.object({
+      accessToken: v.optional(seconds, 3600),
+      code: v.optional(seconds, 60),
+      refreshToken: v.optional(seconds, 14 * 86400),
+      family: v.optional(seconds, 90 * 86400),
+      interaction: v.optional(seconds, 600),
+    }),
+    {},
+  ),
+  rotateRefreshTokens: v.optional(v.boolean(), true),
+  refreshGraceSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+  pkce: v.optional(
+    v.object({
+      required: v.optional(v.picklist(['all', 'public', 'none']), 'all'),
+      allowPlain: v.optional(v.boolean(), false),
+    }),
+    {},
+  ),
+  grantTypes: v.optional(
+    v.array(v.string()),
+    ['authorization_code', 'refresh_token', 'client_credentials'],
+  ),
+  allowLocalhostLoopback: v.optional(v.boolean(), false),
+  /** DOT's REQUEST_APPROVAL_PROMPT: 'auto' reuses an earlier consent that covers the scopes. */
+  approvalPrompt: v.optional(v.picklist(['auto', 'force']), 'auto'),
+  grants: v.optional(v.array(v.custom<GrantHandler>((g) => typeof g === 'object' && g !== null && typeof (g as GrantHandler).handle === 'function', 'a grant handler needs handle()')), []),
+  renderConsent: v.optional(fn<(context: ConsentContext) => Response | Promise<Response>>('renderConsent')),
+  onError: v.optional(fn<(error: unknown, request: Request) => void>('onError')),
+  now: v.optional(fn<() => number>('now'), () => Date.now),
+  clientAddress: v.optional(fn<(request: Request) => string | undefined>('clientAddress')),
+})
+
+export type ProviderConfig = v.InferInput<typeof schema>
+export type ResolvedConfig = v.InferOutput<typeof schema> & {
+  /** Epoch seconds from the injected clock. */
+  seconds(): number
+  defaultScopes: string[]
+}
+
+/** Validates the configuration once, at start-up; a bad one throws a coded ConfigError. */
+export function resolveConfig(input: ProviderConfig): ResolvedConfig {
+  const result = v.safeParse(schema, input)
+  if (!result.success) {
+    const issue = result.issues[0]
+    const path = issue.path?.map((p) => String(p.key)).join('.') ?? 'config'
+    throw new ConfigError('ERR_INVALID_CONFIG', `${path}: ${issue.message}`)
+  }
+  const config = result.output
+  const scopes = Object.keys(config.scopes)
+  const defaultScopes = config.defaultScopes ?? scopes
+  const unknown = defaultScopes.find((scope) => !(scope in config.scopes))
+  if (unknown) throw new ConfigError('ERR_INVALID_CONFIG', `defaultScopes: "${unknown}" is not a configured scope`)
+  if (config.grantTypes.includes('password') && !config.accounts.verifyPassword) {
+    throw new ConfigError('ERR_INVALID_CONFIG', 'grantTypes: password needs accounts.verifyPassword')
+  }
+  const now = config.now
+  return { ...config, issuer: config.issuer.replace(/\/$/, ''), defaultScopes, seconds: () => Math.floor(now() / 1000) }
+}

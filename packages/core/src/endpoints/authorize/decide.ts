@@ -1,0 +1,45 @@
+import type { ProviderContext } from '../../context.js'
+import { randomId } from '../../crypto.js'
+import { OAuthError } from '../../errors.js'
+import { type Params, required } from '../../http/form.js'
+import { RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
+import { checkConsentCsrf } from './consent-csrf.js'
+import { redirectError, respond } from './respond.js'
+
+const refused = (description: string) => new OAuthError('invalid_request', description)
+
+/**
+ * A consent decision (DESIGN.md "Consent"): the CSRF value must match the session, the stored
+ * interaction is consumed once, and the request is validated again against the client's current
+ * registration before anything is issued. Tampered or replayed forms never redirect.
+ */
+export async function decide(provider: ProviderContext, request: Request, form: Params): Promise<Response> {
+  const { config } = provider
+  const { storage } = config
+  const user = await config.accounts.current(request)
+  if (!user) throw refused('your session has ended; start again from the application')
+  const id = required(form, 'interaction')
+  if (!(await checkConsentCsrf(config.secrets, id, user.sessionId, form.get('csrf') ?? ''))) {
+    throw refused('the consent form is invalid or belongs to another session')
+  }
+  const now = config.seconds()
+  const consumed = await storage.consume('interaction', id, now)
+  if (consumed.status !== 'ok') throw refused('this request was already answered or has expired')
+  const interaction = consumed.record
+  if (interaction.session_id !== user.sessionId || interaction.sub !== user.sub) throw refused('the consent form belongs to another session')
+  try {
+    const authz = await validateAuthorizationRequest(provider, new Map(Object.entries(interaction.params)))
+    if (!form.has('allow')) {
+      return redirectError(provider, request, authz.target, new OAuthError('access_denied', 'the user denied the request'))
+    }
+    const existing = await storage.findConsent(user.sub, authz.client.client_id)
+    const consent = existing
+      ? { ...existing, scopes: [...new Set([...existing.scopes, ...authz.scopes])] }
+      : { id: randomId(), sub: user.sub, client_id: authz.client.client_id, scopes: authz.scopes, created_at: now, revoked_at: null }
+    await storage.putConsent(consent)
+    return await respond(provider, request, authz, user, consent)
+  } catch (error) {
+    if (error instanceof RedirectableError) return redirectError(provider, request, error.target, error.error)
+    throw error
+  }
+}

@@ -1,0 +1,35 @@
+import { authenticateClient } from '../client-auth/authenticate-client.js'
+import type { ProviderContext } from '../context.js'
+import { readForm, required } from '../http/form.js'
+import { json } from '../http/responses.js'
+import { checkPost } from './token.js'
+import { findToken } from './find-token.js'
+
+/**
+ * RFC 7662 introspection. The caller authenticates as a client and learns about a token only if
+ * it is the token's client or a resource server (`introspection: true`); everyone else, and every
+ * unknown, expired, revoked or used token, gets exactly `{"active": false}` (§2.2).
+ */
+export async function introspect(provider: ProviderContext, request: Request): Promise<Response> {
+  checkPost(request)
+  const params = await readForm(request)
+  const client = await authenticateClient(provider, request, params)
+  const { config } = provider
+  const found = await findToken(provider, required(params, 'token'), params.get('token_type_hint'), config.seconds())
+  const mayKnow = found !== null && (found.token.client_id === client.client_id || client.introspection)
+  if (!found || !mayKnow || (found.kind === 'refresh_token' && found.token.used_at !== null)) return json({ active: false })
+  const { token, family } = found
+  const username = token.sub === null ? undefined : await config.accounts.username?.(token.sub)
+  return json({
+    active: true,
+    scope: token.scopes.join(' '),
+    client_id: token.client_id,
+    ...(username === undefined ? {} : { username }),
+    ...(found.kind === 'access_token' ? { token_type: 'Bearer' } : {}),
+    exp: token.expires_at,
+    iat: token.created_at,
+    ...(token.sub === null ? {} : { sub: token.sub }),
+    aud: family.resource.length > 0 ? family.resource : token.client_id,
+    iss: config.issuer,
+  })
+}

@@ -1,0 +1,25 @@
+import { authenticateClient } from '../client-auth/authenticate-client.js'
+import type { ProviderContext } from '../context.js'
+import { OAuthError } from '../errors.js'
+import { readForm, required } from '../http/form.js'
+import { checkPost } from './token.js'
+import { findToken } from './find-token.js'
+
+/**
+ * RFC 7009 revocation. A client revokes only its own tokens; revoking a refresh token revokes its
+ * whole grant (§2.1); unknown tokens answer 200 (§2.2); a storage failure is a 500, never a 200.
+ */
+export async function revoke(provider: ProviderContext, request: Request): Promise<Response> {
+  checkPost(request)
+  const params = await readForm(request)
+  const client = await authenticateClient(provider, request, params)
+  const { storage } = provider.config
+  const now = provider.config.seconds()
+  const found = await findToken(provider, required(params, 'token'), params.get('token_type_hint'), now)
+  if (found) {
+    if (found.token.client_id !== client.client_id) throw new OAuthError('invalid_request', 'the token was not issued to this client')
+    if (found.kind === 'refresh_token') await storage.revokeFamily(found.family.id, now)
+    else await storage.revokeAccessToken(found.token.hash, now)
+  }
+  return new Response(null, { status: 200, headers: { 'cache-control': 'no-store', pragma: 'no-cache' } })
+}

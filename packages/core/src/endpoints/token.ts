@@ -1,0 +1,37 @@
+import { authenticateClient } from '../client-auth/authenticate-client.js'
+import type { ProviderContext } from '../context.js'
+import { OAuthError } from '../errors.js'
+import { readForm } from '../http/form.js'
+import { json } from '../http/responses.js'
+
+/** Refuses a token request with parameters in the URI (RFC 6749 §3.2: credentials never in the query). */
+function checkNoQuery(request: Request): void {
+  const query = request.url.indexOf('?')
+  if (query !== -1 && query < request.url.length - 1) {
+    throw new OAuthError('invalid_request', 'send parameters in the request body, not the URI (RFC 6749 §3.2)')
+  }
+}
+
+export function checkPost(request: Request): void {
+  if (request.method !== 'POST') throw new OAuthError('invalid_request', 'use POST', { status: 405, headers: { allow: 'POST' } })
+  checkNoQuery(request)
+}
+
+/**
+ * The token endpoint (RFC 6749 §3.2): a grant pipeline. The grant_type selects a registered
+ * handler; the authenticated client must be allowed that grant, and the server must enable it.
+ */
+export async function token(provider: ProviderContext, request: Request): Promise<Response> {
+  checkPost(request)
+  const params = await readForm(request)
+  const client = await authenticateClient(provider, request, params)
+  const grantType = params.get('grant_type')
+  if (grantType === undefined) throw new OAuthError('invalid_request', 'the grant_type parameter is required')
+  const grant = provider.grants.get(grantType)
+  if (!grant || !provider.enabledGrants.has(grantType)) {
+    throw new OAuthError('unsupported_grant_type', `the grant_type "${grantType}" is not supported`)
+  }
+  if (!client.grant_types.includes(grantType)) throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`)
+  const now = provider.config.seconds()
+  return json(await grant.handle({ request, params, client, provider, now }))
+}

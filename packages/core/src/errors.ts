@@ -1,0 +1,56 @@
+/** The error codes of RFC 6749 §4.1.2.1, §5.2 and RFC 6750 §3.1 that Grantline answers with. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unsupported_token_type'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+
+const defaultStatus: Partial<Record<OAuthErrorCode, number>> = {
+  invalid_client: 401,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  server_error: 500,
+  temporarily_unavailable: 503,
+}
+
+/**
+ * The one protocol error. A single renderer turns it into a Response; code never builds error
+ * responses itself. `redirectUri` is set only once the client and redirect_uri were validated,
+ * so only then may the authorization endpoint redirect the error back (RFC 6749 §4.1.2.1).
+ */
+export class OAuthError extends Error {
+  readonly error: OAuthErrorCode
+  readonly status: number
+  readonly headers: Record<string, string>
+
+  constructor(error: OAuthErrorCode, description: string, options: { status?: number; headers?: Record<string, string> } = {}) {
+    super(description)
+    this.name = 'OAuthError'
+    this.error = error
+    this.status = options.status ?? defaultStatus[error] ?? 400
+    this.headers = options.headers ?? {}
+  }
+}
+
+/** A programmer error (bad configuration or API use), thrown at start-up, never on a request. */
+export class ConfigError extends TypeError {
+  readonly code: string
+
+  constructor(code: string, message: string) {
+    super(message)
+    this.name = 'ConfigError'
+    this.code = code
+  }
+}

@@ -1,0 +1,36 @@
+import { sha256Hex } from '../crypto.js'
+import { OAuthError } from '../errors.js'
+import { required } from '../http/form.js'
+import { checkVerifier } from '../pkce.js'
+import { issuesRefresh, mintAccessToken, mintRefreshToken, tokenResponse } from '../tokens.js'
+import type { GrantHandler } from './grant-handler.js'
+
+/** RFC 6749 §4.1.3: redeems a single-use code bound to its client, redirect_uri and PKCE challenge. */
+export const authorizationCode: GrantHandler = {
+  grantType: 'authorization_code',
+  parameters: ['code', 'redirect_uri', 'code_verifier'],
+  async handle({ params, client, provider, now }) {
+    const { config } = provider
+    const { storage } = config
+    const result = await storage.consume('code', sha256Hex(required(params, 'code')), now)
+    if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the code is invalid or expired')
+    const code = result.record
+    if (result.status === 'reused' || code.client_id !== client.client_id) {
+      // RFC 6749 §4.1.2 / RFC 9700 §4.5: a replayed or misdirected code revokes what it issued.
+      await storage.revokeFamily(code.family_id, now)
+      throw new OAuthError('invalid_grant', result.status === 'reused' ? 'the code was already used' : 'the code was issued to another client')
+    }
+    const redirectUri = params.get('redirect_uri')
+    const expected = code.redirect_uri ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined)
+    if ((code.redirect_uri !== null || redirectUri !== undefined) && redirectUri !== expected) {
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request')
+    }
+    checkVerifier(code, params.get('code_verifier'))
+    const family = await storage.getFamily(code.family_id, now)
+    if (!family) throw new OAuthError('invalid_grant', 'the authorization was revoked')
+    const access = mintAccessToken(config, family, family.scopes, now)
+    const refresh = issuesRefresh(config, client) ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
+    await storage.issueTokens({ access: access.record, ...(refresh ? { refresh: refresh.record } : {}) })
+    return tokenResponse(access, now, refresh)
+  },
+}

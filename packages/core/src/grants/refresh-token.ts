@@ -1,0 +1,42 @@
+import { sha256Hex } from '../crypto.js'
+import { OAuthError } from '../errors.js'
+import { required } from '../http/form.js'
+import { parseScope } from '../scopes.js'
+import { mintAccessToken, mintRefreshToken, tokenResponse } from '../tokens.js'
+import type { GrantHandler } from './grant-handler.js'
+
+/**
+ * RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2): each use marks the token used
+ * and issues its successor atomically; reuse outside the grace window revokes the family.
+ */
+export const refreshToken: GrantHandler = {
+  grantType: 'refresh_token',
+  parameters: ['refresh_token', 'scope'],
+  async handle({ params, client, provider, now }) {
+    const { config } = provider
+    const { storage } = config
+    const hash = sha256Hex(required(params, 'refresh_token'))
+    const found = await storage.findRefreshToken(hash, now)
+    if (!found || found.token.client_id !== client.client_id) throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
+    const { token, family } = found
+    const requested = params.get('scope')
+    const scopes = requested === undefined ? token.scopes : parseScope(requested)
+    const wider = scopes.find((scope) => !token.scopes.includes(scope))
+    if (wider) throw new OAuthError('invalid_scope', `the scope "${wider}" was not granted to this refresh token`)
+    const access = mintAccessToken(config, family, scopes, now)
+    if (!config.rotateRefreshTokens) {
+      if (token.used_at !== null) throw new OAuthError('invalid_grant', 'the refresh token was already used')
+      await storage.issueTokens({ access: access.record })
+      return tokenResponse(access, now)
+    }
+    // RFC 6749 §6: a new refresh token keeps exactly the scope of the one presented.
+    const refresh = mintRefreshToken(config, family, token.scopes, access.record.hash, now)
+    const result = await storage.rotateRefresh(hash, { access: access.record, refresh: refresh.record }, now, config.refreshGraceSeconds)
+    if (result.status === 'reused') {
+      await storage.revokeFamily(result.family_id, now)
+      throw new OAuthError('invalid_grant', 'the refresh token was already used; its grant is revoked')
+    }
+    if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
+    return tokenResponse(access, now, refresh)
+  },
+}

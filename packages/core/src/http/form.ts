@@ -1,0 +1,72 @@
+import { OAuthError } from '../errors.js'
+
+/** Request bodies are capped before parsing (DESIGN.md "The request pipeline"). */
+export const MAX_BODY_BYTES = 64 * 1024
+const MAX_PARAMETERS = 100
+
+/** Request parameters, each present at most once; empty values count as absent (RFC 6749 §3.1). */
+export type Params = Map<string, string>
+
+/**
+ * Parses `application/x-www-form-urlencoded` pairs, refusing repeated parameters: RFC 6749 §3.1
+ * "Request and response parameters MUST NOT be included more than once".
+ */
+export function parseParams(encoded: string): Params {
+  const params: Params = new Map()
+  const seen = new Set<string>()
+  let count = 0
+  for (const [name, value] of new URLSearchParams(encoded)) {
+    if (++count > MAX_PARAMETERS) throw new OAuthError('invalid_request', 'too many parameters')
+    if (seen.has(name)) throw new OAuthError('invalid_request', `parameter "${name}" is repeated`)
+    seen.add(name)
+    if (value !== '') params.set(name, value)
+  }
+  return params
+}
+
+/** Reads a capped form body. Anything but a form is refused with invalid_request, never a 500. */
+export async function readForm(request: Request): Promise<Params> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
+  }
+  const declared = Number(request.headers.get('content-length') ?? 0)
+  if (declared > MAX_BODY_BYTES) throw tooLarge()
+  return parseParams(await readCapped(request))
+}
+
+async function readCapped(request: Request): Promise<string> {
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const decoder = new TextDecoder()
+  let size = 0
+  let text = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return text + decoder.decode()
+    size += value.byteLength
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel()
+      throw tooLarge()
+    }
+    text += decoder.decode(value, { stream: true })
+  }
+}
+
+const tooLarge = () => new OAuthError('invalid_request', `the body exceeds ${MAX_BODY_BYTES} bytes`, { status: 413 })
+
+/** The query string of a request as Params. */
+export function queryParams(request: Request): Params {
+  const url = request.url
+  const start = url.indexOf('?')
+  if (start === -1) return new Map()
+  const end = url.indexOf('#', start)
+  return parseParams(url.slice(start + 1, end === -1 ? undefined : end))
+}
+
+/** A required parameter, or invalid_request naming it. */
+export function required(params: Params, name: string): string {
+  const value = params.get(name)
+  if (value === undefined) throw new OAuthError('invalid_request', `the ${name} parameter is required`)
+  return value
+}

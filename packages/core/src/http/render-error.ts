@@ -1,0 +1,15 @@
+import { OAuthError } from '../errors.js'
+import { errorPage } from '../pages/error-page.js'
+import { json } from './responses.js'
+
+/**
+ * The one error renderer. OAuthErrors become their RFC 6749 §5.2 JSON (or, for a person at the
+ * authorization endpoint whose redirect cannot be trusted, a local page); anything else is a
+ * generic server_error, reported to `onError` and never described to the client.
+ */
+export function renderError(error: unknown, as: 'json' | 'page', request: Request, onError?: (error: unknown, request: Request) => void): Response {
+  const known = error instanceof OAuthError ? error : new OAuthError('server_error', 'the server could not complete the request')
+  if (known !== error) onError?.(error, request)
+  if (as === 'page') return errorPage(known)
+  return json({ error: known.error, error_description: known.message }, known.status, known.headers)
+}

@@ -1,0 +1,21 @@
+/** RFC 6749 §5.1: responses carrying tokens or credentials must not be cached. */
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json;charset=UTF-8', ...NO_STORE, ...headers },
+  })
+}
+
+export function redirect(location: string, status: 302 | 303 = 303, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers: { location, ...NO_STORE, ...headers } })
+}
+
+/** Appends response parameters to a redirect URI, in its query or its fragment (RFC 6749 §4.1.2, §4.2.2). */
+export function withParams(uri: string, params: Record<string, string | undefined>, mode: 'query' | 'fragment'): string {
+  const search = new URLSearchParams()
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) search.append(name, value)
+  if (mode === 'fragment') return `${uri}#${search}`
+  return `${uri}${uri.includes('?') ? '&' : '?'}${search}`
+}

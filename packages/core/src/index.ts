@@ -1,0 +1,31 @@
+export type { AccountSession, Accounts, ClaimsRequest, LoginContext } from './accounts.js'
+export type { ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
+export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'
+export type { ProviderConfig } from './config.js'
+export { sha256Hex } from './crypto.js'
+export { ConfigError, OAuthError, type OAuthErrorCode } from './errors.js'
+export type { GrantContext, GrantHandler } from './grants/grant-handler.js'
+export { memoryStorage } from './memory-storage.js'
+export type { ConsentContext } from './pages/consent-page.js'
+export { createProvider, type Provider } from './provider.js'
+export { canonicalRedirectUri, matchRedirectUri } from './redirect-uri.js'
+export type {
+  AccessTokenRecord,
+  Client,
+  ClientType,
+  CodeRecord,
+  Consent,
+  ConsumeResult,
+  Consumables,
+  Family,
+  Interaction,
+  IssuedTokens,
+  RefreshTokenRecord,
+  RotateResult,
+  Storage,
+  StorageCapabilities,
+  TokenEndpointAuthMethod,
+  TokenWithFamily,
+} from './storage.js'
+export type { TokenResponse } from './tokens.js'
+export type { VerifiedToken } from './verify-access-token.js'

@@ -1,0 +1,210 @@
+import type {
+  AccessTokenRecord,
+  Client,
+  Consent,
+  ConsumeResult,
+  Consumables,
+  Family,
+  Interaction,
+  IssuedTokens,
+  RefreshTokenRecord,
+  RotateResult,
+  Storage,
+  TokenWithFamily,
+} from './storage.js'
+
+/**
+ * An in-process Storage. Each operation runs without awaiting in between, so it is atomic within
+ * one JavaScript realm: fit for tests, development and single-process servers.
+ */
+export function memoryStorage(): Storage {
+  const clients = new Map<string, Client>()
+  const consents = new Map<string, Consent>()
+  const families = new Map<string, Family>()
+  const interactions = new Map<string, Interaction>()
+  const codes = new Map<string, Consumables['code']>()
+  const access = new Map<string, AccessTokenRecord>()
+  const refresh = new Map<string, RefreshTokenRecord>()
+  const copy = <T>(value: T): T => structuredClone(value)
+
+  const liveFamily = (id: string, now: number): Family | null => {
+    const family = families.get(id)
+    if (!family || family.revoked_at !== null || family.expires_at <= now) return null
+    if (!clients.has(family.client_id)) return null
+    if (family.consent_id !== null && consents.get(family.consent_id)?.revoked_at !== null) {
+      return null
+    }
+    return family
+  }
+
+  const liveToken = <T extends AccessTokenRecord | RefreshTokenRecord>(
+    token: T | undefined,
+    now: number,
+  ): TokenWithFamily<T> | null => {
+    if (!token || token.revoked_at !== null || token.expires_at <= now) return null
+    const family = liveFamily(token.family_id, now)
+    return family ? { token: copy(token), family: copy(family) } : null
+  }
+
+  const revokeFamiliesWhere = (match: (family: Family) => boolean, now: number) => {
+    for (const family of families.values()) {
+      if (family.revoked_at === null && match(family)) family.revoked_at = now
+    }
+  }
+
+  const issue = ({ family, access: at, refresh: rt }: IssuedTokens) => {
+    if (family) families.set(family.id, copy(family))
+    access.set(at.hash, copy(at))
+    if (rt) refresh.set(rt.hash, copy(rt))
+  }
+
+  return {
+    capabilities: { atomicConsume: true },
+
+    async getClient(clientId) {
+      const client = clients.get(clientId)
+      return client ? copy(client) : null
+    },
+    async putClient(client) {
+      clients.set(client.client_id, copy(client))
+    },
+    async deleteClient(clientId, now) {
+      clients.delete(clientId)
+      revokeFamiliesWhere((family) => family.client_id === clientId, now)
+    },
+    async listClients(filter) {
+      return [...clients.values()]
+        .filter((c) => filter?.owner_sub === undefined || c.owner_sub === filter.owner_sub)
+        .sort((a, b) => a.created_at - b.created_at || a.client_id.localeCompare(b.client_id))
+        .map(copy)
+    },
+
+    async findConsent(sub, clientId) {
+      let found: Consent | null = null
+      for (const consent of consents.values()) {
+        if (consent.sub !== sub || consent.client_id !== clientId || consent.revoked_at !== null) {
+          continue
+        }
+        if (!found || consent.created_at >= found.created_at) found = consent
+      }
+      return found ? copy(found) : null
+    },
+    async putConsent(consent) {
+      consents.set(consent.id, copy(consent))
+    },
+    async listConsents(sub) {
+      return [...consents.values()]
+        .filter((c) => c.sub === sub && c.revoked_at === null)
+        .sort((a, b) => a.created_at - b.created_at)
+        .map(copy)
+    },
+    async revokeConsent(id, now) {
+      const consent = consents.get(id)
+      if (!consent || consent.revoked_at !== null) return false
+      consent.revoked_at = now
+      return true
+    },
+
+    async createInteraction(interaction) {
+      interactions.set(interaction.id, copy(interaction))
+    },
+    async getInteraction(id, now) {
+      const interaction = interactions.get(id)
+      if (!interaction || interaction.expires_at <= now || interaction.consumed_at !== null) {
+        return null
+      }
+      return copy(interaction)
+    },
+
+    async createCode(code, family) {
+      families.set(family.id, copy(family))
+      codes.set(code.hash, copy(code))
+    },
+    async consume<K extends keyof Consumables>(
+      kind: K,
+      key: string,
+      now: number,
+    ): Promise<ConsumeResult<Consumables[K]>> {
+      const table = (kind === 'code' ? codes : interactions) as Map<string, Consumables[K]>
+      const record = table.get(key)
+      if (!record || record.expires_at <= now) return { status: 'absent' }
+      if (record.consumed_at !== null) return { status: 'reused', record: copy(record) }
+      record.consumed_at = now
+      return { status: 'ok', record: copy(record) }
+    },
+
+    async getFamily(id, now) {
+      const family = liveFamily(id, now)
+      return family ? copy(family) : null
+    },
+    async createFamily(family) {
+      families.set(family.id, copy(family))
+    },
+    async revokeFamily(id, now) {
+      const family = families.get(id)
+      if (family && family.revoked_at === null) family.revoked_at = now
+    },
+
+    async issueTokens(tokens) {
+      issue(tokens)
+    },
+    async findAccessToken(hash, now) {
+      return liveToken(access.get(hash), now)
+    },
+    async findRefreshToken(hash, now) {
+      return liveToken(refresh.get(hash), now)
+    },
+    async revokeAccessToken(hash, now) {
+      const token = access.get(hash)
+      if (token && token.revoked_at === null) token.revoked_at = now
+    },
+    async rotateRefresh(oldHash, next, now, graceSeconds): Promise<RotateResult> {
+      const old = refresh.get(oldHash)
+      if (!old || !liveToken(old, now)) return { status: 'absent' }
+      if (old.used_at !== null) {
+        const successor = old.successor_hash ? refresh.get(old.successor_hash) : undefined
+        const inGrace =
+          now - old.used_at < graceSeconds &&
+          successor !== undefined &&
+          successor.used_at === null &&
+          successor.revoked_at === null
+        if (!inGrace) return { status: 'reused', family_id: old.family_id }
+        successor.revoked_at = now
+        const successorAccess = successor.access_hash ? access.get(successor.access_hash) : undefined
+        if (successorAccess && successorAccess.revoked_at === null) successorAccess.revoked_at = now
+      }
+      old.used_at = now
+      old.successor_hash = next.refresh.hash
+      issue(next)
+      return { status: 'ok' }
+    },
+
+    async cleanup(now, limit = 10_000) {
+      let removed = 0
+      const sweep = <T extends { expires_at: number; revoked_at?: number | null }>(
+        table: Map<string, T>,
+      ) => {
+        for (const [key, row] of table) {
+          if (removed >= limit) return
+          if (row.expires_at <= now || (row.revoked_at ?? null) !== null) {
+            table.delete(key)
+            removed++
+          }
+        }
+      }
+      sweep(codes)
+      sweep(interactions)
+      sweep(access)
+      sweep(refresh)
+      sweep(families)
+      for (const [key, consent] of consents) {
+        if (removed >= limit) break
+        if (consent.revoked_at !== null) {
+          consents.delete(key)
+          removed++
+        }
+      }
+      return removed
+    },
+  }
+}

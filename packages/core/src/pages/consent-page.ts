@@ -1,0 +1,40 @@
+import { escapeHtml, page } from './layout.js'
+
+/** What a consent page shows and posts back; the `renderConsent` hook receives it. */
+export interface ConsentContext {
+  request: Request
+  client: { client_id: string; client_name: string }
+  scopes: { name: string; description: string }[]
+  /** Where the decision is posted, with the hidden fields it must carry. */
+  form: { action: string; fields: { interaction: string; csrf: string } }
+  redirectUri: string
+  uiLocales?: string[]
+}
+
+/**
+ * The built-in consent page: accessible HTML without JavaScript. "Authorize" posts `allow`
+ * (DOT's field name); "Cancel" posts the form without it.
+ */
+export function consentPage(context: ConsentContext): Response {
+  const { client, scopes, form, redirectUri } = context
+  const url = new URL(redirectUri)
+  // A private-use scheme (RFC 8252 §7.1) has no origin; CSP names it by scheme instead.
+  const target = url.origin === 'null' ? url.protocol : url.origin
+  const items = scopes
+    .map((scope) => `<li><strong>${escapeHtml(scope.description)}</strong><br><span class="muted"><code>${escapeHtml(scope.name)}</code></span></li>`)
+    .join('')
+  const hidden = Object.entries(form.fields)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+    .join('')
+  return page(
+    `Authorize ${client.client_name}`,
+    `<div class="card"><h1>Authorize <span>${escapeHtml(client.client_name)}</span>?</h1>
+<p>This application asks for the following permissions:</p>
+<ul class="scopes" aria-label="Requested permissions">${items}</ul>
+<p class="muted">You will be sent back to <code>${escapeHtml(target)}</code>.</p>
+<form method="post" action="${escapeHtml(form.action)}">${hidden}
+<div class="actions"><button type="submit" name="deny" value="Cancel">Cancel</button><button type="submit" class="primary" name="allow" value="Authorize">Authorize</button></div>
+</form></div>`,
+    { formAction: [target], ...(context.uiLocales?.[0] ? { lang: context.uiLocales[0] } : {}) },
+  )
+}

@@ -1,0 +1,46 @@
+import { sha256 } from '@noble/hashes/sha2.js'
+import { base64 } from '../crypto.js'
+
+const STYLE = `
+:root{color-scheme:light dark;--fg:#1b1f24;--muted:#59636e;--bg:#f6f8fa;--card:#fff;--line:#d1d9e0;--accent:#0b57d0;--accent-fg:#fff;--danger:#b3261e}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--card:#151b23;--line:#3d444d;--accent:#4c8dff;--accent-fg:#0d1117;--danger:#ff7b72}}
+*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:34rem;margin:4rem auto;padding:0 1rem}.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:2rem}
+h1{font-size:1.4rem;margin:0 0 1rem}p{margin:.5rem 0}.muted{color:var(--muted);font-size:.9rem}
+ul.scopes{padding:0;list-style:none;margin:1rem 0}ul.scopes li{padding:.6rem 0;border-top:1px solid var(--line)}ul.scopes li:last-child{border-bottom:1px solid var(--line)}
+code{font-size:.9em}.actions{display:flex;gap:.75rem;justify-content:flex-end;margin-top:1.5rem}
+button,.button{font:inherit;padding:.55rem 1.2rem;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer;text-decoration:none}
+button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.error{color:var(--danger)}label{display:block;margin:.75rem 0 .25rem;font-weight:600}
+input[type=text],input[type=password],input[type=url],textarea,select{width:100%;font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
+table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line)}
+`.trim()
+
+const STYLE_HASH = `'sha256-${base64(sha256(new TextEncoder().encode(STYLE)))}'`
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/**
+ * A page with the headers of DESIGN.md "Security defaults": a CSP allowing only the inline style
+ * (by hash), no framing (RFC 6749 §10.13), no caching; `formAction` adds an origin the page's
+ * form may end up at (Chrome applies form-action to the redirect after a form POST).
+ */
+export function page(title: string, body: string, options: { status?: number; formAction?: string[]; lang?: string } = {}): Response {
+  const formAction = ["'self'", ...(options.formAction ?? [])].join(' ')
+  const html = `<!doctype html><html lang="${escapeHtml(options.lang ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`
+  return new Response(html, {
+    status: options.status ?? 200,
+    headers: {
+      'content-type': 'text/html;charset=utf-8',
+      'content-security-policy': `default-src 'none'; style-src ${STYLE_HASH}; frame-ancestors 'none'; base-uri 'none'; form-action ${formAction}`,
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+      pragma: 'no-cache',
+    },
+  })
+}

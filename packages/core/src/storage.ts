@@ -1,0 +1,208 @@
+/**
+ * The Storage contract. It follows the OAuth lifecycle, not a database: records are written once,
+ * consumed once, rotated atomically and revoked by setting `revoked_at`. Times in records are
+ * integer epoch seconds. Secrets never reach storage: every code, token and client secret is
+ * keyed by the lowercase hex SHA-256 of its UTF-8 bytes.
+ */
+
+export type ClientType = 'confidential' | 'public'
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
+
+/** A registered client, with RFC 7591 field names. */
+export interface Client {
+  client_id: string
+  client_name: string
+  client_type: ClientType
+  token_endpoint_auth_method: TokenEndpointAuthMethod
+  grant_types: string[]
+  response_types: string[]
+  /** Canonicalised once at registration; matched by exact string at use. */
+  redirect_uris: string[]
+  post_logout_redirect_uris: string[]
+  /** Space-separated scopes the client may request; empty means every configured scope. */
+  scope: string
+  allowed_cors_origins: string[]
+  skip_authorization: boolean
+  /** A resource server allowed to introspect every token (RFC 7662 §2.1). */
+  introspection: boolean
+  owner_sub: string | null
+  created_at: number
+  /** SHA-256 hex of the client secret; null for public clients. */
+  secret_hash: string | null
+}
+
+/** What a user approved for a client; revoking it ends every family it covers. */
+export interface Consent {
+  id: string
+  sub: string
+  client_id: string
+  scopes: string[]
+  created_at: number
+  revoked_at: number | null
+}
+
+/** One authorization grant: the tokens of one code, or of one client_credentials/password issue. */
+export interface Family {
+  id: string
+  consent_id: string | null
+  client_id: string
+  sub: string | null
+  scopes: string[]
+  auth_time: number | null
+  acr: string | null
+  amr: string[] | null
+  nonce: string | null
+  claims: string | null
+  resource: string[]
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+}
+
+export interface CodeRecord {
+  hash: string
+  family_id: string
+  client_id: string
+  /** The redirect_uri sent in the authorization request, or null when it was omitted. */
+  redirect_uri: string | null
+  code_challenge: string | null
+  code_challenge_method: 'S256' | 'plain' | null
+  created_at: number
+  expires_at: number
+  consumed_at: number | null
+}
+
+export interface AccessTokenRecord {
+  hash: string
+  family_id: string
+  client_id: string
+  sub: string | null
+  scopes: string[]
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+}
+
+export interface RefreshTokenRecord {
+  hash: string
+  family_id: string
+  client_id: string
+  sub: string | null
+  scopes: string[]
+  /** The access token issued alongside, revoked with it when a grace rotation moves the chain. */
+  access_hash: string | null
+  created_at: number
+  expires_at: number
+  revoked_at: number | null
+  used_at: number | null
+  successor_hash: string | null
+}
+
+/** A pending consent decision: the whole validated authorization request, single-use. */
+export interface Interaction {
+  id: string
+  session_id: string
+  sub: string
+  client_id: string
+  params: Record<string, string>
+  created_at: number
+  expires_at: number
+  consumed_at: number | null
+}
+
+export interface Consumables {
+  code: CodeRecord
+  interaction: Interaction
+}
+
+export type ConsumeResult<T> =
+  | { status: 'ok'; record: T }
+  | { status: 'reused'; record: T }
+  | { status: 'absent' }
+
+export interface TokenWithFamily<T> {
+  token: T
+  family: Family
+}
+
+export interface IssuedTokens {
+  /** A new family, stored in the same step as its first tokens. */
+  family?: Family
+  access: AccessTokenRecord
+  refresh?: RefreshTokenRecord
+}
+
+export type RotateResult =
+  | { status: 'ok' }
+  | { status: 'reused'; family_id: string }
+  | { status: 'absent' }
+
+export interface StorageCapabilities {
+  /** consume, rotateRefresh and decide-once operations are atomic across every instance. */
+  atomicConsume: boolean
+}
+
+/**
+ * What Grantline needs from a database. Every read of a token returns it only when the token,
+ * its family and its family's consent are all unrevoked and unexpired at `now` (epoch seconds).
+ */
+export interface Storage {
+  readonly capabilities: StorageCapabilities
+
+  getClient(clientId: string): Promise<Client | null>
+  /** Inserts the client, or replaces the one with the same client_id. */
+  putClient(client: Client): Promise<void>
+  /** Removes the client and revokes every family it holds. */
+  deleteClient(clientId: string, now: number): Promise<void>
+  listClients(filter?: { owner_sub?: string }): Promise<Client[]>
+
+  /** The newest unrevoked consent of `sub` for `clientId`. */
+  findConsent(sub: string, clientId: string): Promise<Consent | null>
+  putConsent(consent: Consent): Promise<void>
+  listConsents(sub: string): Promise<Consent[]>
+  /** Revokes the consent (and through it every family it covers); false when absent. */
+  revokeConsent(id: string, now: number): Promise<boolean>
+
+  createInteraction(interaction: Interaction): Promise<void>
+  getInteraction(id: string, now: number): Promise<Interaction | null>
+
+  /**
+   * Stores a code with its family. The family's tokens are issued at redemption.
+   */
+  createCode(code: CodeRecord, family: Family): Promise<void>
+  /**
+   * Marks a single-use record consumed, atomically. A consumed record stays as a tombstone until
+   * it expires, so a replay answers `reused`; expired or unknown records answer `absent`.
+   */
+  consume<K extends keyof Consumables>(
+    kind: K,
+    key: string,
+    now: number,
+  ): Promise<ConsumeResult<Consumables[K]>>
+
+  getFamily(id: string, now: number): Promise<Family | null>
+  createFamily(family: Family): Promise<void>
+  revokeFamily(id: string, now: number): Promise<void>
+
+  /** Stores tokens (and a new family, when given) in one step. */
+  issueTokens(tokens: IssuedTokens): Promise<void>
+  findAccessToken(hash: string, now: number): Promise<TokenWithFamily<AccessTokenRecord> | null>
+  /** A valid refresh token, including a used one (its `used_at` is set) for reuse detection. */
+  findRefreshToken(hash: string, now: number): Promise<TokenWithFamily<RefreshTokenRecord> | null>
+  revokeAccessToken(hash: string, now: number): Promise<void>
+  /**
+   * Marks the refresh token `oldHash` used with `next.refresh` as its successor and stores `next`,
+   * atomically. When the old token was already used less than `graceSeconds` ago and its
+   * successor is still unused, the successor (and its access token) is revoked and replaced: the
+   * chain moves, it never forks. Any other reuse answers `reused`; the caller revokes the family.
+   */
+  rotateRefresh(
+    oldHash: string,
+    next: { access: AccessTokenRecord; refresh: RefreshTokenRecord },
+    now: number,
+    graceSeconds: number,
+  ): Promise<RotateResult>
+
+  /** Removes up to `limit` expired or revoked rows; returns how many went. */
+  cleanup(now: number, limit?: number): Promise<number>
+}

@@ -1,0 +1,86 @@
+import type { ResolvedConfig } from './config.js'
+import { randomId, randomSecret, sha256Hex } from './crypto.js'
+import type { AccessTokenRecord, Client, Family, RefreshTokenRecord } from './storage.js'
+
+/** RFC 6749 §5.1. */
+export interface TokenResponse {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  refresh_token?: string
+  scope: string
+  [extension: string]: unknown
+}
+
+export interface Minted<T> {
+  value: string
+  record: T
+}
+
+export function newFamily(
+  config: ResolvedConfig,
+  fields: Pick<Family, 'client_id' | 'scopes'> & Partial<Family>,
+  now: number,
+  lifetime = config.ttl.family,
+): Family {
+  return {
+    id: randomId(),
+    consent_id: null,
+    sub: null,
+    auth_time: null,
+    acr: null,
+    amr: null,
+    nonce: null,
+    claims: null,
+    resource: [],
+    created_at: now,
+    expires_at: now + lifetime,
+    revoked_at: null,
+    ...fields,
+  }
+}
+
+export function mintAccessToken(config: ResolvedConfig, family: Family, scopes: string[], now: number): Minted<AccessTokenRecord> {
+  const value = randomSecret('gl_at_')
+  const expires_at = Math.min(now + config.ttl.accessToken, family.expires_at)
+  return {
+    value,
+    record: { hash: sha256Hex(value), family_id: family.id, client_id: family.client_id, sub: family.sub, scopes, created_at: now, expires_at, revoked_at: null },
+  }
+}
+
+/** Refresh lifetime is idle, renewed at each rotation, and capped by the family's expiry. */
+export function mintRefreshToken(config: ResolvedConfig, family: Family, scopes: string[], accessHash: string, now: number): Minted<RefreshTokenRecord> {
+  const value = randomSecret('gl_rt_')
+  return {
+    value,
+    record: {
+      hash: sha256Hex(value),
+      family_id: family.id,
+      client_id: family.client_id,
+      sub: family.sub,
+      scopes,
+      access_hash: accessHash,
+      created_at: now,
+      expires_at: Math.min(now + config.ttl.refreshToken, family.expires_at),
+      revoked_at: null,
+      used_at: null,
+      successor_hash: null,
+    },
+  }
+}
+
+/** Whether a refresh token goes with this issue: the server and the client both use the grant. */
+export function issuesRefresh(config: ResolvedConfig, client: Client): boolean {
+  return config.grantTypes.includes('refresh_token') && client.grant_types.includes('refresh_token')
+}
+
+export function tokenResponse(access: Minted<AccessTokenRecord>, now: number, refresh?: Minted<RefreshTokenRecord>): TokenResponse {
+  return {
+    access_token: access.value,
+    token_type: 'Bearer',
+    expires_in: access.record.expires_at - now,
+    ...(refresh ? { refresh_token: refresh.value } : {}),
+    scope: access.record.scopes.join(' '),
+  }
+}
