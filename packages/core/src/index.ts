@@ -29,3 +29,4 @@ export type {
 } from './storage.js'
 export type { TokenResponse } from './tokens.js'
 export type { VerifiedToken } from './verify-access-token.js'
+export type { AccountStore, SessionRecord, UserRecord } from './account-store.js'
