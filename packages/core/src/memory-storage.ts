@@ -173,7 +173,8 @@ export function memoryStorage(): Storage {
         const successorAccess = successor.access_hash ? access.get(successor.access_hash) : undefined
         if (successorAccess && successorAccess.revoked_at === null) successorAccess.revoked_at = now
       }
-      old.used_at = now
+      // The grace window runs from the first use: re-presenting the old token does not extend it.
+      old.used_at ??= now
       old.successor_hash = next.refresh.hash
       issue(next)
       return { status: 'ok' }

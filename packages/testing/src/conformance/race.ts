@@ -1,0 +1,49 @@
+import type { Consumables, Storage } from '@grantline/core'
+import { FIXTURE_TIME, makeCode, makeFamily, makeInteraction } from '../fixtures.js'
+import { issuePair, makePair, seedGrant } from './seed.js'
+
+const countOk = (results: { status: string }[]) => results.filter((r) => r.status === 'ok').length
+
+/**
+ * Stores one single-use record of `kind`, then presents it `n` times at once. Returns how many
+ * presentations answered `ok`: 1 on an atomic store (RFC 6749 §4.1.2, a code is used once).
+ */
+export async function raceConsume(
+  storage: Storage,
+  kind: keyof Consumables,
+  n = 20,
+): Promise<number> {
+  const grant = await seedGrant(storage)
+  let key: string
+  if (kind === 'code') {
+    const family = makeFamily({ client_id: grant.client.client_id, consent_id: grant.consent.id })
+    const code = makeCode({ family_id: family.id, client_id: grant.client.client_id })
+    await storage.createCode(code, family)
+    key = code.hash
+  } else {
+    const interaction = makeInteraction({ client_id: grant.client.client_id })
+    await storage.createInteraction(interaction)
+    key = interaction.id
+  }
+  const now = FIXTURE_TIME + 1
+  const results = await Promise.all(
+    Array.from({ length: n }, () => storage.consume(kind, key, now)),
+  )
+  return countOk(results)
+}
+
+/**
+ * Issues one refresh token, then rotates it `n` times at once, each with its own successor and no
+ * grace window. Returns how many rotations answered `ok`: 1 on an atomic store (RFC 9700 §4.14.2).
+ */
+export async function raceRotateRefresh(storage: Storage, n = 20): Promise<number> {
+  const grant = await seedGrant(storage)
+  const old = await issuePair(storage, grant)
+  const now = FIXTURE_TIME + 10
+  const results = await Promise.all(
+    Array.from({ length: n }, () =>
+      storage.rotateRefresh(old.refresh.hash, makePair(grant, now), now, 0),
+    ),
+  )
+  return countOk(results)
+}
