@@ -21,6 +21,15 @@ export interface LoginContext {
 }
 
 /**
+ * Pages the host serves through Grantline, such as `localAccounts`' login and logout:
+ * `provider.handle` passes a request to `handle` when `owns` claims its path (before its 404).
+ */
+export interface AccountPages {
+  owns(request: Request): boolean
+  handle(request: Request): Promise<Response>
+}
+
+/**
  * The host app owns the user, as Django's auth does for DOT. Grantline asks through this
  * interface; `localAccounts` implements it for the standalone server.
  */
@@ -35,4 +44,6 @@ export interface Accounts {
     context: { scopes: string[]; claims?: ClaimsRequest; clientId: string; use: 'id_token' | 'userinfo' },
   ): Promise<Record<string, unknown>>
   username?(sub: string): Promise<string | undefined>
+  /** A host-provided set of pages Grantline serves (e.g. the login page); see AccountPages. */
+  pages?: AccountPages
 }

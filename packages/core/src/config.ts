@@ -9,13 +9,13 @@ const fn = <T>(name: string) => v.custom<T>((value) => typeof value === 'functio
 const seconds = v.pipe(v.number(), v.integer(), v.minValue(1))
 const scopeToken = v.pipe(v.string(), v.regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is one scope-token (RFC 6749 §3.3)'))
 
-const schema = v.object({
+const schema = v.strictObject({
   issuer: v.pipe(
     v.string(),
     v.url('issuer must be an absolute URL'),
     v.check((value) => {
-      const url = new URL(value)
-      return (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash
+      const url = URL.canParse(value) ? new URL(value) : null
+      return url !== null && (url.protocol === 'https:' || url.protocol === 'http:') && !url.search && !url.hash
     }, 'issuer must be an http(s) URL without query or fragment (RFC 8414 §2)'),
   ),
   basePath: v.optional(v.pipe(v.string(), v.regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'basePath must look like /o')), '/o'),
@@ -59,6 +59,8 @@ const schema = v.object({
   allowLocalhostLoopback: v.optional(v.boolean(), false),
   /** DOT's REQUEST_APPROVAL_PROMPT: 'auto' reuses an earlier consent that covers the scopes. */
   approvalPrompt: v.optional(v.picklist(['auto', 'force']), 'auto'),
+  /** DOT's application and authorized-token pages under `basePath`; a host app may turn them off. */
+  managementPages: v.optional(v.boolean(), true),
   grants: v.optional(v.array(v.custom<GrantHandler>((g) => typeof g === 'object' && g !== null && typeof (g as GrantHandler).handle === 'function', 'a grant handler needs handle()')), []),
   renderConsent: v.optional(fn<(context: ConsentContext) => Response | Promise<Response>>('renderConsent')),
   onError: v.optional(fn<(error: unknown, request: Request) => void>('onError')),

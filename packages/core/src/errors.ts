@@ -17,6 +17,18 @@ export type OAuthErrorCode =
   | 'consent_required'
   | 'interaction_required'
 
+/**
+ * RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. Descriptions may
+ * echo request values, so they are mapped into that set here, once, and kept short.
+ */
+function toErrorDescription(text: string): string {
+  return text
+    .replace(/§/g, 'section ')
+    .replace(/"/g, "'")
+    .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?')
+    .slice(0, 200)
+}
+
 const defaultStatus: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,
   invalid_token: 401,
@@ -36,7 +48,7 @@ export class OAuthError extends Error {
   readonly headers: Record<string, string>
 
   constructor(error: OAuthErrorCode, description: string, options: { status?: number; headers?: Record<string, string> } = {}) {
-    super(description)
+    super(toErrorDescription(description))
     this.name = 'OAuthError'
     this.error = error
     this.status = options.status ?? defaultStatus[error] ?? 400

@@ -9,6 +9,7 @@ import { token } from './endpoints/token.js'
 import { ConfigError } from './errors.js'
 import { createGrantRegistry } from './grants/registry.js'
 import { renderError } from './http/render-error.js'
+import { isManagePath, manage } from './manage/routes.js'
 import { type VerifiedToken, verifyAccessToken } from './verify-access-token.js'
 
 type Endpoint = (provider: ProviderContext, request: Request) => Promise<Response>
@@ -46,10 +47,12 @@ export function createProvider(input: ProviderConfig): Provider {
     ['introspect', { endpoint: introspect, errors: 'json' }],
   ])
   const prefix = `${config.basePath}/`
+  const managePages = { endpoint: manage, errors: 'page' as const }
 
   const route = (request: Request) => {
     const { pathname } = new URL(request.url)
     if (!pathname.startsWith(prefix)) return undefined
+    if (config.managementPages && isManagePath(pathname.slice(prefix.length))) return managePages
     const name = pathname.slice(prefix.length).replace(/\/$/, '')
     return routes.get(name)
   }
@@ -57,9 +60,13 @@ export function createProvider(input: ProviderConfig): Provider {
   return {
     issuer: config.issuer,
     clients: createClientsApi(config.storage, config.seconds),
-    owns: (request) => route(request) !== undefined,
+    owns: (request) => route(request) !== undefined || config.accounts.pages?.owns(request) === true,
     async handle(request) {
       const found = route(request)
+      // The host's pages (localAccounts' login and logout), with the same generic error page.
+      if (!found && config.accounts.pages?.owns(request)) {
+        return config.accounts.pages.handle(request).catch((error: unknown) => renderError(error, 'page', request, config.onError))
+      }
       if (!found) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } })
       try {
         return await found.endpoint(context, request)

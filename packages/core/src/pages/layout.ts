@@ -14,6 +14,13 @@ button.primary{background:var(--accent);border-color:var(--accent);color:var(--a
 .error{color:var(--danger)}label{display:block;margin:.75rem 0 .25rem;font-weight:600}
 input[type=text],input[type=password],input[type=url],textarea,select{width:100%;font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
 table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line)}
+.nav{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;margin:0 0 1rem;padding:0}.nav .push{margin-left:auto}a{color:var(--accent)}.nav a[aria-current=page]{color:var(--fg);font-weight:600;text-decoration:none}
+.button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}.danger{color:var(--danger);border-color:var(--danger)}
+fieldset{border:1px solid var(--line);border-radius:8px;margin:.75rem 0;padding:.25rem .75rem .5rem}legend{font-weight:600;padding:0 .25rem}label.check{display:flex;gap:.5rem;align-items:baseline;font-weight:400;margin:.35rem 0}
+.notice{border:1px solid var(--accent);border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem}.notice.error{border-color:var(--danger)}
+dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:.5rem 1rem;margin:1rem 0}dl.fields dt{font-weight:600}dl.fields dd{margin:0;overflow-wrap:anywhere}
+ul.plain{list-style:none;margin:0;padding:0}caption{text-align:left;font-weight:600;padding:.5rem 0}td code{overflow-wrap:anywhere}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `.trim()
 
 const STYLE_HASH = `'sha256-${base64(sha256(new TextEncoder().encode(STYLE)))}'`

@@ -1,0 +1,114 @@
+import { ConfigError } from '../errors.js'
+import { redirect } from '../http/responses.js'
+import { escapeHtml } from '../pages/layout.js'
+import type { Client } from '../storage.js'
+import { applicationPage } from './application-detail.js'
+import {
+  type ApplicationFormValues,
+  applicationForm,
+  blankValues,
+  clientValues,
+  describeProblem,
+  type FormChoices,
+  formProblem,
+  readValues,
+  toMetadata,
+} from './application-form.js'
+import { type ManageContext, managePage, notFound } from './manage-page.js'
+import { ownApplication } from './ownership.js'
+
+/**
+ * Grant types are limited to those the server enables; scopes are the configured ones, plus any
+ * an operator gave this client outside them, so that saving the form does not silently drop them.
+ */
+function choicesFor(ctx: ManageContext, client?: Client): FormChoices {
+  const { config } = ctx.provider
+  const scopes: Record<string, string> = { ...config.scopes }
+  for (const scope of client?.scope.split(' ').filter(Boolean) ?? []) {
+    if (!Object.hasOwn(scopes, scope)) scopes[scope] = scope
+  }
+  return { grantTypes: config.grantTypes, scopes }
+}
+
+function registerPage(ctx: ManageContext, values: ApplicationFormValues, choices: FormChoices, problem?: string): Response {
+  const form = applicationForm({
+    action: ctx.paths.register,
+    csrf: ctx.csrf,
+    values,
+    choices,
+    submit: 'Register',
+    cancel: ctx.paths.applications,
+    ...(problem ? { problem } : {}),
+  })
+  return managePage(ctx.paths, 'applications', 'New application', `<h1>New application</h1>${form}`, problem ? { status: 400 } : {})
+}
+
+function updatePage(ctx: ManageContext, client: Client, values: ApplicationFormValues, choices: FormChoices, problem?: string): Response {
+  const form = applicationForm({
+    action: ctx.paths.update(client.client_id),
+    csrf: ctx.csrf,
+    values,
+    choices,
+    fixedType: client.client_type,
+    submit: 'Save',
+    cancel: ctx.paths.application(client.client_id),
+    ...(problem ? { problem } : {}),
+  })
+  const body = `<h1>Edit ${escapeHtml(client.client_name)}</h1><p class="muted">Client ID <code>${escapeHtml(client.client_id)}</code></p>${form}`
+  return managePage(ctx.paths, 'applications', `Edit ${client.client_name}`, body, problem ? { status: 400 } : {})
+}
+
+/** GET `applications/register/`: DOT's ApplicationRegistration form. */
+export function showRegisterForm(ctx: ManageContext): Response {
+  const choices = choicesFor(ctx)
+  return registerPage(ctx, blankValues(choices), choices)
+}
+
+/**
+ * POST `applications/register/`: creates a client owned by the user and answers its detail page
+ * with the secret, once, directly (no redirect: the secret is stored nowhere to redirect to).
+ * Bad metadata comes back as the form with the reason and status 400.
+ */
+export async function register(ctx: ManageContext): Promise<Response> {
+  const choices = choicesFor(ctx)
+  const values = readValues(ctx.form, choices)
+  const problem = formProblem(values, values.grant_types)
+  if (problem) return registerPage(ctx, values, choices, problem)
+  try {
+    const created = await ctx.clients.create({
+      ...toMetadata(values, values.grant_types),
+      client_type: values.client_type,
+      owner_sub: ctx.user.sub,
+    })
+    return applicationPage(ctx, created.client, created.client_secret === undefined ? {} : { secret: created.client_secret })
+  } catch (error) {
+    if (error instanceof ConfigError) return registerPage(ctx, values, choices, describeProblem(error.message))
+    throw error
+  }
+}
+
+/** GET `applications/<client_id>/update/`: DOT's ApplicationUpdate form, for the owner only. */
+export async function showUpdateForm(ctx: ManageContext, clientId: string): Promise<Response> {
+  const client = await ownApplication(ctx, clientId)
+  if (!client) return notFound(ctx.paths)
+  return updatePage(ctx, client, clientValues(client), choicesFor(ctx, client))
+}
+
+/** POST `applications/<client_id>/update/`: saves the owner's changes, then 303 to the detail page. */
+export async function update(ctx: ManageContext, clientId: string): Promise<Response> {
+  const client = await ownApplication(ctx, clientId)
+  if (!client) return notFound(ctx.paths)
+  const choices = choicesFor(ctx, client)
+  const values = readValues(ctx.form, choices, client.client_type)
+  // Grant types the form does not offer (given by an operator) are kept, not silently dropped.
+  const grants = [...values.grant_types, ...client.grant_types.filter((grant) => !choices.grantTypes.includes(grant))]
+  const problem = formProblem(values, grants)
+  if (problem) return updatePage(ctx, client, values, choices, problem)
+  try {
+    await ctx.clients.update(client.client_id, toMetadata(values, grants))
+  } catch (error) {
+    if (error instanceof ConfigError) return updatePage(ctx, client, values, choices, describeProblem(error.message))
+    throw error
+  }
+  return redirect(ctx.paths.application(client.client_id))
+}

@@ -1,0 +1,168 @@
+import type { ClientUpdate } from '../clients.js'
+import type { Params } from '../http/form.js'
+import { escapeHtml } from '../pages/layout.js'
+import type { Client, ClientType } from '../storage.js'
+import { csrfField } from './manage-page.js'
+
+const GRANT_LABELS: Record<string, string> = {
+  authorization_code: 'Authorization code',
+  refresh_token: 'Refresh token',
+  client_credentials: 'Client credentials',
+  password: 'Resource owner password',
+  implicit: 'Implicit',
+}
+
+/** The form's fields as typed: text stays raw so a refused form comes back as the user left it. */
+export interface ApplicationFormValues {
+  client_name: string
+  client_type: ClientType
+  grant_types: string[]
+  redirect_uris: string
+  post_logout_redirect_uris: string
+  scopes: string[]
+  skip_authorization: boolean
+}
+
+/** What the form may offer: grant types the server enables, scopes it knows (name -> description). */
+export interface FormChoices {
+  grantTypes: readonly string[]
+  scopes: Readonly<Record<string, string>>
+}
+
+/** A new application's starting point: the code flow with refresh tokens, when the server has them. */
+export function blankValues(choices: FormChoices): ApplicationFormValues {
+  return {
+    client_name: '',
+    client_type: 'confidential',
+    grant_types: choices.grantTypes.filter((grant) => grant === 'authorization_code' || grant === 'refresh_token'),
+    redirect_uris: '',
+    post_logout_redirect_uris: '',
+    scopes: [],
+    skip_authorization: false,
+  }
+}
+
+export function clientValues(client: Client): ApplicationFormValues {
+  return {
+    client_name: client.client_name,
+    client_type: client.client_type,
+    grant_types: client.grant_types,
+    redirect_uris: client.redirect_uris.join('\n'),
+    post_logout_redirect_uris: client.post_logout_redirect_uris.join('\n'),
+    scopes: client.scope.split(' ').filter(Boolean),
+    skip_authorization: client.skip_authorization,
+  }
+}
+
+/** Reads a submitted form; checkboxes the form did not offer are ignored. */
+export function readValues(form: Params, choices: FormChoices, clientType?: ClientType): ApplicationFormValues {
+  return {
+    client_name: form.get('client_name') ?? '',
+    client_type: clientType ?? (form.get('client_type') === 'public' ? 'public' : 'confidential'),
+    grant_types: choices.grantTypes.filter((grant) => form.has(`grant_type:${grant}`)),
+    redirect_uris: form.get('redirect_uris') ?? '',
+    post_logout_redirect_uris: form.get('post_logout_redirect_uris') ?? '',
+    scopes: Object.keys(choices.scopes).filter((scope) => form.has(`scope:${scope}`)),
+    skip_authorization: form.has('skip_authorization'),
+  }
+}
+
+/**
+ * The checks a person should hear about in words before `provider.clients` sees the metadata;
+ * everything else (redirect URIs above all) is validated there and its ConfigError shown.
+ */
+export function formProblem(values: ApplicationFormValues, grantTypes: readonly string[]): string | undefined {
+  const name = values.client_name.trim()
+  if (name === '') return 'Name is required.'
+  if (name.length > 255) return 'Name must be at most 255 characters.'
+  if (grantTypes.length === 0) return 'Choose at least one grant type.'
+  if (values.client_type === 'public' && grantTypes.includes('client_credentials')) {
+    return 'Client credentials needs a confidential client (RFC 6749 §4.4).'
+  }
+  return undefined
+}
+
+const lines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+
+/** The metadata `provider.clients` takes; the server-side fields (owner, introspection) are not here. */
+export function toMetadata(values: ApplicationFormValues, grantTypes: string[]): ClientUpdate & { client_name: string } {
+  return {
+    client_name: values.client_name.trim(),
+    grant_types: grantTypes,
+    redirect_uris: lines(values.redirect_uris),
+    post_logout_redirect_uris: lines(values.post_logout_redirect_uris),
+    scope: values.scopes.join(' '),
+    skip_authorization: values.skip_authorization,
+  }
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  client_name: 'Name',
+  grant_types: 'Grant types',
+  redirect_uris: 'Redirect URIs',
+  post_logout_redirect_uris: 'Post-logout redirect URIs',
+  scope: 'Allowed scopes',
+}
+
+/** A ConfigError message from `provider.clients`, with its field path named as the form names it. */
+export function describeProblem(message: string): string {
+  return message.replace(/^([a-z_]+)(?:\.\d+)?: /, (whole, field: string) => (FIELD_LABELS[field] ? `${FIELD_LABELS[field]}: ` : whole))
+}
+
+const checkbox = (name: string, checked: boolean, label: string, hint?: string) =>
+  `<label class="check"><input type="checkbox" name="${escapeHtml(name)}"${checked ? ' checked' : ''}> <span>${label}${hint ? ` <span class="muted">${hint}</span>` : ''}</span></label>`
+
+const radio = (value: ClientType, checked: boolean, label: string, hint: string) =>
+  `<label class="check"><input type="radio" name="client_type" value="${value}"${checked ? ' checked' : ''}> <span>${label} <span class="muted">${hint}</span></span></label>`
+
+/** The register and update form (DOT's ApplicationForm, without the secret: the server makes it). */
+export function applicationForm(options: {
+  action: string
+  csrf: string
+  values: ApplicationFormValues
+  choices: FormChoices
+  /** Set when updating: the type of an existing client cannot change. */
+  fixedType?: ClientType
+  submit: string
+  cancel: string
+  problem?: string
+}): string {
+  const { values, choices } = options
+  const problem = options.problem
+    ? `<div class="notice error" role="alert" id="form-problem"><strong>The application was not saved.</strong> ${escapeHtml(options.problem)}</div>`
+    : ''
+  const type = options.fixedType
+    ? `<p><strong>Client type:</strong> ${options.fixedType === 'public' ? 'Public' : 'Confidential'} <span class="muted">(cannot change; register a new application instead)</span></p>`
+    : `<fieldset><legend>Client type</legend>${radio('confidential', values.client_type === 'confidential', 'Confidential', 'runs on a server and keeps a client secret')}${radio('public', values.client_type === 'public', 'Public', 'a browser or native app: no secret, PKCE only')}</fieldset>`
+  const grants = choices.grantTypes
+    .map((grant) =>
+      checkbox(
+        `grant_type:${grant}`,
+        values.grant_types.includes(grant),
+        escapeHtml(GRANT_LABELS[grant] ?? grant),
+        `<code>${escapeHtml(grant)}</code>`,
+      ),
+    )
+    .join('')
+  const scopes = Object.entries(choices.scopes)
+    .map(([scope, description]) =>
+      checkbox(`scope:${scope}`, values.scopes.includes(scope), escapeHtml(description), `<code>${escapeHtml(scope)}</code>`),
+    )
+    .join('')
+  return `${problem}<form method="post" action="${escapeHtml(options.action)}"${options.problem ? ' aria-describedby="form-problem"' : ''}>${csrfField(options.csrf)}
+<label for="client_name">Name</label><input type="text" id="client_name" name="client_name" required maxlength="255" value="${escapeHtml(values.client_name)}">
+${type}
+<fieldset><legend>Grant types</legend>${grants}</fieldset>
+<label for="redirect_uris">Redirect URIs</label><p class="muted" id="redirect_uris-hint">One per line: <code>https</code>, <code>http</code> on 127.0.0.1 or [::1], or a private-use scheme such as <code>com.example.app:/cb</code>.</p>
+<textarea id="redirect_uris" name="redirect_uris" rows="3" aria-describedby="redirect_uris-hint">${escapeHtml(values.redirect_uris)}</textarea>
+<label for="post_logout_redirect_uris">Post-logout redirect URIs</label><p class="muted" id="post_logout-hint">One per line, where the application may send users after signing out.</p>
+<textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" aria-describedby="post_logout-hint">${escapeHtml(values.post_logout_redirect_uris)}</textarea>
+<fieldset><legend>Allowed scopes</legend><p class="muted">Leave all unchecked to allow every scope the server offers.</p>${scopes}</fieldset>
+${checkbox('skip_authorization', values.skip_authorization, 'Skip authorization', 'users are not asked to approve this application')}
+<div class="actions"><a class="button" href="${escapeHtml(options.cancel)}">Cancel</a><button type="submit" class="primary">${escapeHtml(options.submit)}</button></div>
+</form>`
+}
