@@ -1,10 +1,20 @@
-export type { AccountSession, Accounts, ClaimsRequest, LoginContext } from './accounts.js'
+export type { AccountPages, AccountSession, Accounts, ClaimsRequest, LoginContext } from './accounts.js'
 export type { ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'
 export type { ProviderConfig } from './config.js'
 export { sha256Hex } from './crypto.js'
 export { ConfigError, OAuthError, type OAuthErrorCode } from './errors.js'
 export type { GrantContext, GrantHandler } from './grants/grant-handler.js'
+export {
+  DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,
+  hashPassword as hashDjangoPassword,
+  verifyPassword as verifyDjangoPassword,
+  type VerifyPasswordOptions as VerifyDjangoPasswordOptions,
+} from './local-accounts/django-password.js'
+export { type LocalAccounts, localAccounts } from './local-accounts/local-accounts.js'
+export { memoryAccountStore } from './local-accounts/memory-account-store.js'
+export type { LocalAccountsOptions } from './local-accounts/options.js'
+export { type LocalUsers, localUsers } from './local-accounts/users.js'
 export { memoryStorage } from './memory-storage.js'
 export type { ConsentContext } from './pages/consent-page.js'
 export { createProvider, type Provider } from './provider.js'

@@ -1,0 +1,57 @@
+import type { AccountStore } from '../account-store.js'
+import type { AccountPages, Accounts } from '../accounts.js'
+import { createAuthenticate } from './authenticate.js'
+import { scopedClaims } from './claims.js'
+import { type LocalAccountsOptions, resolveLocalAccountsOptions } from './options.js'
+import { createAccountPages } from './pages.js'
+import { createSessions } from './sessions.js'
+import { type LocalUsers, localUsers } from './users.js'
+
+/** `Accounts` for the standalone server, with its login and logout pages and user administration. */
+export interface LocalAccounts extends Accounts {
+  verifyPassword(username: string, password: string): Promise<{ sub: string } | null>
+  username(sub: string): Promise<string | undefined>
+  pages: AccountPages
+  users: LocalUsers
+}
+
+/**
+ * Users and server-side sessions in an AccountStore, as Django's auth serves DOT: a login page at
+ * `loginPath` (DESIGN.md "Identity: the host app owns the user"), passwords in Django's PBKDF2
+ * format, failed-login lockout, signed double-submit CSRF on every form. Bad options throw a
+ * coded ConfigError here, at start-up.
+ */
+export function localAccounts(store: AccountStore, options: LocalAccountsOptions): LocalAccounts {
+  const resolved = resolveLocalAccountsOptions(options)
+  const sessions = createSessions(store, resolved)
+  const authenticate = createAuthenticate(store, resolved)
+
+  return {
+    current: (request) => sessions.current(request),
+    async loginResponse(_request, context) {
+      return new Response(null, {
+        status: 302,
+        headers: { location: `${resolved.loginPath}?next=${encodeURIComponent(context.returnTo)}`, 'cache-control': 'no-store' },
+      })
+    },
+    /** Ends the session at once: the caller (RP-initiated logout) has validated `returnTo` and asked the user. */
+    async logout(request, context) {
+      const response = new Response(null, { status: 303, headers: { location: context.returnTo, 'cache-control': 'no-store' } })
+      response.headers.append('set-cookie', await sessions.end(request))
+      return response
+    },
+    /** The password grant (RFC 6749 §4.3) under the login form's lockout; counted per username only. */
+    async verifyPassword(username, password) {
+      const result = await authenticate(username, password)
+      return result.status === 'ok' ? { sub: result.user.sub } : null
+    },
+    async claims(sub, context) {
+      return scopedClaims(sub, await store.getUser(sub), context.scopes)
+    },
+    async username(sub) {
+      return (await store.getUser(sub))?.username
+    },
+    pages: createAccountPages(resolved, sessions, authenticate),
+    users: localUsers(store, { iterations: resolved.iterations, now: resolved.now }),
+  }
+}

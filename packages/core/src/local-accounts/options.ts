@@ -1,0 +1,71 @@
+import * as v from 'valibot'
+import { ConfigError } from '../errors.js'
+import { DEFAULT_ITERATIONS, MAX_ITERATIONS } from './django-password.js'
+
+/** Options of `localAccounts`. Times are seconds except `now`, which answers epoch milliseconds. */
+export interface LocalAccountsOptions {
+  /** HMAC keys for the forms' CSRF values: the first signs, all verify (rotate by prepending). 32+ characters each. */
+  secrets: string[]
+  /** PBKDF2 iterations for new hashes; a stored hash with another count is rehashed at login. Default 600,000 (100,000 on workerd). */
+  iterations?: number
+  /** Session lifetime in seconds. Default 14 days (Django's SESSION_COOKIE_AGE). */
+  sessionTtl?: number
+  /** Default `/accounts/login/` (Django's LOGIN_URL). */
+  loginPath?: string
+  /** Default `/accounts/logout/`. */
+  logoutPath?: string
+  /** Adds `Secure` to cookies. Default: when the request URL is https. Set it behind a TLS-terminating proxy. */
+  secureCookies?: boolean
+  /** The clock, in epoch milliseconds. Default `Date.now`. */
+  now?: () => number
+  /** Failed logins allowed per username (and per client address) within `lockoutSeconds`. Default 5. */
+  maxFailures?: number
+  /** The window failures are counted in, and the longest a lockout lasts. Default 900. */
+  lockoutSeconds?: number
+  /** The client's address, when the runtime knows it: failures are then counted per address too. */
+  clientAddress?: (request: Request) => string | undefined
+}
+
+const positive = v.pipe(v.number(), v.integer(), v.minValue(1))
+const path = v.pipe(v.string(), v.regex(/^(\/[A-Za-z0-9._~-]+)+\/$/, 'a path like /accounts/login/'))
+
+const schema = v.object({
+  secrets: v.pipe(
+    v.array(v.pipe(v.string(), v.minLength(32, 'each secret needs at least 32 characters'))),
+    v.minLength(1, 'secrets needs at least one value (the forms need CSRF protection)'),
+  ),
+  iterations: v.optional(v.pipe(positive, v.maxValue(MAX_ITERATIONS)), DEFAULT_ITERATIONS),
+  sessionTtl: v.optional(positive, 14 * 86400),
+  loginPath: v.optional(path, '/accounts/login/'),
+  logoutPath: v.optional(path, '/accounts/logout/'),
+  secureCookies: v.optional(v.boolean()),
+  now: v.optional(
+    v.custom<() => number>((value) => typeof value === 'function', 'now must be a function'),
+    () => Date.now,
+  ),
+  maxFailures: v.optional(positive, 5),
+  lockoutSeconds: v.optional(positive, 900),
+  clientAddress: v.optional(
+    v.custom<(request: Request) => string | undefined>((value) => typeof value === 'function', 'clientAddress must be a function'),
+  ),
+})
+
+export type ResolvedLocalAccountsOptions = v.InferOutput<typeof schema> & {
+  /** Epoch seconds from the injected clock. */
+  seconds(): number
+}
+
+/** Validates the options once; bad ones throw a coded ConfigError at start-up. */
+export function resolveLocalAccountsOptions(input: LocalAccountsOptions): ResolvedLocalAccountsOptions {
+  const result = v.safeParse(schema, input ?? {})
+  if (!result.success) {
+    const issue = result.issues[0]
+    const at = issue.path?.map((p) => String(p.key)).join('.') ?? 'options'
+    throw new ConfigError('ERR_INVALID_CONFIG', `localAccounts ${at}: ${issue.message}`)
+  }
+  const options = result.output
+  if (options.loginPath === options.logoutPath)
+    throw new ConfigError('ERR_INVALID_CONFIG', 'localAccounts: loginPath and logoutPath must differ')
+  const now = options.now
+  return { ...options, seconds: () => Math.floor(now() / 1000) }
+}

@@ -1,0 +1,58 @@
+import type { AccountStore, UserRecord } from '../account-store.js'
+import { randomId } from '../crypto.js'
+import { ConfigError } from '../errors.js'
+import { DEFAULT_ITERATIONS, hashPassword } from './django-password.js'
+
+/** Django's UnicodeUsernameValidator: letters, digits and @ . + - _, at most 150 characters. */
+const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u
+
+/** User administration for the CLI and host code: passwords are hashed here, never stored plain. */
+export interface LocalUsers {
+  /** Adds a user with a new random `sub`; a taken username throws ConfigError `ERR_USERNAME_TAKEN`. */
+  create(input: { username: string; password: string; claims?: Record<string, unknown> }): Promise<UserRecord>
+  /** Sets the password of the user named by `sub` or, failing that, by username. */
+  setPassword(subOrUsername: string, password: string): Promise<UserRecord>
+  /** Removes the user and their sessions. */
+  delete(sub: string): Promise<void>
+  list(): Promise<UserRecord[]>
+}
+
+/**
+ * `localAccounts(...).users`, also usable alone (a CLI has no use for the CSRF secrets).
+ * `iterations` is the PBKDF2 count of new hashes; `now` answers epoch milliseconds.
+ */
+export function localUsers(store: AccountStore, options: { iterations?: number; now?: () => number } = {}): LocalUsers {
+  const iterations = options.iterations ?? DEFAULT_ITERATIONS
+  const now = options.now ?? Date.now
+  const checkPassword = (password: string) => {
+    if (typeof password !== 'string' || password === '') throw new ConfigError('ERR_INVALID_PASSWORD', 'the password must not be empty')
+  }
+
+  return {
+    async create({ username, password, claims = {} }) {
+      if (!USERNAME.test(username)) {
+        throw new ConfigError('ERR_INVALID_USERNAME', 'a username has 1-150 letters, digits and @ . + - _ (as in Django)')
+      }
+      checkPassword(password)
+      const user: UserRecord = {
+        sub: randomId(),
+        username,
+        password_hash: await hashPassword(password, iterations),
+        claims: { ...claims },
+        created_at: Math.floor(now() / 1000),
+      }
+      if (!(await store.createUser(user))) throw new ConfigError('ERR_USERNAME_TAKEN', `the username "${username}" is taken`)
+      return user
+    },
+    async setPassword(subOrUsername, password) {
+      checkPassword(password)
+      const user = (await store.getUser(subOrUsername)) ?? (await store.findUserByUsername(subOrUsername))
+      if (!user) throw new ConfigError('ERR_UNKNOWN_USER', `no user has the sub or username "${subOrUsername}"`)
+      const updated = { ...user, password_hash: await hashPassword(password, iterations) }
+      await store.updateUser(updated)
+      return updated
+    },
+    delete: (sub) => store.deleteUser(sub),
+    list: () => store.listUsers(),
+  }
+}
