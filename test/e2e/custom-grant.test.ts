@@ -1,4 +1,4 @@
-import { type GrantHandler, OAuthError, sha256Hex } from '@grantline/core'
+import { type GrantHandler, OAuthError } from '@grantline/core'
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
 import { setup } from '../support/provider.js'
@@ -9,53 +9,14 @@ const GRANT = 'urn:example:params:oauth:grant-type:badge'
 /** Badge numbers a host app trusts, standing in for an assertion a real extension grant verifies. */
 const BADGES: Record<string, string> = { 'badge-42': 'user-2' }
 
-const randomToken = () =>
-  `gl_at_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')}`
-
 /** An extension grant (RFC 6749 §4.5) written against the public GrantHandler contract only. */
 const badgeGrant: GrantHandler = {
   grantType: GRANT,
   parameters: ['badge'],
-  async handle({ params, client, provider, now }) {
+  async handle({ params, issue, now }) {
     const sub = BADGES[params.get('badge') ?? '']
     if (sub === undefined) throw new OAuthError('invalid_grant', 'the badge is not recognised')
-    const { storage, ttl } = provider.config
-    const value = randomToken()
-    const familyId = `badge-${crypto.randomUUID()}`
-    const scopes = ['read']
-    const expires_at = now + ttl.accessToken
-    await storage.issueTokens({
-      family: {
-        id: familyId,
-        consent_id: null,
-        client_id: client.client_id,
-        sub,
-        scopes,
-        auth_time: now,
-        acr: null,
-        amr: null,
-        nonce: null,
-        claims: null,
-        resource: [],
-        created_at: now,
-        expires_at,
-        revoked_at: null,
-      },
-      access: {
-        hash: sha256Hex(value),
-        family_id: familyId,
-        client_id: client.client_id,
-        sub,
-        scopes,
-        created_at: now,
-        expires_at,
-        revoked_at: null,
-      },
-    })
-    return { access_token: value, token_type: 'Bearer', expires_in: ttl.accessToken, scope: scopes.join(' '), issued_by: 'badge' }
+    return { ...(await issue({ scopes: ['read'], sub, auth_time: now })), issued_by: 'badge' }
   },
 }
 

@@ -4,7 +4,7 @@ export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './cli
 export type { ProviderConfig } from './config.js'
 export { sha256Hex } from './crypto.js'
 export { ConfigError, OAuthError, type OAuthErrorCode } from './errors.js'
-export type { GrantContext, GrantHandler } from './grants/grant-handler.js'
+export type { GrantContext, GrantFields, GrantHandler } from './grants/grant-handler.js'
 export {
   DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,
   hashPassword as hashDjangoPassword,

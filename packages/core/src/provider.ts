@@ -24,6 +24,8 @@ export interface Provider {
   /** DOT's cleartokens: removes up to `limit` expired or revoked rows. */
   cleanup(limit?: number): Promise<number>
   readonly issuer: string
+  /** Where the endpoints live, e.g. `/o`. */
+  readonly basePath: string
 }
 
 /** Creates the provider; validates the configuration once and throws a coded ConfigError if bad. */
@@ -59,6 +61,7 @@ export function createProvider(input: ProviderConfig): Provider {
 
   return {
     issuer: config.issuer,
+    basePath: config.basePath,
     clients: createClientsApi(config.storage, config.seconds),
     owns: (request) => route(request) !== undefined || config.accounts.pages?.owns(request) === true,
     async handle(request) {

@@ -13,8 +13,11 @@ export async function authenticateClient(provider: ProviderContext, request: Req
     const credentials = method.extract(request, params)
     return credentials ? [{ method, credentials }] : []
   })
+  // RFC 6749 §5.2: 401 with a Basic challenge when Basic was used; otherwise 400, since a 401
+  // must carry a challenge (RFC 9110 §15.5.2) and one would mislead a client_secret_post client.
   const basic = used.some(({ method }) => method.name === 'client_secret_basic')
-  const invalid = (description: string) => new OAuthError('invalid_client', description, basic ? { headers: BASIC_CHALLENGE } : {})
+  const invalid = (description: string) =>
+    new OAuthError('invalid_client', description, basic ? { headers: BASIC_CHALLENGE } : { status: 400 })
   if (used.length > 1) throw new OAuthError('invalid_request', 'use exactly one client authentication method (RFC 6749 §2.3)')
   const [attempt] = used
   if (!attempt) throw invalid('client authentication is required')

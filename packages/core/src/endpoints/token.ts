@@ -1,8 +1,10 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
+import type { GrantContext } from '../grants/grant-handler.js'
 import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
+import { issueGrant } from '../tokens.js'
 
 /** Refuses a token request with parameters in the URI (RFC 6749 §3.2: credentials never in the query). */
 function checkNoQuery(request: Request): void {
@@ -33,5 +35,6 @@ export async function token(provider: ProviderContext, request: Request): Promis
   }
   if (!client.grant_types.includes(grantType)) throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`)
   const now = provider.config.seconds()
-  return json(await grant.handle({ request, params, client, provider, now }))
+  const issue: GrantContext['issue'] = (fields, options) => issueGrant(provider.config, client, fields, now, options?.refresh ?? false)
+  return json(await grant.handle({ request, params, client, provider, now, issue }))
 }

@@ -1,7 +1,10 @@
 import type { ProviderContext } from '../context.js'
 import type { Params } from '../http/form.js'
-import type { Client } from '../storage.js'
+import type { Client, Family } from '../storage.js'
 import type { TokenResponse } from '../tokens.js'
+
+/** What a new grant holds: its scopes, and the user when there is one. */
+export type GrantFields = Pick<Family, 'scopes'> & Partial<Pick<Family, 'sub' | 'auth_time' | 'acr' | 'amr' | 'resource'>>
 
 export interface GrantContext {
   request: Request
@@ -11,6 +14,11 @@ export interface GrantContext {
   provider: ProviderContext
   /** Epoch seconds. */
   now: number
+  /**
+   * Stores a new grant (family) with its access token, and a refresh token when `refresh` is set
+   * and both server and client use refresh_token; answers the RFC 6749 §5.1 response.
+   */
+  issue(fields: GrantFields, options?: { refresh?: boolean }): Promise<TokenResponse>
 }
 
 /**

@@ -1,24 +1,19 @@
 import { OAuthError } from '../errors.js'
 import { required } from '../http/form.js'
 import { resolveScopes } from '../scopes.js'
-import { issuesRefresh, mintAccessToken, mintRefreshToken, newFamily, tokenResponse } from '../tokens.js'
 import type { GrantHandler } from './grant-handler.js'
 
 /** RFC 6749 §4.3, off unless enabled for the server and the client (RFC 9700 §2.4). */
 export const password: GrantHandler = {
   grantType: 'password',
   parameters: ['username', 'password', 'scope'],
-  async handle({ params, client, provider, now }) {
+  async handle({ params, client, provider, now, issue }) {
     const { config } = provider
     const username = required(params, 'username')
     const secret = required(params, 'password')
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
     const user = await config.accounts.verifyPassword?.(username, secret)
     if (!user) throw new OAuthError('invalid_grant', 'the username or password is wrong')
-    const family = newFamily(config, { client_id: client.client_id, scopes, sub: user.sub, auth_time: now }, now)
-    const access = mintAccessToken(config, family, scopes, now)
-    const refresh = issuesRefresh(config, client) ? mintRefreshToken(config, family, scopes, access.record.hash, now) : undefined
-    await config.storage.issueTokens({ family, access: access.record, ...(refresh ? { refresh: refresh.record } : {}) })
-    return tokenResponse(access, now, refresh)
+    return issue({ scopes, sub: user.sub, auth_time: now }, { refresh: true })
   },
 }

@@ -9,7 +9,13 @@ import { json } from './responses.js'
  */
 export function renderError(error: unknown, as: 'json' | 'page', request: Request, onError?: (error: unknown, request: Request) => void): Response {
   const known = error instanceof OAuthError ? error : new OAuthError('server_error', 'the server could not complete the request')
-  if (known !== error) onError?.(error, request)
+  if (known !== error) {
+    try {
+      onError?.(error, request)
+    } catch {
+      // A failing reporter must not turn a generic server_error into a rejected handle().
+    }
+  }
   if (as === 'page') return errorPage(known)
   return json({ error: known.error, error_description: known.message }, known.status, known.headers)
 }

@@ -33,8 +33,9 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
   if (!user) return config.accounts.loginResponse(request, { returnTo: returnTo(provider, authz.params) })
   const consent = await config.storage.findConsent(user.sub, authz.client.client_id)
   const covered = consent !== null && authz.scopes.every((scope) => consent.scopes.includes(scope))
-  const approvalPrompt = authz.params.get('approval_prompt') ?? config.approvalPrompt
-  if (authz.client.skip_authorization || (covered && approvalPrompt === 'auto')) {
+  // A request may force the page (DOT's approval_prompt=force) but never relax the server's 'force'.
+  const forced = config.approvalPrompt === 'force' || authz.params.get('approval_prompt') === 'force'
+  if (authz.client.skip_authorization || (covered && !forced)) {
     return respond(provider, request, authz, user, covered ? consent : null)
   }
   const now = config.seconds()
