@@ -1,0 +1,2 @@
+export { type PostgresDriverOptions, postgresDriver } from './postgres-driver.js'
+export { sqliteDriver } from './sqlite-driver.js'

@@ -1,0 +1,68 @@
+import type { AddressInfo } from 'node:net'
+import type { Provider } from '@grantline/core'
+import { getRequestListener, serve as honoServe } from '@hono/node-server'
+import { type RequestLogger, withRequestLog } from './request-log.js'
+
+export interface ServeOptions {
+  port?: number
+  hostname?: string
+  /** One line per request; `false` turns it off. Defaults to stdout. */
+  log?: RequestLogger | false
+  /** Runs once the server stopped accepting and every in-flight request finished (close the database here). */
+  onClose?: () => void | Promise<void>
+  /** Stop on SIGTERM and SIGINT (default true). */
+  handleSignals?: boolean
+  onListen?: (address: AddressInfo) => void
+}
+
+export interface RunningServer {
+  address: AddressInfo
+  /** Stops accepting, lets in-flight requests finish, then runs `onClose`. */
+  close(): Promise<void>
+}
+
+type Handler = Pick<Provider, 'handle'>
+
+function fetchOf(provider: Handler, log: RequestLogger | false | undefined) {
+  const handle = (request: Request) => provider.handle(request)
+  if (log === false) return handle
+  return withRequestLog(handle, log ?? ((line) => process.stdout.write(`${line}\n`)))
+}
+
+/** A node:http request listener for an existing server or framework. */
+export function toNodeListener(provider: Handler, options: { log?: RequestLogger | false } = { log: false }) {
+  return getRequestListener(fetchOf(provider, options.log))
+}
+
+/** Serves a provider over node:http (@hono/node-server) with graceful shutdown on SIGTERM/SIGINT. */
+export function serve(provider: Handler, options: ServeOptions = {}): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server = honoServe({ fetch: fetchOf(provider, options.log), port: options.port ?? 8080, hostname: options.hostname ?? '127.0.0.1' })
+    let closing: Promise<void> | undefined
+    const close = () => {
+      closing ??= new Promise<void>((done, fail) => {
+        process.off('SIGTERM', onSignal)
+        process.off('SIGINT', onSignal)
+        server.close((error) => (error ? fail(error) : done()))
+        if ('closeIdleConnections' in server) server.closeIdleConnections()
+      }).then(() => options.onClose?.())
+      return closing
+    }
+    const onSignal = () => {
+      close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
+    }
+    if (options.handleSignals !== false) {
+      process.on('SIGTERM', onSignal)
+      process.on('SIGINT', onSignal)
+    }
+    server.once('error', reject)
+    server.once('listening', () => {
+      const address = server.address() as AddressInfo
+      options.onListen?.(address)
+      resolve({ address, close })
+    })
+  })
+}

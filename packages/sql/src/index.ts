@@ -1,0 +1,5 @@
+export type { SqlDialect, SqlDriver, SqlRunResult, SqlStatement, SqlValue } from './driver.js'
+export { migrate } from './migrate.js'
+export { type Migration, migrations } from './migrations.js'
+export { sqlAccountStore } from './sql-account-store.js'
+export { type SqlStorageOptions, sqlStorage } from './sql-storage.js'

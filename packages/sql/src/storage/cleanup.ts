@@ -1,0 +1,44 @@
+import type { Storage } from '@grantline/core'
+import type { SqlDriver } from '../driver.js'
+import { execute } from '../query.js'
+import { raw, type SqlFragment, sql } from '../sql-fragment.js'
+
+interface Sweep {
+  table: string
+  key: string
+  dead(now: number): SqlFragment
+}
+
+const expired = (now: number) => sql`expires_at <= ${now}`
+const expiredOrRevoked = (now: number) => sql`expires_at <= ${now} OR revoked_at IS NOT NULL`
+
+// Consumed codes and interactions stay until they expire (tombstones), and so do used refresh
+// tokens: a replay must still be recognised.
+const SWEEPS: Sweep[] = [
+  { table: 'codes', key: 'hash', dead: expired },
+  { table: 'interactions', key: 'id', dead: expired },
+  { table: 'access_tokens', key: 'hash', dead: expiredOrRevoked },
+  { table: 'refresh_tokens', key: 'hash', dead: expiredOrRevoked },
+  { table: 'families', key: 'id', dead: expiredOrRevoked },
+  { table: 'consents', key: 'id', dead: () => sql`revoked_at IS NOT NULL` },
+]
+
+/**
+ * DOT's `cleartokens`: deletes expired and revoked rows, at most `limit` per call, each table in
+ * bounded `DELETE ... WHERE key IN (SELECT key ... LIMIT n)` steps, so no statement holds the
+ * write lock for long. Revocation never depends on these rows being gone.
+ */
+export function cleanupMethod(driver: SqlDriver): Storage['cleanup'] {
+  return async (now, limit = 10_000) => {
+    let removed = 0
+    for (const { table, key, dead } of SWEEPS) {
+      if (removed >= limit) break
+      const [name, column] = [raw(table), raw(key)]
+      removed += await execute(
+        driver,
+        sql`DELETE FROM ${name} WHERE ${column} IN (SELECT ${column} FROM ${name} WHERE ${dead(now)} LIMIT ${limit - removed})`,
+      )
+    }
+    return removed
+  }
+}
