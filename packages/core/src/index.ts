@@ -32,6 +32,7 @@ export type {
   IssuedTokens,
   RefreshTokenRecord,
   RotateResult,
+  SigningKeyRecord,
   Storage,
   StorageCapabilities,
   TokenEndpointAuthMethod,

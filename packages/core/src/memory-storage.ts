@@ -9,6 +9,7 @@ import type {
   IssuedTokens,
   RefreshTokenRecord,
   RotateResult,
+  SigningKeyRecord,
   Storage,
   TokenWithFamily,
 } from './storage.js'
@@ -25,6 +26,7 @@ export function memoryStorage(): Storage {
   const codes = new Map<string, Consumables['code']>()
   const access = new Map<string, AccessTokenRecord>()
   const refresh = new Map<string, RefreshTokenRecord>()
+  const keys = new Map<string, SigningKeyRecord>()
   const copy = <T>(value: T): T => structuredClone(value)
 
   const liveFamily = (id: string, now: number): Family | null => {
@@ -178,6 +180,15 @@ export function memoryStorage(): Storage {
       old.successor_hash = next.refresh.hash
       issue(next)
       return { status: 'ok' }
+    },
+
+    async listSigningKeys() {
+      return [...keys.values()].sort((a, b) => a.activate_at - b.activate_at).map(copy)
+    },
+    async addSigningKey(key, options) {
+      if ((options?.ifNone && keys.size > 0) || keys.has(key.kid)) return false
+      keys.set(key.kid, copy(key))
+      return true
     },
 
     async cleanup(now, limit = 10_000) {

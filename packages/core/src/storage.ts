@@ -110,6 +110,22 @@ export interface Interaction {
   consumed_at: number | null
 }
 
+/**
+ * A signing key. Its state follows from time alone, so instances never race on transitions:
+ * `next` before `activate_at` (published, not signing), then `active` until a newer key activates,
+ * then `retired` (still published until every token it signed has expired).
+ */
+export interface SigningKeyRecord {
+  kid: string
+  alg: string
+  /** The public JWK, published at the JWKS endpoint. */
+  public_jwk: Record<string, unknown>
+  /** The private JWK as a compact JWE (`dir`, `A256GCM`) under the key-encryption key; never plain. */
+  private_jwe: string
+  created_at: number
+  activate_at: number
+}
+
 export interface Consumables {
   code: CodeRecord
   interaction: Interaction
@@ -202,6 +218,13 @@ export interface Storage {
     now: number,
     graceSeconds: number,
   ): Promise<RotateResult>
+
+  listSigningKeys(): Promise<SigningKeyRecord[]>
+  /**
+   * Stores a signing key. With `ifNone`, only when no key exists at all (the first key, made by
+   * whichever instance wins); answers whether it was stored.
+   */
+  addSigningKey(key: SigningKeyRecord, options?: { ifNone?: boolean }): Promise<boolean>
 
   /** Removes up to `limit` expired or revoked rows; returns how many went. */
   cleanup(now: number, limit?: number): Promise<number>

@@ -4,6 +4,7 @@ import { cleanupMethod } from './storage/cleanup.js'
 import { clientMethods } from './storage/clients.js'
 import { consumableMethods } from './storage/consumables.js'
 import { rotateRefreshMethod } from './storage/rotate-refresh.js'
+import { signingKeyMethods } from './storage/signing-keys.js'
 import { tokenMethods } from './storage/tokens.js'
 
 export interface SqlStorageOptions {
@@ -23,6 +24,7 @@ export function sqlStorage(driver: SqlDriver, options: SqlStorageOptions): Stora
     ...clientMethods(driver),
     ...consumableMethods(driver),
     ...tokenMethods(driver),
+    ...signingKeyMethods(driver),
     rotateRefresh: rotateRefreshMethod(driver, options.dialect),
     cleanup: cleanupMethod(driver),
   }

@@ -5,6 +5,7 @@ import { describeConcurrency } from './conformance/concurrency.js'
 import { describeConsents } from './conformance/consents.js'
 import { describeConsumables } from './conformance/consumables.js'
 import { describeRotation } from './conformance/rotation.js'
+import { describeSigningKeys } from './conformance/signing-keys.js'
 import type { MakeStorage } from './conformance/seed.js'
 import { describeTokens } from './conformance/tokens.js'
 
@@ -34,6 +35,7 @@ export function runStorageConformance(
     describeTokens(makeStorage)
     describeRotation(makeStorage)
     describeCleanup(makeStorage)
+    describeSigningKeys(makeStorage, options.concurrency ?? 20)
     describeConcurrency(makeStorage, options.concurrency ?? 20)
   })
 }
