@@ -59,6 +59,21 @@ const schema = v.strictObject({
   allowLocalhostLoopback: v.optional(v.boolean(), false),
   /** DOT's REQUEST_APPROVAL_PROMPT: 'auto' reuses an earlier consent that covers the scopes. */
   approvalPrompt: v.optional(v.picklist(['auto', 'force']), 'auto'),
+  /** OpenID Connect; present means enabled. */
+  oidc: v.optional(
+    v.strictObject({
+      /** base64url of 32 random bytes, from the environment: encrypts private signing keys at rest. */
+      keyEncryptionKey: v.string(),
+      signingAlg: v.optional(v.picklist(['RS256', 'ES256', 'EdDSA'], 'signingAlg must be RS256, ES256 or EdDSA'), 'RS256'),
+      /** Cache-Control max-age of the JWKS; a new key is published at least this long before it signs. */
+      jwksMaxAge: v.optional(seconds, 600),
+      idTokenTtl: v.optional(seconds, 3600),
+      /** Make the first signing key inside a request when none exists (off on Workers). */
+      createKeysOnDemand: v.optional(v.boolean(), true),
+      /** Also end the client's grants at RP-initiated logout. */
+      revokeOnLogout: v.optional(v.boolean(), false),
+    }),
+  ),
   /** DOT's application and authorized-token pages under `basePath`; a host app may turn them off. */
   managementPages: v.optional(v.boolean(), true),
   grants: v.optional(v.array(v.custom<GrantHandler>((g) => typeof g === 'object' && g !== null && typeof (g as GrantHandler).handle === 'function', 'a grant handler needs handle()')), []),
@@ -67,6 +82,15 @@ const schema = v.strictObject({
   now: v.optional(fn<() => number>('now'), () => Date.now),
   clientAddress: v.optional(fn<(request: Request) => string | undefined>('clientAddress')),
 })
+
+/** The OpenID Connect scopes (OIDC Core §5.4), added to `scopes` when `oidc` is set. */
+const OIDC_SCOPES: Record<string, string> = {
+  openid: 'Sign you in with your account',
+  profile: 'Your name and profile details',
+  email: 'Your email address',
+  address: 'Your postal address',
+  phone: 'Your phone number',
+}
 
 export type ProviderConfig = v.InferInput<typeof schema>
 export type ResolvedConfig = v.InferOutput<typeof schema> & {
@@ -77,6 +101,9 @@ export type ResolvedConfig = v.InferOutput<typeof schema> & {
 
 /** Validates the configuration once, at start-up; a bad one throws a coded ConfigError. */
 export function resolveConfig(input: ProviderConfig): ResolvedConfig {
+  if ((input.oidc as { signingAlg?: string } | undefined)?.signingAlg === 'HS256') {
+    throw new ConfigError('ERR_HS256_UNSUPPORTED', 'oidc.signingAlg: HS256 needs the client secret as key, and secrets are stored hashed; use RS256, ES256 or EdDSA')
+  }
   const result = v.safeParse(schema, input)
   if (!result.success) {
     const issue = result.issues[0]
@@ -84,13 +111,13 @@ export function resolveConfig(input: ProviderConfig): ResolvedConfig {
     throw new ConfigError('ERR_INVALID_CONFIG', `${path}: ${issue.message}`)
   }
   const config = result.output
-  const scopes = Object.keys(config.scopes)
-  const defaultScopes = config.defaultScopes ?? scopes
+  const defaultScopes = config.defaultScopes ?? Object.keys(config.scopes)
   const unknown = defaultScopes.find((scope) => !(scope in config.scopes))
   if (unknown) throw new ConfigError('ERR_INVALID_CONFIG', `defaultScopes: "${unknown}" is not a configured scope`)
   if (config.grantTypes.includes('password') && !config.accounts.verifyPassword) {
     throw new ConfigError('ERR_INVALID_CONFIG', 'grantTypes: password needs accounts.verifyPassword')
   }
   const now = config.now
-  return { ...config, issuer: config.issuer.replace(/\/$/, ''), defaultScopes, seconds: () => Math.floor(now() / 1000) }
+  const scopes = config.oidc ? { ...OIDC_SCOPES, ...config.scopes } : config.scopes
+  return { ...config, scopes, issuer: config.issuer.replace(/\/$/, ''), defaultScopes, seconds: () => Math.floor(now() / 1000) }
 }

@@ -2,17 +2,13 @@ import { defaultClientAuthMethods } from './client-auth/registry.js'
 import { type ClientsApi, createClientsApi } from './clients.js'
 import { type ProviderConfig, resolveConfig } from './config.js'
 import type { ProviderContext } from './context.js'
-import { authorize } from './endpoints/authorize/authorize.js'
-import { introspect } from './endpoints/introspect.js'
-import { revoke } from './endpoints/revoke.js'
-import { token } from './endpoints/token.js'
 import { ConfigError } from './errors.js'
 import { createGrantRegistry } from './grants/registry.js'
 import { renderError } from './http/render-error.js'
-import { isManagePath, manage } from './manage/routes.js'
+import { createRouter } from './router.js'
+import { parseKeyEncryptionKey } from './keys/key-encryption.js'
+import { createSigningKeys } from './keys/signing-keys.js'
 import { type VerifiedToken, verifyAccessToken } from './verify-access-token.js'
-
-type Endpoint = (provider: ProviderContext, request: Request) => Promise<Response>
 
 export interface Provider {
   /** Maps a request to a response. Bound: pass it detached to any Fetch runtime. */
@@ -21,6 +17,11 @@ export interface Provider {
   owns(request: Request): boolean
   verifyAccessToken(request: Request, options?: { scopes?: string[] }): Promise<VerifiedToken | Response>
   clients: ClientsApi
+  /**
+   * Adds a signing key that is published now and signs once relying parties have re-fetched the
+   * JWKS (DESIGN.md "Formats"); needs `oidc`.
+   */
+  rotateSigningKey(): Promise<{ kid: string; activate_at: number }>
   /** DOT's cleartokens: removes up to `limit` expired or revoked rows. */
   cleanup(limit?: number): Promise<number>
   readonly issuer: string
@@ -40,24 +41,21 @@ export function createProvider(input: ProviderConfig): Provider {
     grants,
     enabledGrants: new Set([...config.grantTypes, ...config.grants.map((grant) => grant.grantType)]),
     clientAuth: defaultClientAuthMethods,
+    keys: config.oidc
+      ? createSigningKeys({
+          storage: config.storage,
+          keyEncryptionKey: parseKeyEncryptionKey(config.oidc.keyEncryptionKey),
+          alg: config.oidc.signingAlg,
+          seconds: config.seconds,
+          // Published a JWKS max-age (plus one key reload) before it signs; kept while its tokens live.
+          publishSeconds: config.oidc.jwksMaxAge + 60,
+          retainSeconds: Math.max(config.oidc.idTokenTtl, config.ttl.accessToken),
+          createOnDemand: config.oidc.createKeysOnDemand,
+        })
+      : null,
   }
-  // Endpoints whose errors a person sees in a browser render as a page, the others as JSON.
-  const routes = new Map<string, { endpoint: Endpoint; errors: 'json' | 'page' }>([
-    ['authorize', { endpoint: authorize, errors: 'page' }],
-    ['token', { endpoint: token, errors: 'json' }],
-    ['revoke_token', { endpoint: revoke, errors: 'json' }],
-    ['introspect', { endpoint: introspect, errors: 'json' }],
-  ])
-  const prefix = `${config.basePath}/`
-  const managePages = { endpoint: manage, errors: 'page' as const }
-
-  const route = (request: Request) => {
-    const { pathname } = new URL(request.url)
-    if (!pathname.startsWith(prefix)) return undefined
-    if (config.managementPages && isManagePath(pathname.slice(prefix.length))) return managePages
-    const name = pathname.slice(prefix.length).replace(/\/$/, '')
-    return routes.get(name)
-  }
+  const router = createRouter(context)
+  const route = (request: Request) => router(new URL(request.url).pathname)
 
   return {
     issuer: config.issuer,
@@ -79,5 +77,10 @@ export function createProvider(input: ProviderConfig): Provider {
     },
     verifyAccessToken: (request, options) => verifyAccessToken(context, request, options),
     cleanup: (limit) => config.storage.cleanup(config.seconds(), limit),
+    async rotateSigningKey() {
+      if (!context.keys) throw new ConfigError('ERR_OIDC_DISABLED', 'signing keys need the oidc option')
+      const { kid, activate_at } = await context.keys.rotate()
+      return { kid, activate_at }
+    },
   }
 }

@@ -1,6 +1,7 @@
 import { sha256Hex } from '../crypto.js'
 import { OAuthError } from '../errors.js'
 import { required } from '../http/form.js'
+import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
 import { checkVerifier } from '../pkce.js'
 import { issuesRefresh, mintAccessToken, mintRefreshToken, tokenResponse } from '../tokens.js'
 import type { GrantHandler } from './grant-handler.js'
@@ -31,6 +32,9 @@ export const authorizationCode: GrantHandler = {
     const access = mintAccessToken(config, family, family.scopes, now)
     const refresh = issuesRefresh(config, client) ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
     await storage.issueTokens({ access: access.record, ...(refresh ? { refresh: refresh.record } : {}) })
-    return tokenResponse(access, now, refresh)
+    const response = tokenResponse(access, now, refresh)
+    if (!wantsIdToken(provider, family)) return response
+    // OIDC Core §3.1.3.3: the ID Token carries the request's nonce and the access token's hash.
+    return { ...response, id_token: await signIdToken(provider, { family, now, nonce: family.nonce, accessToken: access.value }) }
   },
 }

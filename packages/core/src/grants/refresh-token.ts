@@ -1,8 +1,11 @@
 import { sha256Hex } from '../crypto.js'
 import { OAuthError } from '../errors.js'
 import { required } from '../http/form.js'
+import type { ProviderContext } from '../context.js'
+import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
 import { parseScope } from '../scopes.js'
-import { mintAccessToken, mintRefreshToken, tokenResponse } from '../tokens.js'
+import type { Family } from '../storage.js'
+import { mintAccessToken, mintRefreshToken, type TokenResponse, tokenResponse } from '../tokens.js'
 import type { GrantHandler } from './grant-handler.js'
 
 /**
@@ -27,7 +30,7 @@ export const refreshToken: GrantHandler = {
     if (!config.rotateRefreshTokens) {
       if (token.used_at !== null) throw new OAuthError('invalid_grant', 'the refresh token was already used')
       await storage.issueTokens({ access: access.record })
-      return tokenResponse(access, now)
+      return withIdToken(provider, family, tokenResponse(access, now), now, access.value)
     }
     // RFC 6749 §6: a new refresh token keeps exactly the scope of the one presented.
     const refresh = mintRefreshToken(config, family, token.scopes, access.record.hash, now)
@@ -37,6 +40,12 @@ export const refreshToken: GrantHandler = {
       throw new OAuthError('invalid_grant', 'the refresh token was already used; its grant is revoked')
     }
     if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
-    return tokenResponse(access, now, refresh)
+    return withIdToken(provider, family, tokenResponse(access, now, refresh), now, access.value)
   },
+}
+
+/** OIDC Core §12.2: a refreshed openid grant gets a new ID Token with the same sub and auth_time, no nonce. */
+async function withIdToken(provider: ProviderContext, family: Family, response: TokenResponse, now: number, accessToken: string): Promise<TokenResponse> {
+  if (!wantsIdToken(provider, family)) return response
+  return { ...response, id_token: await signIdToken(provider, { family, now, accessToken }) }
 }

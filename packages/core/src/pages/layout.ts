@@ -9,7 +9,7 @@ main{max-width:34rem;margin:4rem auto;padding:0 1rem}.card{background:var(--card
 h1{font-size:1.4rem;margin:0 0 1rem}p{margin:.5rem 0}.muted{color:var(--muted);font-size:.9rem}
 ul.scopes{padding:0;list-style:none;margin:1rem 0}ul.scopes li{padding:.6rem 0;border-top:1px solid var(--line)}ul.scopes li:last-child{border-bottom:1px solid var(--line)}
 code{font-size:.9em}.actions{display:flex;gap:.75rem;justify-content:flex-end;margin-top:1.5rem}
-button,.button{font:inherit;padding:.55rem 1.2rem;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer;text-decoration:none}
+button,.button{display:inline-block;font:inherit;padding:.55rem 1.2rem;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer;text-decoration:none}
 button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .error{color:var(--danger)}label{display:block;margin:.75rem 0 .25rem;font-weight:600}
 input[type=text],input[type=password],input[type=url],textarea,select{width:100%;font:inherit;padding:.5rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}

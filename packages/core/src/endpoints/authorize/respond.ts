@@ -33,7 +33,17 @@ export async function respond(
   const { storage } = config
   const now = config.seconds()
   const { client, target } = authz
-  const fields = { client_id: client.client_id, scopes: authz.scopes, sub: user.sub, consent_id: consent?.id ?? null, auth_time: user.authTime }
+  const fields = {
+    client_id: client.client_id,
+    scopes: authz.scopes,
+    sub: user.sub,
+    consent_id: consent?.id ?? null,
+    auth_time: user.authTime,
+    acr: user.acr ?? null,
+    amr: user.amr ?? null,
+    nonce: authz.params.get('nonce') ?? null,
+    claims: authz.params.get('claims') ?? null,
+  }
   const common = { state: target.state, iss: config.issuer }
   if (authz.responseType === 'code') {
     const family = newFamily(config, fields, now)

@@ -1,0 +1,93 @@
+import type { ProviderContext } from '../context.js'
+
+/** OIDC Core §5.1 standard claims, by the scope that releases them (§5.4). */
+export const SCOPE_CLAIMS: Record<string, readonly string[]> = {
+  profile: ['name', 'family_name', 'given_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'],
+  email: ['email', 'email_verified'],
+  address: ['address'],
+  phone: ['phone_number', 'phone_number_verified'],
+}
+
+/** The endpoints' absolute URLs: the issuer's origin, then basePath. */
+export function endpointUrls(provider: ProviderContext) {
+  const { issuer, basePath } = provider.config
+  const base = `${new URL(issuer).origin}${basePath}`
+  return {
+    authorization_endpoint: `${base}/authorize/`,
+    token_endpoint: `${base}/token/`,
+    revocation_endpoint: `${base}/revoke_token/`,
+    introspection_endpoint: `${base}/introspect/`,
+    userinfo_endpoint: `${base}/userinfo/`,
+    end_session_endpoint: `${base}/logout/`,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+  }
+}
+
+/** The response types the server can answer (RFC 8414 §2, OIDC Discovery §3). */
+export function supportedResponseTypes(provider: ProviderContext): string[] {
+  const implicit = provider.config.grantTypes.includes('implicit')
+  const oidc = provider.config.oidc !== undefined
+  return [
+    'code',
+    ...(implicit ? ['token'] : []),
+    ...(implicit && oidc ? ['id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'] : []),
+  ]
+}
+
+/** Server metadata: RFC 8414 §2, and OIDC Discovery §3 when OpenID Connect is on. */
+export function metadata(provider: ProviderContext): Record<string, unknown> {
+  const { config } = provider
+  const urls = endpointUrls(provider)
+  const authMethods = provider.clientAuth.map((method) => method.name)
+  const base: Record<string, unknown> = {
+    issuer: config.issuer,
+    authorization_endpoint: urls.authorization_endpoint,
+    token_endpoint: urls.token_endpoint,
+    revocation_endpoint: urls.revocation_endpoint,
+    introspection_endpoint: urls.introspection_endpoint,
+    scopes_supported: Object.keys(config.scopes),
+    response_types_supported: supportedResponseTypes(provider),
+    response_modes_supported: ['query', 'fragment', ...(config.oidc ? ['form_post'] : [])],
+    grant_types_supported: [...provider.enabledGrants],
+    token_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_methods_supported: authMethods,
+    code_challenge_methods_supported: config.pkce.allowPlain ? ['S256', 'plain'] : ['S256'],
+    authorization_response_iss_parameter_supported: true,
+  }
+  if (!config.oidc) return base
+  const alg = config.oidc.signingAlg
+  return {
+    ...base,
+    userinfo_endpoint: urls.userinfo_endpoint,
+    end_session_endpoint: urls.end_session_endpoint,
+    jwks_uri: urls.jwks_uri,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [alg],
+    userinfo_signing_alg_values_supported: [alg],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'at_hash', 'c_hash', ...Object.values(SCOPE_CLAIMS).flat()],
+    claims_parameter_supported: true,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    prompt_values_supported: ['none', 'login', 'consent'],
+  }
+}
+
+/** OIDC Discovery §4 and RFC 8414 §3: the metadata document, cacheable, readable cross-origin. */
+export async function discovery(provider: ProviderContext): Promise<Response> {
+  return new Response(JSON.stringify(metadata(provider)), {
+    headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600', 'access-control-allow-origin': '*' },
+  })
+}
+
+/** RFC 7517 key set with the JWKS max-age the key rotation is timed by. */
+export async function jwks(provider: ProviderContext): Promise<Response> {
+  if (!provider.keys || !provider.config.oidc) return new Response('Not Found', { status: 404 })
+  return new Response(JSON.stringify(await provider.keys.jwks()), {
+    headers: {
+      'content-type': 'application/jwk-set+json',
+      'cache-control': `public, max-age=${provider.config.oidc.jwksMaxAge}`,
+      'access-control-allow-origin': '*',
+    },
+  })
+}

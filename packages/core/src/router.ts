@@ -1,0 +1,48 @@
+import type { ProviderContext } from './context.js'
+import { authorize } from './endpoints/authorize/authorize.js'
+import { introspect } from './endpoints/introspect.js'
+import { revoke } from './endpoints/revoke.js'
+import { token } from './endpoints/token.js'
+import { isManagePath, manage } from './manage/routes.js'
+import { discovery, jwks } from './oidc/discovery.js'
+
+export type Endpoint = (provider: ProviderContext, request: Request) => Promise<Response>
+
+/** An endpoint and how its errors render: a page for a person's browser, JSON for a client. */
+export interface Route {
+  endpoint: Endpoint
+  errors: 'json' | 'page'
+}
+
+const page = (endpoint: Endpoint): Route => ({ endpoint, errors: 'page' })
+const api = (endpoint: Endpoint): Route => ({ endpoint, errors: 'json' })
+
+/**
+ * Maps a path to its endpoint (DESIGN.md "Paths"): endpoints under basePath with or without the
+ * trailing slash, and the metadata documents at their exact well-known paths (no redirects).
+ */
+export function createRouter(provider: ProviderContext): (pathname: string) => Route | undefined {
+  const { config } = provider
+  const issuerPath = new URL(config.issuer).pathname.replace(/\/$/, '')
+  const exact = new Map<string, Route>([[`/.well-known/oauth-authorization-server${issuerPath}`, api(discovery)]])
+  const named = new Map<string, Route>([
+    ['authorize', page(authorize)],
+    ['token', api(token)],
+    ['revoke_token', api(revoke)],
+    ['introspect', api(introspect)],
+  ])
+  if (config.oidc) {
+    exact.set(`${issuerPath}/.well-known/openid-configuration`, api(discovery))
+    named.set('.well-known/jwks.json', api(jwks))
+  }
+  const prefix = `${config.basePath}/`
+  const managePages = page(manage)
+
+  return (pathname) => {
+    const found = exact.get(pathname)
+    if (found || !pathname.startsWith(prefix)) return found
+    const rest = pathname.slice(prefix.length)
+    if (config.managementPages && isManagePath(rest)) return managePages
+    return named.get(rest.replace(/\/$/, ''))
+  }
+}
