@@ -67,8 +67,18 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
       })
     },
     async exec(script) {
-      // The simple query protocol runs a multi-statement script as one implicit transaction.
-      await sql.unsafe(script)
+      // The simple query protocol runs a multi-statement script as one implicit transaction. A
+      // script with its own BEGIN that fails would leave its pooled connection in an aborted
+      // transaction, so the script gets a connection of its own and a ROLLBACK on failure.
+      const connection = await sql.reserve()
+      try {
+        await connection.unsafe(script)
+      } catch (error) {
+        await connection.unsafe('ROLLBACK').catch(() => {})
+        throw error
+      } finally {
+        connection.release()
+      }
     },
     async close() {
       await sql.end({ timeout: 5 })

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 
 const root = new URL('..', import.meta.url)
-const escape = (text) => text.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${')
+const escapeTemplate = (text) => text.replaceAll('\\', '\\\\').replaceAll('`', '\\`').replaceAll('${', '\\${')
 
 const sets = ['sqlite', 'postgres'].map((dialect) => {
   const folder = new URL(`migrations/${dialect}/`, root)
@@ -13,7 +13,7 @@ const sets = ['sqlite', 'postgres'].map((dialect) => {
     .map((file) => {
       const [, version, name] = /^(\d{4})_(.+)\.sql$/.exec(file)
       const text = readFileSync(new URL(file, folder), 'utf8')
-      return `    {\n      version: ${Number(version)},\n      name: '${name}',\n      sql: \`${escape(text)}\`,\n    },`
+      return `    {\n      version: ${Number(version)},\n      name: '${name}',\n      sql: \`${escapeTemplate(text)}\`,\n    },`
     })
   return `  ${dialect}: [\n${entries.join('\n')}\n  ],`
 })

@@ -38,7 +38,8 @@ async function appliedVersions(driver: SqlDriver): Promise<Set<number>> {
  */
 export async function migrate(driver: SqlDriver, dialect: SqlDialect): Promise<number[]> {
   const exec = driver.exec?.bind(driver)
-  if (!exec) throw new ConfigError('ERR_SQL_DRIVER_NO_EXEC', 'migrate() needs a driver with exec(); apply the migrations with your tool instead')
+  if (!exec)
+    throw new ConfigError('ERR_SQL_DRIVER_NO_EXEC', 'migrate() needs a driver with exec(); apply the migrations with your tool instead')
   const set = migrations[dialect]
   if (!set) throw new ConfigError('ERR_SQL_DIALECT', `unknown SQL dialect "${dialect}"`)
   await exec(BOOTSTRAP[dialect])

@@ -1,9 +1,9 @@
 import type { AccountStore } from '@grantline/core'
 import type { SqlDriver } from './driver.js'
-import type { SqlStorageOptions } from './sql-storage.js'
 import { execute, executeBatch, queryAll, queryOne } from './query.js'
 import { columnList, insertRow, sessionShape, upsertRow, userShape } from './shapes.js'
 import { sql, statement } from './sql-fragment.js'
+import type { SqlStorageOptions } from './sql-storage.js'
 
 const USER = columnList(userShape)
 
@@ -58,7 +58,11 @@ export function sqlAccountStore(driver: SqlDriver, _options?: SqlStorageOptions)
       ])
     },
     getSession(hash, now) {
-      return queryOne(driver, sql`SELECT ${columnList(sessionShape)} FROM sessions WHERE hash = ${hash} AND expires_at > ${now}`, sessionShape)
+      return queryOne(
+        driver,
+        sql`SELECT ${columnList(sessionShape)} FROM sessions WHERE hash = ${hash} AND expires_at > ${now}`,
+        sessionShape,
+      )
     },
     async deleteSession(hash) {
       await execute(driver, sql`DELETE FROM sessions WHERE hash = ${hash}`)

@@ -24,7 +24,7 @@ export function sqlStorage(driver: SqlDriver, options: SqlStorageOptions): Stora
     ...clientMethods(driver),
     ...consumableMethods(driver),
     ...tokenMethods(driver),
-    ...signingKeyMethods(driver),
+    ...signingKeyMethods(driver, options.dialect),
     rotateRefresh: rotateRefreshMethod(driver, options.dialect),
     cleanup: cleanupMethod(driver),
   }

@@ -1,4 +1,4 @@
-import type { ConsumeResult, Consumables, Storage } from '@grantline/core'
+import type { Consumables, ConsumeResult, Storage } from '@grantline/core'
 import type { SqlDriver } from '../driver.js'
 import { execute, executeBatch, queryOne } from '../query.js'
 import { codeShape, columnList, familyShape, insertRow, interactionShape, type Shape } from '../shapes.js'

@@ -25,7 +25,13 @@ export function issueStatements({ family, access, refresh }: IssuedTokens): SqlF
  * A token with its family in one query joining token, family, consent and client: the token is
  * found only while all of them are live at `now` (the one join of DESIGN.md "Storage").
  */
-async function findToken<T>(driver: SqlDriver, table: string, shape: Shape<T>, hash: string, now: number): Promise<TokenWithFamily<T> | null> {
+async function findToken<T>(
+  driver: SqlDriver,
+  table: string,
+  shape: Shape<T>,
+  hash: string,
+  now: number,
+): Promise<TokenWithFamily<T> | null> {
   const row = await statement(
     driver,
     sql`SELECT ${aliasedColumns(shape, 't')}, ${FAMILY} FROM ${raw(table)} t JOIN families f ON f.id = t.family_id ${FAMILY_JOINS}
@@ -38,7 +44,10 @@ async function findToken<T>(driver: SqlDriver, table: string, shape: Shape<T>, h
 export function tokenMethods(driver: SqlDriver): TokenMethods {
   return {
     async getFamily(id, now) {
-      const row = await statement(driver, sql`SELECT ${FAMILY} FROM families f ${FAMILY_JOINS} WHERE f.id = ${id} AND ${liveFamily(now)}`).first<Row>()
+      const row = await statement(
+        driver,
+        sql`SELECT ${FAMILY} FROM families f ${FAMILY_JOINS} WHERE f.id = ${id} AND ${liveFamily(now)}`,
+      ).first<Row>()
       return row ? decode<Family>(familyShape, row, 'f_') : null
     },
     async createFamily(family) {

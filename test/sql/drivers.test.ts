@@ -1,0 +1,75 @@
+import type { SqlDriver } from '@grantline/sql'
+import { describe, expect, it } from 'vitest'
+import { toPostgresPlaceholders } from '../../adapters/node/src/postgres-sql.js'
+import { postgresSchema } from './support/postgres.js'
+import { sqliteFiles } from './support/sqlite.js'
+
+describe('toPostgresPlaceholders', () => {
+  it('numbers bare ? placeholders in order', () => {
+    expect(toPostgresPlaceholders('SELECT a FROM t WHERE b = ? AND c > ? LIMIT ?')).toBe('SELECT a FROM t WHERE b = $1 AND c > $2 LIMIT $3')
+  })
+
+  it('leaves ? alone inside literals, quoted identifiers, comments and dollar quotes', () => {
+    const text = `SELECT 'what?', 'it''s ?', E'esc\\'?', "col?" FROM t -- why?
+      WHERE x = ? /* and ? */ AND y = $tag$ ? $tag$ AND z = $$?$$ AND w = ?`
+    expect(toPostgresPlaceholders(text)).toBe(
+      `SELECT 'what?', 'it''s ?', E'esc\\'?', "col?" FROM t -- why?
+      WHERE x = $1 /* and ? */ AND y = $tag$ ? $tag$ AND z = $$?$$ AND w = $2`,
+    )
+  })
+})
+
+const pg = await postgresSchema()
+const files = sqliteFiles()
+
+/** The driver contract (D1's shape) that sqlStorage relies on, for each driver. */
+function describeDriver(name: string, open: () => Promise<SqlDriver>) {
+  describe(`${name} driver`, () => {
+    it('first, all and run answer in D1 shapes; ? inside a literal is not a placeholder', async () => {
+      const driver = await open()
+      await driver.exec?.('CREATE TABLE scratch (k TEXT PRIMARY KEY, n BIGINT NOT NULL)')
+      const insert = driver.prepare('INSERT INTO scratch (k, n) VALUES (?, ?)')
+      expect(await insert.bind('a', 1_700_000_000_123).run()).toEqual({ meta: { changes: 1 } })
+      await insert.bind('b', 2).run()
+      expect(await driver.prepare("SELECT '?' AS q, n FROM scratch WHERE k = ?").bind('a').first()).toEqual({
+        q: '?',
+        n: 1_700_000_000_123,
+      })
+      expect(await driver.prepare('SELECT k FROM scratch WHERE k = ?').bind('zz').first()).toBeNull()
+      expect(await driver.prepare('SELECT k FROM scratch ORDER BY k').all()).toEqual({ results: [{ k: 'a' }, { k: 'b' }] })
+      expect(await driver.prepare('UPDATE scratch SET n = n + 1').run()).toEqual({ meta: { changes: 2 } })
+      expect(await driver.prepare('UPDATE scratch SET n = 0 WHERE k = ? RETURNING k').bind('b').first()).toEqual({ k: 'b' })
+    })
+
+    it('bind() returns a new statement and leaves the prepared one reusable', async () => {
+      const driver = await open()
+      const select = driver.prepare('SELECT CAST(? AS TEXT) AS v')
+      const [a, b] = [select.bind('a'), select.bind('b')]
+      expect(await Promise.all([a.first(), b.first(), a.first()])).toEqual([{ v: 'a' }, { v: 'b' }, { v: 'a' }])
+    })
+
+    it('batch() is one transaction: when a statement fails, none takes effect', async () => {
+      const driver = await open()
+      await driver.exec?.('CREATE TABLE scratch2 (k TEXT PRIMARY KEY)')
+      const insert = driver.prepare('INSERT INTO scratch2 (k) VALUES (?)')
+      expect(await driver.batch([insert.bind('x'), insert.bind('y')])).toEqual([{ meta: { changes: 1 } }, { meta: { changes: 1 } }])
+      await expect(driver.batch([insert.bind('z'), insert.bind('x')])).rejects.toThrow()
+      expect((await driver.prepare('SELECT k FROM scratch2 ORDER BY k').all()).results).toEqual([{ k: 'x' }, { k: 'y' }])
+    })
+
+    it('a failed exec() script rolls back and leaves no transaction open', async () => {
+      const driver = await open()
+      await expect(driver.exec?.('BEGIN; CREATE TABLE scratch3 (k TEXT); INSERT INTO scratch3 VALUES (1, 2, 3); COMMIT;')).rejects.toThrow()
+      await driver.exec?.('BEGIN; CREATE TABLE scratch3 (k TEXT); COMMIT;')
+      expect(await driver.prepare('SELECT COUNT(*) AS n FROM scratch3').first()).toEqual({ n: 0 })
+    })
+  })
+}
+
+describeDriver('sqlite', async () => files.open())
+describeDriver('postgres', async () => {
+  // One connection, so a connection left inside a failed transaction would be seen.
+  const driver = pg.open(1)
+  await driver.exec?.('DROP TABLE IF EXISTS scratch, scratch2, scratch3')
+  return driver
+})
