@@ -34,7 +34,7 @@ function secretNotice(client: Client, secret: string | undefined): string {
   }
   return `<div class="notice" role="status"><p><strong>Application registered. Copy the client secret now: it will not be shown again.</strong></p>
 <label for="client_secret">Client secret of <code>${escapeHtml(client.client_id)}</code></label>
-<input type="text" id="client_secret" readonly autocomplete="off" spellcheck="false" value="${escapeHtml(secret)}">
+<input type="text" id="client_secret" class="secret" readonly autocomplete="off" spellcheck="false" value="${escapeHtml(secret)}">
 <p class="muted">Grantline keeps only a hash of it. If it is lost, register a new application.</p></div>`
 }
 

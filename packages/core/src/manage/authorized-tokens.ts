@@ -29,7 +29,7 @@ export async function listAuthorizedTokens(ctx: ManageContext): Promise<Response
   for (const consent of consents) {
     const name = await clientName(ctx, consent)
     rows.push(
-      `<tr><td>${name}</td><td>${scopeList(ctx, consent.scopes)}</td><td>${formatTime(consent.created_at)}</td><td><a class="button danger" href="${escapeHtml(ctx.paths.revoke(consent.id))}">Revoke<span class="visually-hidden"> access of ${name}</span></a></td></tr>`,
+      `<tr><td>${name}</td><td>${scopeList(ctx, consent.scopes)}</td><td class="nowrap">${formatTime(consent.created_at)}</td><td><a class="button danger" href="${escapeHtml(ctx.paths.revoke(consent.id))}">Revoke<span class="visually-hidden"> access of ${name}</span></a></td></tr>`,
     )
   }
   const table =

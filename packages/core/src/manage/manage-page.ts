@@ -35,7 +35,7 @@ export function managePage(
   body: string,
   options: { status?: number } = {},
 ): Response {
-  return page(title, `${header(paths, section)}<div class="card">${body}</div>`, options)
+  return page(title, `${header(paths, section)}<div class="card">${body}</div>`, { ...options, wide: true })
 }
 
 /** A page explaining why the request was refused; `headers` adds e.g. `Allow` to a 405. */

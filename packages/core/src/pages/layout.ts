@@ -5,7 +5,7 @@ const STYLE = `
 :root{color-scheme:light dark;--fg:#1b1f24;--muted:#59636e;--bg:#f6f8fa;--card:#fff;--line:#d1d9e0;--accent:#0b57d0;--accent-fg:#fff;--danger:#b3261e}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--card:#151b23;--line:#3d444d;--accent:#4c8dff;--accent-fg:#0d1117;--danger:#ff7b72}}
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:34rem;margin:4rem auto;padding:0 1rem}.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:2rem}
+main{max-width:34rem;margin:4rem auto;padding:0 1rem}main.wide{max-width:56rem}.secret{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem}td.nowrap{white-space:nowrap}.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:2rem}
 h1{font-size:1.4rem;margin:0 0 1rem}p{margin:.5rem 0}.muted{color:var(--muted);font-size:.9rem}
 ul.scopes{padding:0;list-style:none;margin:1rem 0}ul.scopes li{padding:.6rem 0;border-top:1px solid var(--line)}ul.scopes li:last-child{border-bottom:1px solid var(--line)}
 code{font-size:.9em}.actions{display:flex;gap:.75rem;justify-content:flex-end;margin-top:1.5rem}
@@ -35,9 +35,13 @@ export function escapeHtml(value: string): string {
  * (by hash), no framing (RFC 6749 §10.13), no caching; `formAction` adds an origin the page's
  * form may end up at (Chrome applies form-action to the redirect after a form POST).
  */
-export function page(title: string, body: string, options: { status?: number; formAction?: string[]; lang?: string } = {}): Response {
+export function page(
+  title: string,
+  body: string,
+  options: { status?: number; formAction?: string[]; lang?: string; wide?: boolean } = {},
+): Response {
   const formAction = ["'self'", ...(options.formAction ?? [])].join(' ')
-  const html = `<!doctype html><html lang="${escapeHtml(options.lang ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`
+  const html = `<!doctype html><html lang="${escapeHtml(options.lang ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main${options.wide ? ' class="wide"' : ''}>${body}</main></body></html>`
   return new Response(html, {
     status: options.status ?? 200,
     headers: {
