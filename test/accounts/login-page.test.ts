@@ -117,7 +117,7 @@ describe('login page (Django LoginView)', () => {
     const csrf = field(html, 'csrf') ?? ''
     const tampered = `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}`
     for (const form of [
-      { username: 'alice', password: 'correct horse' },
+      { username: 'alice', password: 'correct horse' } as Record<string, string>,
       { username: 'alice', password: 'correct horse', csrf: tampered },
     ]) {
       const response = await s.browse('/accounts/login/', { form })

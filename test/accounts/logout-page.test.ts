@@ -40,7 +40,7 @@ describe('logout page (Django LogoutView)', () => {
     await s.logIn('alice', 'correct horse')
     const cookie = s.jar.header()
     const login = field(await (await s.browse('/accounts/login/')).text(), 'csrf') ?? ''
-    for (const form of [{}, { csrf: 'x' }, { csrf: login }]) {
+    for (const form of [{}, { csrf: 'x' }, { csrf: login }] as Record<string, string>[]) {
       const response = await s.browse('/accounts/logout/', { form })
       expect(response.status).toBe(403)
     }

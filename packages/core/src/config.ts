@@ -78,7 +78,7 @@ const schema = v.strictObject({
   managementPages: v.optional(v.boolean(), true),
   grants: v.optional(v.array(v.custom<GrantHandler>((g) => typeof g === 'object' && g !== null && typeof (g as GrantHandler).handle === 'function', 'a grant handler needs handle()')), []),
   renderConsent: v.optional(fn<(context: ConsentContext) => Response | Promise<Response>>('renderConsent')),
-  onError: v.optional(fn<(error: unknown, request: Request) => void | Promise<void>>('onError')),
+  onError: v.optional(fn<(error: unknown, request: Request) => unknown>('onError')),
   now: v.optional(fn<() => number>('now'), () => Date.now),
   clientAddress: v.optional(fn<(request: Request) => string | undefined>('clientAddress')),
 })
