@@ -5,6 +5,8 @@ import { revoke } from './endpoints/revoke.js'
 import { token } from './endpoints/token.js'
 import { isManagePath, manage } from './manage/routes.js'
 import { discovery, jwks } from './oidc/discovery.js'
+import { logout } from './oidc/logout.js'
+import { userinfo } from './oidc/userinfo.js'
 
 export type Endpoint = (provider: ProviderContext, request: Request) => Promise<Response>
 
@@ -34,6 +36,8 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
   if (config.oidc) {
     exact.set(`${issuerPath}/.well-known/openid-configuration`, api(discovery))
     named.set('.well-known/jwks.json', api(jwks))
+    named.set('userinfo', api(userinfo))
+    named.set('logout', page(logout))
   }
   const prefix = `${config.basePath}/`
   const managePages = page(manage)
