@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { base64url, randomBytes, randomSecret, sha256Hex } from './crypto.js'
+import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from './endpoints/authorize/response-type.js'
 import { ConfigError } from './errors.js'
 import { canonicalRedirectUri } from './redirect-uri.js'
 import type { Client, Storage } from './storage.js'
@@ -12,6 +13,8 @@ const clientInput = v.object({
   client_type: v.optional(v.picklist(['confidential', 'public']), 'confidential'),
   token_endpoint_auth_method: v.optional(v.picklist(['client_secret_basic', 'client_secret_post', 'none'])),
   grant_types: v.optional(v.array(v.string()), ['authorization_code', 'refresh_token']),
+  /** RFC 7591 §2; omitted means derived from grant_types (code, token). */
+  response_types: v.optional(v.array(v.string())),
   redirect_uris: v.optional(v.array(v.string()), []),
   post_logout_redirect_uris: v.optional(v.array(v.string()), []),
   scope: v.optional(v.string(), ''),
@@ -50,10 +53,7 @@ function toClient(input: ClientInput, base: Pick<Client, 'client_id' | 'created_
   if (redirecting && redirect_uris.length === 0) {
     throw new ConfigError('ERR_INVALID_CLIENT', 'redirect_uris: authorization_code and implicit need at least one redirect URI')
   }
-  const response_types = [
-    ...(m.grant_types.includes('authorization_code') ? ['code'] : []),
-    ...(m.grant_types.includes('implicit') ? ['token'] : []),
-  ]
+  const response_types = checkResponseTypes(m.response_types, m.grant_types)
   return {
     ...base,
     client_name: m.client_name,
@@ -72,9 +72,48 @@ function toClient(input: ClientInput, base: Pick<Client, 'client_id' | 'created_
   }
 }
 
+/**
+ * RFC 7591 §2.1: each response type is a known one (in any member order, stored canonical) and
+ * its grant types are registered: a code needs authorization_code; a token or ID Token from the
+ * authorization endpoint needs implicit (OIDC Dynamic Client Registration §2).
+ */
+function checkResponseTypes(requested: string[] | undefined, grantTypes: string[]): ResponseType[] {
+  if (requested === undefined) return derivedResponseTypes(grantTypes)
+  const types = requested.map((value) => {
+    const type = normaliseResponseType(value)
+    if (type === undefined) throw new ConfigError('ERR_INVALID_CLIENT', `response_types: unknown response type "${value}"`)
+    const missing = grantTypesFor(type).find((grant) => !grantTypes.includes(grant))
+    if (missing) throw new ConfigError('ERR_INVALID_CLIENT', `response_types: "${type}" needs the ${missing} grant type`)
+    return type
+  })
+  return [...new Set(types)]
+}
+
+const sameMembers = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item) => b.includes(item))
+
+/**
+ * A stored client as update input. Response types that were derived stay derived (they follow a
+ * change of grant types); an explicit list is kept.
+ */
 function clientFields(client: Client): ClientInput {
   const { client_id, created_at, secret_hash, response_types, ...fields } = client
-  return fields
+  return sameMembers(response_types, derivedResponseTypes(client.grant_types)) ? fields : { ...fields, response_types }
+}
+
+/**
+ * An update that changes grant_types without naming response_types drops the explicit response
+ * types the new grant types no longer allow; if none is left, they are derived again.
+ */
+function updateInput(current: Client, patch: ClientUpdate): ClientInput {
+  const merged = { ...clientFields(current), ...patch }
+  if (patch.response_types !== undefined || patch.grant_types === undefined || merged.response_types === undefined) return merged
+  const grants = patch.grant_types
+  const kept = merged.response_types.filter((value) => {
+    const type = normaliseResponseType(value)
+    return type !== undefined && grantTypesFor(type).every((grant) => grants.includes(grant))
+  })
+  const { response_types: _, ...rest } = merged
+  return kept.length > 0 ? { ...rest, response_types: kept } : rest
 }
 
 /** `provider.clients`: register, read, change and remove clients. Bad metadata throws ConfigError. */
@@ -96,7 +135,7 @@ export function createClientsApi(storage: Storage, seconds: () => number) {
       if (patch.client_type && patch.client_type !== current.client_type) {
         throw new ConfigError('ERR_INVALID_CLIENT', 'client_type cannot change; register a new client')
       }
-      const client = toClient({ ...clientFields(current), ...patch }, current)
+      const client = toClient(updateInput(current, patch), current)
       await storage.putClient(client)
       return client
     },

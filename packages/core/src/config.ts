@@ -21,7 +21,8 @@ const schema = v.strictObject({
   basePath: v.optional(v.pipe(v.string(), v.regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'basePath must look like /o')), '/o'),
   storage: v.custom<Storage>(
     (value) => typeof value === 'object' && value !== null && typeof (value as Storage).consume === 'function',
-    'storage must implement the Storage interface',
+    // A KV namespace (or kvCache) lands here: it has no consume, and could not make one atomic.
+    'storage must implement the Storage interface; a KV namespace is only a cache (no compare-and-swap, stale reads): use D1 through sqlStorage, with cachedStorage from @grantline/kv in front',
   ),
   accounts: v.custom<Accounts>(
     (value) => typeof value === 'object' && value !== null && typeof (value as Accounts).current === 'function',

@@ -202,7 +202,11 @@ export interface Storage {
 
   /** Stores tokens (and a new family, when given) in one step. */
   issueTokens(tokens: IssuedTokens): Promise<void>
-  findAccessToken(hash: string, now: number): Promise<TokenWithFamily<AccessTokenRecord> | null>
+  /**
+   * A valid access token with its family. `consistent` marks a caller whose answer must reflect
+   * every revocation so far (introspection, revocation): a caching wrapper reads its Storage then.
+   */
+  findAccessToken(hash: string, now: number, options?: { consistent?: boolean }): Promise<TokenWithFamily<AccessTokenRecord> | null>
   /** A valid refresh token, including a used one (its `used_at` is set) for reuse detection. */
   findRefreshToken(hash: string, now: number): Promise<TokenWithFamily<RefreshTokenRecord> | null>
   revokeAccessToken(hash: string, now: number): Promise<void>

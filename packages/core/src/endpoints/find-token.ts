@@ -16,7 +16,8 @@ export async function findToken(provider: ProviderContext, value: string, hint: 
   const refreshFirst = hint === 'refresh_token' || (hint !== 'access_token' && value.startsWith('gl_rt_'))
   const lookups = [
     async (): Promise<FoundToken | null> => {
-      const found = await storage.findAccessToken(hash, now)
+      // Never from a cache: a revoked token must not be reported active or left unrevoked.
+      const found = await storage.findAccessToken(hash, now, { consistent: true })
       return found && { kind: 'access_token', ...found }
     },
     async (): Promise<FoundToken | null> => {

@@ -8,6 +8,7 @@ export interface ConsentContext {
   /** Where the decision is posted, with the hidden fields it must carry. */
   form: { action: string; fields: { interaction: string; csrf: string } }
   redirectUri: string
+  /** OIDC Core §3.1.2.1 `ui_locales`: well-formed language tags, preferred first; the built-in page takes the first as its `lang`. */
   uiLocales?: string[]
 }
 

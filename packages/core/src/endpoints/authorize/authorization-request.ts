@@ -1,12 +1,16 @@
 import type { ProviderContext } from '../../context.js'
 import { OAuthError } from '../../errors.js'
 import type { Params } from '../../http/form.js'
+import { supportedResponseTypes } from '../../oidc/discovery.js'
 import { checkChallenge } from '../../pkce.js'
 import { matchRedirectUri } from '../../redirect-uri.js'
 import { resolveScopes } from '../../scopes.js'
 import type { Client, CodeRecord } from '../../storage.js'
+import { checkOidcRequest, type OidcRequest } from './oidc-request.js'
+import { checkResponseMode, defaultResponseMode, type ResponseMode } from './response-mode.js'
+import { normaliseResponseType, type ResponseType, responseParts } from './response-type.js'
 
-export type ResponseMode = 'query' | 'fragment'
+export type { ResponseMode } from './response-mode.js'
 
 /** Where an authorization response may go: known only once client and redirect_uri are validated. */
 export interface RedirectTarget {
@@ -15,14 +19,16 @@ export interface RedirectTarget {
   state: string | undefined
 }
 
-/** A validated authorization request (RFC 6749 §4.1.1, §4.2.1). */
+/** A validated authorization request (RFC 6749 §4.1.1, §4.2.1; OIDC Core §3.1.2.1, §3.2.2.1, §3.3.2.1). */
 export interface AuthorizationRequest {
   client: Client
   target: RedirectTarget
   /** The redirect_uri parameter as sent, or null when it was omitted. */
   requestedRedirectUri: string | null
-  responseType: 'code' | 'token'
+  responseType: ResponseType
   scopes: string[]
+  nonce: string | undefined
+  oidc: OidcRequest
   pkce: Pick<CodeRecord, 'code_challenge' | 'code_challenge_method'>
   params: Params
 }
@@ -60,28 +66,64 @@ function checkRedirectUri(provider: ProviderContext, client: Client, params: Par
   return requested
 }
 
-function checkResponseType(provider: ProviderContext, client: Client, responseType: string | undefined): 'code' | 'token' {
+/**
+ * RFC 6749 §3.1.1 and OIDC Core §3: the (normalised) response type must be one the server offers
+ * (the OpenID ones need `oidc` and the implicit grant) and one the client registered.
+ */
+function checkResponseType(provider: ProviderContext, client: Client, responseType: string | undefined): ResponseType {
   if (responseType === undefined) throw new OAuthError('invalid_request', 'the response_type parameter is required')
-  const enabled = responseType === 'code' || (responseType === 'token' && provider.config.grantTypes.includes('implicit'))
-  if (!enabled) throw new OAuthError('unsupported_response_type', `the response_type "${responseType}" is not supported`)
-  if (!client.response_types.includes(responseType)) {
-    throw new OAuthError('unauthorized_client', `this client may not use response_type "${responseType}"`)
+  const type = normaliseResponseType(responseType)
+  if (type === undefined || !supportedResponseTypes(provider).includes(type)) {
+    throw new OAuthError('unsupported_response_type', `the response_type "${responseType}" is not supported`)
   }
-  return responseType
+  if (!client.response_types.some((registered) => normaliseResponseType(registered) === type)) {
+    throw new OAuthError('unauthorized_client', `this client may not use response_type "${type}"`)
+  }
+  return type
 }
 
-/** Runs the checks of RFC 6749 §4.1.1 in order; anything after the redirect check is redirectable. */
+/**
+ * OIDC Core §3.2.2.1, §3.3.2.11: an ID Token from the authorization endpoint needs the openid
+ * scope, and every implicit or hybrid OpenID request needs a nonce (it is what binds the ID Token
+ * to the client's session, since the token passes through the browser).
+ */
+function checkOpenIdRequest(type: ResponseType, scopes: string[], nonce: string | undefined): void {
+  const openid = scopes.includes('openid')
+  if (responseParts(type).idToken && !openid) throw new OAuthError('invalid_request', `response_type "${type}" needs the openid scope`)
+  if (openid && type !== 'code' && type !== 'token' && nonce === undefined) {
+    throw new OAuthError('invalid_request', 'the nonce parameter is required for the implicit and hybrid flows')
+  }
+}
+
+/**
+ * Runs the checks of RFC 6749 §4.1.1 and OIDC Core §3.1.2.2 in order; anything after the redirect
+ * check is redirectable, in the response mode the request asked for once that is known to be valid.
+ */
 export async function validateAuthorizationRequest(provider: ProviderContext, params: Params): Promise<AuthorizationRequest> {
   const client = await checkClient(provider, params)
   const redirectUri = checkRedirectUri(provider, client, params)
   const responseType = params.get('response_type')
-  const target: RedirectTarget = { redirectUri, mode: responseType === 'token' ? 'fragment' : 'query', state: params.get('state') }
+  let target: RedirectTarget = { redirectUri, mode: defaultResponseMode(provider, responseType), state: params.get('state') }
   try {
     const { config } = provider
+    target = { ...target, mode: checkResponseMode(provider, params.get('response_mode'), target.mode) }
     const type = checkResponseType(provider, client, responseType)
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
-    const pkce = type === 'code' ? checkChallenge(config, client, params) : { code_challenge: null, code_challenge_method: null }
-    return { client, target, requestedRedirectUri: params.get('redirect_uri') ?? null, responseType: type, scopes, pkce, params }
+    const nonce = params.get('nonce')
+    checkOpenIdRequest(type, scopes, nonce)
+    const pkce = responseParts(type).code ? checkChallenge(config, client, params) : { code_challenge: null, code_challenge_method: null }
+    const oidc = checkOidcRequest(provider, params)
+    return {
+      client,
+      target,
+      requestedRedirectUri: params.get('redirect_uri') ?? null,
+      responseType: type,
+      scopes,
+      nonce,
+      oidc,
+      pkce,
+      params,
+    }
   } catch (error) {
     if (error instanceof OAuthError) throw new RedirectableError(error, target)
     throw error

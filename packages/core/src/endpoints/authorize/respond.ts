@@ -2,25 +2,24 @@ import type { AccountSession } from '../../accounts.js'
 import type { ProviderContext } from '../../context.js'
 import { randomSecret, sha256Hex } from '../../crypto.js'
 import type { OAuthError } from '../../errors.js'
-import { redirect, withParams } from '../../http/responses.js'
-import type { Consent } from '../../storage.js'
+import { signIdToken } from '../../oidc/id-token.js'
+import type { AccessTokenRecord, Consent, Family } from '../../storage.js'
 import { mintAccessToken, newFamily } from '../../tokens.js'
 import type { AuthorizationRequest, RedirectTarget } from './authorization-request.js'
-
-/** 302 answers a GET; a POSTed form gets 303 so the browser does not re-POST (RFC 9700 §4.12). */
-const statusFor = (request: Request) => (request.method === 'POST' ? 303 : 302)
+import { deliver } from './deliver.js'
+import { responseParts } from './response-type.js'
 
 /** Sends an authorization error back to a validated redirect URI, with state and iss (RFC 9207). */
 export function redirectError(provider: ProviderContext, request: Request, target: RedirectTarget, error: OAuthError): Response {
-  return redirect(
-    withParams(target.redirectUri, { error: error.error, error_description: error.message, state: target.state, iss: provider.config.issuer }, target.mode),
-    statusFor(request),
-  )
+  return deliver(provider, request, target, { error: error.error, error_description: error.message })
 }
 
 /**
- * Issues the authorization response of an approved request: a code (RFC 6749 §4.1.2) or, for the
- * implicit grant, an access token in the fragment (§4.2.2; never a refresh token).
+ * Issues the authorization response of an approved request, as its response type asks: a code
+ * (RFC 6749 §4.1.2), an access token (§4.2.2; never a refresh token, RFC 9700 §2.1.2), an ID Token
+ * (OIDC Core §3.2.2.5, with c_hash and at_hash for what it comes with, §3.3.2.11), or a hybrid of
+ * them. Everything issued here belongs to one family, so a replayed code revokes it all. The ID
+ * Token is signed before anything is stored: a signing failure leaves nothing behind.
  */
 export async function respond(
   provider: ProviderContext,
@@ -30,9 +29,9 @@ export async function respond(
   consent: Consent | null,
 ): Promise<Response> {
   const { config } = provider
-  const { storage } = config
   const now = config.seconds()
-  const { client, target } = authz
+  const { client } = authz
+  const parts = responseParts(authz.responseType)
   const fields = {
     client_id: client.client_id,
     scopes: authz.scopes,
@@ -41,18 +40,52 @@ export async function respond(
     auth_time: user.authTime,
     acr: user.acr ?? null,
     amr: user.amr ?? null,
-    nonce: authz.params.get('nonce') ?? null,
+    nonce: authz.nonce ?? null,
     claims: authz.params.get('claims') ?? null,
   }
-  const common = { state: target.state, iss: config.issuer }
-  if (authz.responseType === 'code') {
-    const family = newFamily(config, fields, now)
-    const code = randomSecret('gl_ac_')
-    await storage.createCode(
+  // A code's family lives for its refresh tokens; tokens from the browser alone, only as long as they do.
+  const family = newFamily(config, fields, now, parts.code ? config.ttl.family : config.ttl.accessToken)
+  const code = parts.code ? randomSecret('gl_ac_') : undefined
+  const access = parts.token ? mintAccessToken(config, family, authz.scopes, now) : undefined
+  const params: Record<string, string> = {}
+  if (code) params.code = code
+  if (access) {
+    Object.assign(params, {
+      access_token: access.value,
+      token_type: 'Bearer',
+      expires_in: String(access.record.expires_at - now),
+      scope: authz.scopes.join(' '),
+    })
+  }
+  if (parts.idToken) {
+    params.id_token = await signIdToken(provider, {
+      family,
+      now,
+      nonce: authz.nonce ?? null,
+      ...(code ? { code } : {}),
+      ...(access ? { accessToken: access.value } : {}),
+    })
+  }
+  await store(provider, authz, family, now, code, access?.record)
+  return deliver(provider, request, authz.target, params)
+}
+
+/** Stores what was issued: the code with its family, then the access token (bringing the family when there is no code). */
+async function store(
+  provider: ProviderContext,
+  authz: AuthorizationRequest,
+  family: Family,
+  now: number,
+  code: string | undefined,
+  access: AccessTokenRecord | undefined,
+): Promise<void> {
+  const { config } = provider
+  if (code) {
+    await config.storage.createCode(
       {
         hash: sha256Hex(code),
         family_id: family.id,
-        client_id: client.client_id,
+        client_id: authz.client.client_id,
         redirect_uri: authz.requestedRedirectUri,
         ...authz.pkce,
         created_at: now,
@@ -61,11 +94,6 @@ export async function respond(
       },
       family,
     )
-    return redirect(withParams(target.redirectUri, { code, ...common }, target.mode), statusFor(request))
   }
-  const family = newFamily(config, fields, now, config.ttl.accessToken)
-  const access = mintAccessToken(config, family, authz.scopes, now)
-  await storage.issueTokens({ family, access: access.record })
-  const token = { access_token: access.value, token_type: 'Bearer', expires_in: String(access.record.expires_at - now), scope: authz.scopes.join(' ') }
-  return redirect(withParams(target.redirectUri, { ...token, ...common }, target.mode), statusFor(request))
+  if (access) await config.storage.issueTokens(code ? { access } : { family, access })
 }

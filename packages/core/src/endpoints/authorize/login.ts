@@ -1,0 +1,51 @@
+import type { AccountSession, LoginContext } from '../../accounts.js'
+import type { ProviderContext } from '../../context.js'
+import { OAuthError } from '../../errors.js'
+import { type AuthorizationRequest, RedirectableError } from './authorization-request.js'
+import { LOGIN_MARKER } from './oidc-request.js'
+
+/**
+ * Whether a signed-in user must sign in again before this request can be answered (OIDC Core
+ * §3.1.2.1, §3.1.2.3): prompt=login or max_age=0, or a session older than max_age.
+ * A session that authenticated since Grantline sent the user to sign in for this very request
+ * (its LOGIN_MARKER) satisfies all of them, so the login page does not loop.
+ */
+export function needsLogin(provider: ProviderContext, authz: AuthorizationRequest, user: AccountSession): boolean {
+  const { prompt, maxAge, loginRequestedAt } = authz.oidc
+  if (loginRequestedAt !== undefined && user.authTime >= loginRequestedAt) return false
+  if (prompt.has('login') || maxAge === 0) return true
+  return maxAge !== undefined && provider.config.seconds() - user.authTime > maxAge
+}
+
+/**
+ * Hands the user to `accounts.loginResponse`, or, for prompt=none, answers login_required instead
+ * (OIDC Core §3.1.2.6). A forced re-authentication (prompt=login, max_age) asks the host for
+ * `prompt: 'login'` and carries LOGIN_MARKER in returnTo; a plain sign-in keeps returnTo as is.
+ */
+export function loginResponse(
+  provider: ProviderContext,
+  request: Request,
+  authz: AuthorizationRequest,
+  user: AccountSession | null,
+): Promise<Response> {
+  const { config } = provider
+  const { prompt, maxAge, loginHint, uiLocales, acrValues } = authz.oidc
+  if (prompt.has('none')) {
+    throw new RedirectableError(
+      new OAuthError('login_required', user ? 'the user must authenticate again' : 'the user is not signed in'),
+      authz.target,
+    )
+  }
+  const fresh = prompt.has('login') || maxAge !== undefined
+  const params = new URLSearchParams([...authz.params].filter(([name]) => name !== LOGIN_MARKER))
+  if (fresh) params.set(LOGIN_MARKER, String(config.seconds()))
+  const context: LoginContext = {
+    returnTo: `${config.basePath}/authorize/?${params}`,
+    ...(prompt.has('login') || (user && fresh) ? { prompt: 'login' as const } : {}),
+    ...(maxAge === undefined ? {} : { maxAge }),
+    ...(loginHint === undefined ? {} : { loginHint }),
+    ...(uiLocales.length > 0 ? { uiLocales } : {}),
+    ...(acrValues.length > 0 ? { acrValues } : {}),
+  }
+  return config.accounts.loginResponse(request, context)
+}

@@ -1,0 +1,258 @@
+import * as client from 'openid-client'
+import { describe, expect, it } from 'vitest'
+import {
+  authorizeUrl,
+  browse,
+  get,
+  ISSUER,
+  isConsentPage,
+  location,
+  type OidcSetup,
+  oidcSetup,
+  pkce,
+  queryParams,
+  REDIRECT_URI,
+  randomNonce,
+  randomState,
+  registerOidcClient,
+  relyingParty,
+} from './support.js'
+
+async function request(clientId: string, extra: Record<string, string> = {}) {
+  const state = randomState()
+  const nonce = randomNonce()
+  const { verifier, challenge } = await pkce()
+  const url = authorizeUrl({
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid',
+    state,
+    nonce,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  })
+  return { url, state, nonce, verifier }
+}
+
+/** Asserts the host's login response (testAccounts: 302 to /login?next=returnTo) and answers returnTo. */
+function expectLogin(response: Response): string {
+  expect(response.status).toBe(302)
+  const next = new URL(response.headers.get('location') ?? '', ISSUER).searchParams.get('next')
+  expect(next, 'a login response').toMatch(/^\/o\/authorize\/\?/)
+  return `${ISSUER.replace(/\/o$/, '')}${next}`
+}
+
+const seconds = (s: OidcSetup) => Math.floor(s.clock.now() / 1000)
+
+describe('OIDC Core §3.1.2.1 prompt=none', () => {
+  it('OIDC Core §3.1.2.6: prompt=none while signed out answers login_required, never the login page', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const { url, state } = await request(reg.client_id, { prompt: 'none' })
+    const params = queryParams(await get(s, url))
+    expect(Object.fromEntries(params)).toMatchObject({ error: 'login_required', state, iss: ISSUER })
+    expect(s.logins).toEqual([])
+  })
+
+  it('OIDC Core §3.1.2.6: prompt=none when consent is needed answers consent_required, never the consent page', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s)
+    const { url, state } = await request(reg.client_id, { prompt: 'none' })
+    const params = queryParams(await get(s, url, s.users.signIn('user-1')))
+    expect(Object.fromEntries(params)).toMatchObject({ error: 'consent_required', state, iss: ISSUER })
+  })
+
+  it('OIDC Core §3.1.2.1: prompt=none with a session and a covering consent issues the code silently', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s)
+    const cookie = s.users.signIn('user-1')
+    expect(queryParams(await browse(s, (await request(reg.client_id)).url, cookie)).get('code')).toBeTruthy()
+    const { url, state, nonce, verifier } = await request(reg.client_id, { prompt: 'none' })
+    const response = await get(s, url, cookie)
+    expect(response.status).toBe(302)
+    const tokens = await client.authorizationCodeGrant(await relyingParty(s, reg), location(response), {
+      expectedState: state,
+      expectedNonce: nonce,
+      pkceCodeVerifier: verifier,
+    })
+    expect(tokens.claims()?.sub).toBe('user-1')
+  })
+
+  it('OIDC Core §3.1.2.6: prompt=none with a session older than max_age answers login_required', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    s.clock.advance(120)
+    const { url } = await request(reg.client_id, { prompt: 'none', max_age: '60' })
+    expect(queryParams(await get(s, url, cookie)).get('error')).toBe('login_required')
+    expect(s.logins).toEqual([])
+  })
+
+  it.each(['none login', 'consent none', 'select_account', 'login  consent'])(
+    'OIDC Core §3.1.2.1: prompt=%j is invalid_request (none stands alone; only none, login, consent are offered)',
+    async (prompt) => {
+      const s = oidcSetup()
+      const reg = await registerOidcClient(s, { skip_authorization: true })
+      const { url } = await request(reg.client_id, { prompt })
+      const params = queryParams(await get(s, url, s.users.signIn('user-1')))
+      expect(params.get('error')).toBe('invalid_request')
+      expect(params.get('error_description')).toMatch(/prompt/)
+    },
+  )
+})
+
+describe('OIDC Core §3.1.2.1 prompt=login and max_age', () => {
+  it('OIDC Core §3.1.2.1: prompt=login asks the host to re-authenticate, then accepts the new session without looping', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const old = s.users.signIn('user-1')
+    s.clock.advance(30)
+    const { url, state, nonce, verifier } = await request(reg.client_id, { prompt: 'login' })
+    const returnTo = expectLogin(await get(s, url, old))
+    expect(s.logins.at(-1)).toMatchObject({ prompt: 'login' })
+    expect(new URL(returnTo).searchParams.get('gl_login_at')).toBe(String(seconds(s)))
+    expect(new URL(returnTo).searchParams.get('prompt')).toBe('login')
+
+    // Coming back with the old session is not enough.
+    expect(expectLogin(await get(s, returnTo, old))).toBeTruthy()
+    // Signing in again is, even though prompt=login is still in the request.
+    s.clock.advance(5)
+    const fresh = s.users.signIn('user-1')
+    const response = await get(s, returnTo, fresh)
+    const tokens = await client.authorizationCodeGrant(await relyingParty(s, reg), location(response), {
+      expectedState: state,
+      expectedNonce: nonce,
+      pkceCodeVerifier: verifier,
+    })
+    expect(tokens.claims()?.auth_time).toBe(seconds(s))
+  })
+
+  it('OIDC Core §3.1.2.1: a login marker in the future or older than the interaction lifetime is ignored', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    s.clock.advance(700)
+    for (const marker of [String(seconds(s) - 650), String(seconds(s) + 60), 'soon']) {
+      const { url } = await request(reg.client_id, { prompt: 'login', gl_login_at: marker })
+      expectLogin(await get(s, url, cookie))
+    }
+  })
+
+  it('OIDC Core §3.1.2.1: a session older than max_age is sent to log in with maxAge; auth_time is in the ID Token', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const old = s.users.signIn('user-1')
+    s.clock.advance(120)
+    const { url, state, nonce, verifier } = await request(reg.client_id, { max_age: '60' })
+    const returnTo = expectLogin(await get(s, url, old))
+    expect(s.logins.at(-1)).toMatchObject({ maxAge: 60, prompt: 'login' })
+    s.clock.advance(2)
+    const response = await get(s, returnTo, s.users.signIn('user-1'))
+    const tokens = await client.authorizationCodeGrant(await relyingParty(s, reg), location(response), {
+      expectedState: state,
+      expectedNonce: nonce,
+      pkceCodeVerifier: verifier,
+      maxAge: 60,
+    })
+    expect(tokens.claims()?.auth_time).toBe(seconds(s))
+  })
+
+  it('OIDC Core §3.1.2.1: a session within max_age is used as it is', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    s.clock.advance(30)
+    const { url } = await request(reg.client_id, { max_age: '60' })
+    expect(queryParams(await get(s, url, cookie)).get('code')).toBeTruthy()
+    expect(s.logins).toEqual([])
+  })
+
+  it('OIDC Core §3.1.2.1: max_age=0 forces a login like prompt=login', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    const { url } = await request(reg.client_id, { max_age: '0' })
+    const returnTo = expectLogin(await get(s, url, cookie))
+    expect(s.logins.at(-1)).toMatchObject({ maxAge: 0, prompt: 'login' })
+    s.clock.advance(3)
+    expect(queryParams(await get(s, returnTo, s.users.signIn('user-1'))).get('code')).toBeTruthy()
+  })
+
+  it.each(['-1', '1.5', 'soon', '99999999999'])('OIDC Core §3.1.2.1: max_age=%s is invalid_request', async (maxAge) => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const { url } = await request(reg.client_id, { max_age: maxAge })
+    expect(queryParams(await get(s, url, s.users.signIn('user-1'))).get('error')).toBe('invalid_request')
+  })
+
+  it('OIDC Core §3.1.2.1: login_hint, ui_locales and acr_values reach the host login; a plain sign-in keeps returnTo', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s)
+    const { url } = await request(reg.client_id, {
+      login_hint: 'alice@example.com',
+      ui_locales: 'de-CH fr <x>',
+      acr_values: 'urn:mace:incommon:iap:silver phr',
+    })
+    const returnTo = expectLogin(await get(s, url))
+    expect(s.logins).toEqual([
+      {
+        returnTo: returnTo.slice(new URL(ISSUER).origin.length),
+        loginHint: 'alice@example.com',
+        uiLocales: ['de-CH', 'fr'],
+        acrValues: ['urn:mace:incommon:iap:silver', 'phr'],
+      },
+    ])
+    expect(new URL(returnTo).searchParams.has('gl_login_at')).toBe(false)
+    expect(new URL(returnTo).searchParams.get('state')).toBe(url.searchParams.get('state'))
+  })
+})
+
+describe('OIDC Core §3.1.2.1 prompt=consent', () => {
+  it('OIDC Core §3.1.2.1: prompt=consent shows the consent page even when an earlier consent covers the request', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s)
+    const cookie = s.users.signIn('user-1')
+    expect(queryParams(await browse(s, (await request(reg.client_id)).url, cookie)).get('code')).toBeTruthy()
+    const { url } = await request(reg.client_id)
+    expect((await get(s, url, cookie)).status).toBe(302)
+
+    const forced = await request(reg.client_id, { prompt: 'consent' })
+    const page = await get(s, forced.url, cookie)
+    expect(page.status).toBe(200)
+    expect(isConsentPage(await page.text())).toBe(true)
+    const params = queryParams(await browse(s, forced.url, cookie))
+    expect(params.get('code')).toBeTruthy()
+    expect(params.get('state')).toBe(forced.state)
+  })
+
+  it('OIDC Core §3.1.2.1: prompt=consent shows the page for a client that skips authorization', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const { url } = await request(reg.client_id, { prompt: 'consent' })
+    const page = await get(s, url, s.users.signIn('user-1'))
+    expect(page.status).toBe(200)
+    expect(isConsentPage(await page.text())).toBe(true)
+  })
+
+  it('OIDC Core §3.1.2.1: ui_locales sets the consent page language', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s)
+    const { url } = await request(reg.client_id, { ui_locales: 'fr-CA en' })
+    const html = await (await get(s, url, s.users.signIn('user-1'))).text()
+    expect(html).toMatch(/<html lang="fr-CA">/)
+  })
+
+  it('OIDC Core §3.1.2.1: prompt=login consent asks for both, in that order', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const old = s.users.signIn('user-1')
+    s.clock.advance(10)
+    const { url } = await request(reg.client_id, { prompt: 'login consent' })
+    const returnTo = expectLogin(await get(s, url, old))
+    const page = await get(s, returnTo, s.users.signIn('user-1'))
+    expect(page.status).toBe(200)
+    expect(isConsentPage(await page.text())).toBe(true)
+  })
+})
