@@ -1,3 +1,4 @@
+import type { Server as HttpServer, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Provider } from '@grantline/core'
 import { getRequestListener, serve as honoServe } from '@hono/node-server'
@@ -12,6 +13,8 @@ export interface ServeOptions {
   onClose?: () => void | Promise<void>
   /** Stop on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean
+  /** Called when a signal started the graceful shutdown: no new connection is accepted, in-flight requests still run. */
+  onSignal?: (signal: NodeJS.Signals) => void
   onListen?: (address: AddressInfo) => void
 }
 
@@ -34,32 +37,65 @@ export function toNodeListener(provider: Handler, options: { log?: RequestLogger
   return getRequestListener(fetchOf(provider, options.log))
 }
 
+/**
+ * Keep-alive connections would hold `server.close()` open until their idle timeout: when closing,
+ * responses still to be written say `Connection: close`, and each connection is dropped as soon
+ * as its last response is out.
+ */
+function drainOnClose(server: HttpServer): () => void {
+  const inFlight = new Set<ServerResponse>()
+  let closing = false
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight.add(response)
+    response.once('close', () => {
+      inFlight.delete(response)
+      if (closing) setImmediate(() => server.closeIdleConnections())
+    })
+  })
+  return () => {
+    closing = true
+    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close')
+    server.closeIdleConnections()
+  }
+}
+
 /** Serves a provider over node:http (@hono/node-server) with graceful shutdown on SIGTERM/SIGINT. */
 export function serve(provider: Handler, options: ServeOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = honoServe({ fetch: fetchOf(provider, options.log), port: options.port ?? 8080, hostname: options.hostname ?? '127.0.0.1' })
+    const server = honoServe({
+      fetch: fetchOf(provider, options.log),
+      port: options.port ?? 8080,
+      hostname: options.hostname ?? '127.0.0.1',
+    }) as HttpServer
+    const drain = drainOnClose(server)
     let closing: Promise<void> | undefined
     const close = () => {
       closing ??= new Promise<void>((done, fail) => {
         process.off('SIGTERM', onSignal)
         process.off('SIGINT', onSignal)
         server.close((error) => (error ? fail(error) : done()))
-        if ('closeIdleConnections' in server) server.closeIdleConnections()
+        drain()
       }).then(() => options.onClose?.())
       return closing
     }
-    const onSignal = () => {
-      close().then(
+    const onSignal = (signal: NodeJS.Signals) => {
+      const closed = close()
+      // Called once the listening socket is closed: from here on new connections are refused.
+      options.onSignal?.(signal)
+      closed.then(
         () => process.exit(0),
         () => process.exit(1),
       )
     }
-    if (options.handleSignals !== false) {
-      process.on('SIGTERM', onSignal)
-      process.on('SIGINT', onSignal)
-    }
     server.once('error', reject)
     server.once('listening', () => {
+      server.off('error', reject)
+      // After start-up an error of the listening socket is logged, not thrown from an event emitter.
+      server.on('error', (error) => process.stderr.write(`grantline: server error: ${error.message}\n`))
+      if (options.handleSignals !== false) {
+        process.on('SIGTERM', onSignal)
+        process.on('SIGINT', onSignal)
+      }
       const address = server.address() as AddressInfo
       options.onListen?.(address)
       resolve({ address, close })

@@ -17,38 +17,87 @@ export interface Server {
   database: Database
 }
 
-/** Provider options from a `--config` JSON file: any option that is plain data. */
-function readConfigFile(file: string | undefined): Partial<ProviderConfig> {
+/**
+ * The provider options a `--config` file may hold: the plain-data ones (docs/configuration.md).
+ * Storage, accounts and secrets are the CLI's to build; functions cannot be written in JSON.
+ */
+const FILE_OPTIONS = new Set([
+  'issuer',
+  'basePath',
+  'scopes',
+  'defaultScopes',
+  'ttl',
+  'rotateRefreshTokens',
+  'refreshGraceSeconds',
+  'pkce',
+  'grantTypes',
+  'allowLocalhostLoopback',
+  'approvalPrompt',
+  'managementPages',
+  'oidc',
+])
+
+/** Provider options from a `--config` JSON file; an unknown key is refused, as createProvider refuses one. */
+export function readConfigFile(file: string | undefined): Partial<ProviderConfig> {
   if (!file) return {}
   let text: string
   try {
     text = readFileSync(file, 'utf8')
-  } catch {
-    throw new CliError(`cannot read the config file ${file}`)
+  } catch (error) {
+    throw new CliError(`cannot read the config file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
   }
+  let parsed: unknown
   try {
-    const parsed = JSON.parse(text) as unknown
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error()
-    return parsed as Partial<ProviderConfig>
+    parsed = JSON.parse(text)
   } catch {
-    throw new CliError(`${file} is not a JSON object`)
+    throw new CliError(`the config file ${file} is not valid JSON`)
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new CliError(`the config file ${file} is not a JSON object`)
+  const unknown = Object.keys(parsed).find((key) => !FILE_OPTIONS.has(key))
+  if (unknown !== undefined) throw new CliError(`the config file ${file} has an unknown option "${unknown}" (see docs/configuration.md)`)
+  const { oidc } = parsed as { oidc?: unknown }
+  if (oidc !== undefined && (typeof oidc !== 'object' || oidc === null || Array.isArray(oidc))) {
+    throw new CliError(`the config file ${file}: "oidc" must be an object ({} turns OpenID Connect on)`)
+  }
+  if (oidc && 'keyEncryptionKey' in oidc) {
+    throw new CliError(
+      `the config file ${file}: oidc.keyEncryptionKey comes from the data folder or GRANTLINE_KEY_ENCRYPTION_KEY, never a config file`,
+    )
+  }
+  return parsed as Partial<ProviderConfig>
+}
+
+/** Unexpected exceptions: the client got a generic server_error; the operator gets the stack, and only the path. */
+function reportError(error: unknown, request: Request): void {
+  const where = `${request.method} ${new URL(request.url).pathname}`
+  process.stderr.write(
+    `grantline: unexpected error on ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  )
 }
 
 /** Builds the standalone server: SQL storage, local accounts and secrets from the data folder. */
 export async function buildServer(flags: ServerFlags, defaults: { issuer: string }): Promise<Server> {
   const dataDir = flags.data ?? 'data'
   const fileConfig = readConfigFile(flags.config)
-  const { secrets } = loadSecrets(dataDir)
+  const { secrets, keyEncryptionKey } = loadSecrets(dataDir)
   const database = await openDatabase(flags.db ?? process.env.GRANTLINE_DB ?? `${dataDir}/grantline.sqlite`)
   try {
-    const accounts = localAccounts(database.accountStore, { secrets })
+    const issuer = flags.issuer ?? fileConfig.issuer ?? defaults.issuer
+    // Behind a TLS-terminating proxy the requests arrive as http: an https issuer says the
+    // browser's side is https, so the session and CSRF cookies must be Secure regardless.
+    const secureCookies = typeof issuer === 'string' && issuer.startsWith('https:') ? true : undefined
+    const accounts = localAccounts(database.accountStore, { secrets, ...(secureCookies ? { secureCookies } : {}) })
     const provider = createProvider({
       ...fileConfig,
-      issuer: flags.issuer ?? fileConfig.issuer ?? defaults.issuer,
+      issuer,
       storage: database.storage,
       accounts,
       secrets,
+      // OpenID Connect is on when the config file has an `oidc` object (off by default, as DOT's
+      // OIDC_ENABLED); the key that encrypts the signing keys comes from the data folder.
+      ...(fileConfig.oidc ? { oidc: { ...fileConfig.oidc, keyEncryptionKey } } : {}),
+      onError: reportError,
     })
     return { provider, accounts, database }
   } catch (error) {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { ConfigError } from '@grantline/core'
 import type { Server } from './build-provider.js'
 
 const DEMO_CALLBACK = '/demo/callback'
@@ -11,7 +12,13 @@ export async function seedDemo(server: Server, origin: string, basePath: string)
   const [users, clients] = await Promise.all([server.accounts.users.list(), server.provider.clients.list()])
   if (users.length > 0 || clients.length > 0) return null
   const password = randomBytes(9).toString('base64url')
-  await server.accounts.users.create({ username: 'demo', password, claims: { name: 'Demo User', email: 'demo@example.com' } })
+  try {
+    await server.accounts.users.create({ username: 'demo', password, claims: { name: 'Demo User', email: 'demo@example.com' } })
+  } catch (error) {
+    // Another process started on the same empty database a moment earlier and is seeding it.
+    if (error instanceof ConfigError && error.code === 'ERR_USERNAME_TAKEN') return null
+    throw error
+  }
   const redirectUri = `${origin}${DEMO_CALLBACK}`
   const { client, client_secret } = await server.provider.clients.create({
     client_name: 'Demo app',
@@ -48,13 +55,21 @@ Manage applications at ${origin}${basePath}/applications/ (these credentials are
 export function demoCallback(request: Request): Response | null {
   const url = new URL(request.url)
   if (url.pathname !== DEMO_CALLBACK) return null
-  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
   const code = url.searchParams.get('code')
   const error = url.searchParams.get('error')
   const body = code
-    ? `<h1>Authorization code received</h1><p><code>${escape(code)}</code></p><p>Exchange it with the curl command printed by <code>npm start</code>, replacing CODE.</p>`
-    : `<h1>No code</h1><p>${escape(error ?? 'nothing')}: ${escape(url.searchParams.get('error_description') ?? '')}</p>`
-  return new Response(`<!doctype html><meta charset="utf-8"><title>Grantline demo callback</title><body style="font-family:system-ui;max-width:40rem;margin:3rem auto">${body}</body>`, {
-    headers: { 'content-type': 'text/html;charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'", 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
-  })
+    ? `<h1>Authorization code received</h1><p><code>${escapeHtml(code)}</code></p><p>Exchange it with the curl command printed by <code>npm start</code>, replacing CODE.</p>`
+    : `<h1>No code</h1><p>${escapeHtml(error ?? 'nothing')}: ${escapeHtml(url.searchParams.get('error_description') ?? '')}</p>`
+  return new Response(
+    `<!doctype html><meta charset="utf-8"><title>Grantline demo callback</title><body style="font-family:system-ui;max-width:40rem;margin:3rem auto">${body}</body>`,
+    {
+      headers: {
+        'content-type': 'text/html;charset=utf-8',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      },
+    },
+  )
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { usageError } from './args.js'
 import { CliError } from './cli-error.js'
 import { clients, clientsUsage } from './commands/clients.js'
 import { migrateCommand } from './commands/migrate.js'
@@ -13,8 +14,9 @@ ${usersUsage}
 ${tokensUsage}
 grantline migrate [--db PATH_OR_URL]
 
-Every command takes --db (SQLite path or postgres:// URL; default data/grantline.sqlite or $GRANTLINE_DB)
-and --data DIR (where secrets.json lives; default ./data).`
+Every command takes --db (SQLite path or postgres:// URL; default $GRANTLINE_DB, else DIR/grantline.sqlite)
+and --data DIR (where secrets.json lives; default ./data). Exit status: 0 done, 1 failed, 2 bad arguments.
+See docs/cli.md.`
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   serve: serveCommand,
@@ -26,19 +28,20 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  const help = (arg: string) => arg === '--help' || arg === '-h'
+  if (name === undefined || name === 'help' || help(name) || rest.some(help)) {
     process.stdout.write(`${usage}\n`)
     return
   }
   const command = commands[name]
-  if (!command) throw new CliError(`unknown command "${name}"\n${usage}`)
+  if (!command) throw usageError(`unknown command "${name}"`)
   await command(rest)
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof CliError) {
     process.stderr.write(`grantline: ${error.message}\n`)
-    process.exit(2)
+    process.exit(error.status)
   }
   process.stderr.write(`grantline: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`)
   process.exit(1)

@@ -4,6 +4,7 @@ import type { AccountStore, Storage } from '@grantline/core'
 import { migrate, type SqlDriver, sqlAccountStore, sqlStorage } from '@grantline/sql'
 import { postgresDriver } from '../postgres-driver.js'
 import { sqliteDriver } from '../sqlite-driver.js'
+import { CliError } from './cli-error.js'
 
 export interface Database {
   storage: Storage
@@ -12,23 +13,38 @@ export interface Database {
   close(): Promise<void>
 }
 
+/** The database as it may be printed: a postgres URL without its password. */
+export function describeDatabase(db: string): string {
+  if (!URL.canParse(db)) return db
+  const url = new URL(db)
+  if (url.password) url.password = '***'
+  return url.toString()
+}
+
 /** Opens `--db` (a SQLite file path or a postgres:// URL) and applies pending migrations. */
 export async function openDatabase(db: string): Promise<Database> {
   const dialect = /^postgres(ql)?:\/\//.test(db) ? 'postgres' : 'sqlite'
-  let driver: SqlDriver
-  if (dialect === 'postgres') {
-    driver = postgresDriver(db)
-  } else {
-    mkdirSync(dirname(db), { recursive: true })
-    driver = sqliteDriver(db)
+  let driver: SqlDriver | undefined
+  try {
+    if (dialect === 'postgres') {
+      driver = postgresDriver(db)
+    } else {
+      mkdirSync(dirname(db), { recursive: true })
+      driver = sqliteDriver(db)
+    }
+    // The first statement is where an unreachable server or an unwritable file shows.
+    await migrate(driver, dialect)
+  } catch (error) {
+    await driver?.close?.().catch(() => {})
+    throw new CliError(`cannot open the database ${describeDatabase(db)}: ${(error as Error).message}`, 1)
   }
-  await migrate(driver, dialect)
+  const opened = driver
   return {
-    storage: sqlStorage(driver, { dialect }),
-    accountStore: sqlAccountStore(driver, { dialect }),
+    storage: sqlStorage(opened, { dialect }),
+    accountStore: sqlAccountStore(opened, { dialect }),
     dialect,
     close: async () => {
-      await driver.close?.()
+      await opened.close?.()
     },
   }
 }

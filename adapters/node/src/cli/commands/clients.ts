@@ -1,5 +1,5 @@
 import { type Client, type ClientInput, ConfigError } from '@grantline/core'
-import { list, parseFlags } from '../args.js'
+import { list, parseFlags, requireFlag, usageError } from '../args.js'
 import { buildServer } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
 import { print } from '../output.js'
@@ -21,11 +21,13 @@ const flags = {
 } as const
 
 export const clientsUsage = `grantline clients create --name NAME [--type confidential|public] [--grant-type G]... [--redirect-uri URI]...
-                        [--post-logout-redirect-uri URI]... [--scope "a b"] [--skip-consent] [--introspection] [--json]
+                        [--post-logout-redirect-uri URI]... [--scope "a b"] [--skip-consent] [--introspection] [--owner SUB] [--json]
 grantline clients list [--json]
 grantline clients show CLIENT_ID [--json]
 grantline clients update CLIENT_ID [same flags as create]
-grantline clients delete CLIENT_ID`
+grantline clients delete CLIENT_ID [--json]`
+
+const ACTIONS = ['create', 'list', 'show', 'update', 'delete']
 
 type Values = ReturnType<typeof parseFlags<typeof flags>>['values']
 
@@ -63,17 +65,21 @@ const publicFields = ({ secret_hash, ...client }: Client) => client
 
 export async function clients(argv: string[]): Promise<void> {
   const [action, ...rest] = argv
+  if (!ACTIONS.includes(action ?? ''))
+    throw usageError(action ? `unknown clients action "${action}"` : 'clients needs an action: create, list, show, update or delete')
   const { values, positionals } = parseFlags(rest, flags)
   const id = positionals[0]
   const needsId = action === 'show' || action === 'update' || action === 'delete'
-  if (needsId && !id) throw new CliError(`grantline clients ${action} needs a CLIENT_ID`)
-  if (!['create', 'list', 'show', 'update', 'delete'].includes(action ?? '')) throw new CliError(`usage:\n${clientsUsage}`)
+  if (needsId && !id) throw usageError(`clients ${action} needs a CLIENT_ID`)
+  if (positionals.length > (needsId ? 1 : 0)) throw usageError(`unexpected argument "${positionals.at(-1)}"`)
+  if (action === 'create') requireFlag(values.name, 'name')
+  // Checked before the database opens: a typo never touches it.
+  const fields = metadata(values)
   const { provider, database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
   try {
     const api = provider.clients
     if (action === 'create') {
-      if (!values.name) throw new CliError('--name is required')
-      const { client, client_secret } = await api.create(metadata(values) as ClientInput)
+      const { client, client_secret } = await api.create(fields as ClientInput)
       if (values.json) return print({ client_id: client.client_id, client_secret: client_secret ?? null })
       print(`${describe(client)}\nclient_secret: ${client_secret ?? '(public client: none)'}`)
       if (client_secret) print('The secret is shown once; store it now.')
@@ -86,7 +92,7 @@ export async function clients(argv: string[]): Promise<void> {
       if (!client) throw new CliError(`no client "${id}"`)
       if (action === 'show') return print(values.json ? publicFields(client) : describe(client))
       if (action === 'update') {
-        const updated = await api.update(client.client_id, metadata(values))
+        const updated = await api.update(client.client_id, fields)
         return print(values.json ? publicFields(updated) : describe(updated))
       }
       await api.delete(client.client_id)

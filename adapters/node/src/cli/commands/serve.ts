@@ -1,8 +1,8 @@
-import { integer, parseFlags } from '../args.js'
-import { buildServer } from '../build-provider.js'
+import { serve } from '../../serve.js'
+import { integer, parseFlags, usageError } from '../args.js'
+import { buildServer, readConfigFile, type Server } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
 import { demoCallback, seedDemo } from '../demo.js'
-import { serve } from '../../serve.js'
 
 const flags = {
   port: { type: 'string' },
@@ -17,23 +17,50 @@ const flags = {
 export const serveUsage =
   'grantline serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--db PATH_OR_POSTGRES_URL] [--config FILE.json] [--data DIR] [--no-demo]'
 
-/** Runs the standalone server until SIGTERM/SIGINT; in-flight requests finish and the database closes. */
+const starting = () =>
+  new Response('Grantline is starting\n', {
+    status: 503,
+    headers: { 'content-type': 'text/plain', 'retry-after': '1', 'cache-control': 'no-store' },
+  })
+
+/**
+ * Runs the standalone server until SIGTERM/SIGINT; in-flight requests finish and the database
+ * closes. It listens before it builds the provider, so that with `--port 0` the default issuer
+ * names the port the system chose; until the provider is ready every request answers 503.
+ */
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, flags)
-  if (positionals.length > 0) throw new CliError(`usage: ${serveUsage}`)
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`)
   const port = integer(values.port ?? process.env.PORT, 'port') ?? 8080
   if (port > 65535) throw new CliError('--port must be at most 65535')
   const host = values.host ?? '127.0.0.1'
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-  const server = await buildServer(values, { issuer: `${origin}/o` })
-  const { basePath } = server.provider
-  const banner = values['no-demo'] ? null : await seedDemo(server, origin, basePath)
-  const { provider, database } = server
+  readConfigFile(values.config) // a bad file is a usage error, reported before anything listens
+
+  let server: Server | undefined
   const running = await serve(
-    { handle: (request) => Promise.resolve(demoCallback(request) ?? provider.handle(request)) },
-    { port, hostname: host, onClose: () => database.close() },
-  )
+    {
+      handle: (request) =>
+        server ? Promise.resolve(demoCallback(request) ?? server.provider.handle(request)) : Promise.resolve(starting()),
+    },
+    {
+      port,
+      hostname: host,
+      onSignal: (signal) => process.stdout.write(`Grantline stopping on ${signal}: finishing the requests in flight\n`),
+      onClose: () => server?.database.close(),
+    },
+  ).catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}`, 1)
+  })
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${running.address.port}`
+  try {
+    server = await buildServer(values, { issuer: `${origin}/o` })
+  } catch (error) {
+    await running.close()
+    throw error
+  }
+  const { provider, database } = server
+  const banner = values['no-demo'] ? null : await seedDemo(server, origin, provider.basePath)
+  if (banner) process.stdout.write(`${banner}\n\n`)
+  // The last line of start-up: scripts wait for it.
   process.stdout.write(`Grantline listening on ${origin} (issuer ${provider.issuer}, ${database.dialect} storage)\n`)
-  if (banner) process.stdout.write(`\n${banner}\n\n`)
-  void running
 }

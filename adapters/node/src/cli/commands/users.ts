@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { ConfigError } from '@grantline/core'
-import { parseFlags } from '../args.js'
+import { parseFlags, usageError } from '../args.js'
 import { buildServer } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
 import { print } from '../output.js'
@@ -17,15 +17,19 @@ const flags = {
 
 export const usersUsage = `grantline users create USERNAME [--password P] [--email E] [--name N] [--json]   (no --password: one is generated and printed)
 grantline users list [--json]
-grantline users delete USERNAME
-grantline users set-password USERNAME [--password P]`
+grantline users delete USERNAME [--json]
+grantline users set-password USERNAME [--password P] [--json]`
+
+const ACTIONS = ['create', 'list', 'delete', 'set-password']
 
 export async function users(argv: string[]): Promise<void> {
   const [action, ...rest] = argv
+  if (!ACTIONS.includes(action ?? ''))
+    throw usageError(action ? `unknown users action "${action}"` : 'users needs an action: create, list, delete or set-password')
   const { values, positionals } = parseFlags(rest, flags)
-  if (!['create', 'list', 'delete', 'set-password'].includes(action ?? '')) throw new CliError(`usage:\n${usersUsage}`)
   const username = positionals[0]
-  if (action !== 'list' && !username) throw new CliError(`grantline users ${action} needs a USERNAME`)
+  if (action !== 'list' && !username) throw usageError(`users ${action} needs a USERNAME`)
+  if (positionals.length > (action === 'list' ? 0 : 1)) throw usageError(`unexpected argument "${positionals.at(-1)}"`)
   const { accounts, database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
   try {
     const store = database.accountStore
@@ -51,7 +55,9 @@ export async function users(argv: string[]): Promise<void> {
       return print(values.json ? { deleted: user.username } : `deleted ${user.username}`)
     }
     await accounts.users.setPassword(user.sub, password)
-    print(values.json ? { username: user.username, ...(generated ? { password } : {}) } : `password changed${generated ? `: ${password}` : ''}`)
+    print(
+      values.json ? { username: user.username, ...(generated ? { password } : {}) } : `password changed${generated ? `: ${password}` : ''}`,
+    )
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message)
     throw error
