@@ -132,6 +132,22 @@ describe('grantline users', () => {
   })
 })
 
+describe('grantline keys', () => {
+  it('keys rotate publishes a new key in the JWKS of a running server before it signs', async () => {
+    const server = await startServer(ws, { port: 0 })
+    const jwks = async () => ((await (await fetch(`${server.origin}/o/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys
+    const before = await jwks()
+    const key = await cliJson<{ kid: string; activate_at: number }>(ws, ['keys', 'rotate', ...at()])
+    expect(key.activate_at).toBeGreaterThan(Date.now() / 1000 + 600)
+    expect(before.map((k) => k.kid)).not.toContain(key.kid)
+    // Every instance re-reads keys at least every 60 s; a fresh process sees the new key at once.
+    await server.stop()
+    const restarted = await startServer(ws, { port: 0 })
+    const after = ((await (await fetch(`${restarted.origin}/o/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys
+    expect(after.map((k) => k.kid)).toEqual(expect.arrayContaining([...before.map((k) => k.kid), key.kid]))
+  })
+})
+
 describe('grantline serve and migrate', () => {
   it('serve --port 0 listens on a port the system chose and names it in the default issuer', async () => {
     const server = await startServer(ws, { port: 0 })

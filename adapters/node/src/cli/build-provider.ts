@@ -57,8 +57,8 @@ export function readConfigFile(file: string | undefined): Partial<ProviderConfig
   const unknown = Object.keys(parsed).find((key) => !FILE_OPTIONS.has(key))
   if (unknown !== undefined) throw new CliError(`the config file ${file} has an unknown option "${unknown}" (see docs/configuration.md)`)
   const { oidc } = parsed as { oidc?: unknown }
-  if (oidc !== undefined && (typeof oidc !== 'object' || oidc === null || Array.isArray(oidc))) {
-    throw new CliError(`the config file ${file}: "oidc" must be an object ({} turns OpenID Connect on)`)
+  if (oidc !== undefined && oidc !== false && (typeof oidc !== 'object' || oidc === null || Array.isArray(oidc))) {
+    throw new CliError(`the config file ${file}: "oidc" must be an object of OpenID Connect options, or false to turn it off`)
   }
   if (oidc && 'keyEncryptionKey' in oidc) {
     throw new CliError(
@@ -88,15 +88,16 @@ export async function buildServer(flags: ServerFlags, defaults: { issuer: string
     // browser's side is https, so the session and CSRF cookies must be Secure regardless.
     const secureCookies = typeof issuer === 'string' && issuer.startsWith('https:') ? true : undefined
     const accounts = localAccounts(database.accountStore, { secrets, ...(secureCookies ? { secureCookies } : {}) })
+    const { oidc, ...options } = fileConfig
     const provider = createProvider({
-      ...fileConfig,
+      ...options,
       issuer,
       storage: database.storage,
       accounts,
       secrets,
-      // OpenID Connect is on when the config file has an `oidc` object (off by default, as DOT's
-      // OIDC_ENABLED); the key that encrypts the signing keys comes from the data folder.
-      ...(fileConfig.oidc ? { oidc: { ...fileConfig.oidc, keyEncryptionKey } } : {}),
+      // OpenID Connect is on unless the config file says `"oidc": false`; the key that encrypts
+      // the signing keys comes from the data folder or the environment, never from the file.
+      ...((oidc as unknown) === false ? {} : { oidc: { ...oidc, keyEncryptionKey } }),
       onError: reportError,
     })
     return { provider, accounts, database }

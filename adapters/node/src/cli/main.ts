@@ -4,6 +4,7 @@ import { CliError } from './cli-error.js'
 import { clients, clientsUsage } from './commands/clients.js'
 import { migrateCommand } from './commands/migrate.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
+import { keys, keysUsage } from './commands/keys.js'
 import { tokens, tokensUsage } from './commands/tokens.js'
 import { users, usersUsage } from './commands/users.js'
 
@@ -12,6 +13,7 @@ ${serveUsage}
 ${clientsUsage}
 ${usersUsage}
 ${tokensUsage}
+${keysUsage}
 grantline migrate [--db PATH_OR_URL]
 
 Every command takes --db (SQLite path or postgres:// URL; default $GRANTLINE_DB, else DIR/grantline.sqlite)
@@ -23,6 +25,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   clients,
   users,
   tokens,
+  keys,
   migrate: migrateCommand,
 }
 
