@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { base64url, randomBytes, randomSecret, sha256Hex } from './crypto.js'
+import { randomBytes, randomSecret, sha256Hex } from './crypto.js'
 import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from './endpoints/authorize/response-type.js'
 import { ConfigError } from './errors.js'
 import { canonicalRedirectUri } from './redirect-uri.js'
@@ -24,6 +24,18 @@ const clientInput = v.object({
   owner_sub: v.optional(v.nullable(v.string()), null),
 })
 
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+/** 24 letters and digits (~143 bits), like DOT's ids: never starting with "-", safe in any command line or URL. */
+function randomClientId(): string {
+  // 248 = 62 * 4: bytes at or above it are dropped so every character is equally likely.
+  let id = ''
+  while (id.length < 24) {
+    for (const byte of randomBytes(32)) if (byte < 248 && id.length < 24) id += ALPHANUMERIC[byte % 62]
+  }
+  return id
+}
+
 /** Client metadata as given to `provider.clients.create`; omitted fields take defaults. */
 export type ClientInput = v.InferInput<typeof clientInput>
 export type ClientUpdate = Partial<Omit<ClientInput, 'client_id'>>
@@ -47,6 +59,9 @@ function toClient(input: ClientInput, base: Pick<Client, 'client_id' | 'created_
   const method = m.token_endpoint_auth_method ?? (m.client_type === 'public' ? 'none' : 'client_secret_basic')
   if ((m.client_type === 'public') !== (method === 'none')) {
     throw new ConfigError('ERR_INVALID_CLIENT', 'token_endpoint_auth_method: public clients use "none", confidential ones a secret')
+  }
+  if (m.client_type === 'public' && m.grant_types.includes('client_credentials')) {
+    throw new ConfigError('ERR_INVALID_CLIENT', 'grant_types: client_credentials needs a confidential client (RFC 6749 §4.4)')
   }
   const redirect_uris = [...new Set(m.redirect_uris.map(canonicalRedirectUri))]
   const redirecting = m.grant_types.includes('authorization_code') || m.grant_types.includes('implicit')
@@ -121,7 +136,7 @@ export function createClientsApi(storage: Storage, seconds: () => number) {
   return {
     async create(input: ClientInput): Promise<CreatedClient> {
       const client_secret = input.client_type === 'public' ? undefined : randomSecret('gl_cs_')
-      const client_id = input.client_id ?? base64url(randomBytes(18))
+      const client_id = input.client_id ?? randomClientId()
       const client = toClient(input, { client_id, created_at: seconds(), secret_hash: client_secret ? sha256Hex(client_secret) : null })
       if (await storage.getClient(client_id)) throw new ConfigError('ERR_CLIENT_EXISTS', `client "${client_id}" already exists`)
       await storage.putClient(client)
