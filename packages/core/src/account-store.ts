@@ -38,6 +38,8 @@ export interface AccountStore {
   /** An unexpired session at `now` (epoch seconds), or null. */
   getSession(hash: string, now: number): Promise<SessionRecord | null>
   deleteSession(hash: string): Promise<void>
+  /** Ends every session of `sub` (a password change signs the user out everywhere, as Django does). */
+  deleteUserSessions(sub: string): Promise<void>
 
   /** Counts a failed login for `key` and answers the failures within the last `windowSeconds`. */
   recordFailure(key: string, now: number, windowSeconds: number): Promise<number>

@@ -67,6 +67,9 @@ export function sqlAccountStore(driver: SqlDriver, _options?: SqlStorageOptions)
     async deleteSession(hash) {
       await execute(driver, sql`DELETE FROM sessions WHERE hash = ${hash}`)
     },
+    async deleteUserSessions(sub) {
+      await execute(driver, sql`DELETE FROM sessions WHERE sub = ${sub}`)
+    },
 
     async recordFailure(key, now, windowSeconds) {
       const since = now - windowSeconds

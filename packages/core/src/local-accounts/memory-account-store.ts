@@ -61,6 +61,9 @@ export function memoryAccountStore(): AccountStore {
     async deleteSession(hash) {
       sessions.delete(hash)
     },
+    async deleteUserSessions(sub) {
+      for (const [hash, session] of sessions) if (session.sub === sub) sessions.delete(hash)
+    },
 
     async recordFailure(key, now, windowSeconds) {
       const kept = [...recent(key, now, windowSeconds), now]

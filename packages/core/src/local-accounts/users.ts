@@ -11,6 +11,7 @@ export interface LocalUsers {
   /** Adds a user with a new random `sub`; a taken username throws ConfigError `ERR_USERNAME_TAKEN`. */
   create(input: { username: string; password: string; claims?: Record<string, unknown> }): Promise<UserRecord>
   /** Sets the password of the user named by `sub` or, failing that, by username. */
+  /** Sets a new password and ends every session of the user. */
   setPassword(subOrUsername: string, password: string): Promise<UserRecord>
   /** Removes the user and their sessions. */
   delete(sub: string): Promise<void>
@@ -50,6 +51,7 @@ export function localUsers(store: AccountStore, options: { iterations?: number; 
       if (!user) throw new ConfigError('ERR_UNKNOWN_USER', `no user has the sub or username "${subOrUsername}"`)
       const updated = { ...user, password_hash: await hashPassword(password, iterations) }
       await store.updateUser(updated)
+      await store.deleteUserSessions(user.sub)
       return updated
     },
     delete: (sub) => store.deleteUser(sub),
