@@ -1,3 +1,5 @@
+import type { AuditEventInput } from './events.js'
+
 /** The signed-in user as the host app reports it. `authTime` is epoch seconds. */
 export interface AccountSession {
   sub: string
@@ -20,13 +22,19 @@ export interface LoginContext {
   acrValues?: string[]
 }
 
+/** What `provider.handle` lends the host's pages for one request. */
+export interface AccountPagesContext {
+  /** Reports an audit event (e.g. `login.failed`) to the provider's `onEvent`, stamped with `at`; never throws. */
+  emit(event: AuditEventInput): void
+}
+
 /**
  * Pages the host serves through Grantline, such as `localAccounts`' login and logout:
  * `provider.handle` passes a request to `handle` when `owns` claims its path (before its 404).
  */
 export interface AccountPages {
   owns(request: Request): boolean
-  handle(request: Request): Promise<Response>
+  handle(request: Request, context?: AccountPagesContext): Promise<Response>
 }
 
 /**

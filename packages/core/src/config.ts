@@ -1,5 +1,7 @@
 import * as v from 'valibot'
 import type { Accounts } from './accounts.js'
+import type { RateLimiter } from './client-auth/rate-limit.js'
+import type { AuditEvent } from './events.js'
 import type { ConsentContext } from './pages/consent-page.js'
 import { ConfigError } from './errors.js'
 import type { GrantHandler } from './grants/grant-handler.js'
@@ -7,6 +9,7 @@ import type { Storage } from './storage.js'
 
 const fn = <T>(name: string) => v.custom<T>((value) => typeof value === 'function', `${name} must be a function`)
 const seconds = v.pipe(v.number(), v.integer(), v.minValue(1))
+const count = seconds
 const scopeToken = v.pipe(v.string(), v.regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is one scope-token (RFC 6749 §3.3)'))
 
 const schema = v.strictObject({
@@ -80,6 +83,32 @@ const schema = v.strictObject({
   grants: v.optional(v.array(v.custom<GrantHandler>((g) => typeof g === 'object' && g !== null && typeof (g as GrantHandler).handle === 'function', 'a grant handler needs handle()')), []),
   renderConsent: v.optional(fn<(context: ConsentContext) => Response | Promise<Response>>('renderConsent')),
   onError: v.optional(fn<(error: unknown, request: Request) => unknown>('onError')),
+  onEvent: v.optional(fn<(event: AuditEvent) => unknown>('onEvent')),
+  /**
+   * Failed client authentications allowed per client_id and address in a sliding window, at the
+   * token, revocation and introspection endpoints; then 429 with Retry-After. Needs `clientAddress`
+   * and a Storage with `hit`/`countHits` (or `limiter`); `false` turns it off.
+   */
+  rateLimit: v.optional(
+    v.union([
+      v.literal(false),
+      v.strictObject({
+        maxFailures: v.optional(count, 10),
+        windowSeconds: v.optional(seconds, 300),
+        limiter: v.optional(
+          v.custom<RateLimiter>(
+            (l) =>
+              typeof l === 'object' &&
+              l !== null &&
+              typeof (l as RateLimiter).check === 'function' &&
+              typeof (l as RateLimiter).fail === 'function',
+            'rateLimit.limiter needs check() and fail()',
+          ),
+        ),
+      }),
+    ]),
+    {},
+  ),
   now: v.optional(fn<() => number>('now'), () => Date.now),
   clientAddress: v.optional(fn<(request: Request) => string | undefined>('clientAddress')),
 })
@@ -113,12 +142,12 @@ export function resolveConfig(input: ProviderConfig): ResolvedConfig {
   }
   const config = result.output
   const defaultScopes = config.defaultScopes ?? Object.keys(config.scopes)
-  const unknown = defaultScopes.find((scope) => !(scope in config.scopes))
+  const scopes = config.oidc ? { ...OIDC_SCOPES, ...config.scopes } : config.scopes
+  const unknown = defaultScopes.find((scope) => !(scope in scopes))
   if (unknown) throw new ConfigError('ERR_INVALID_CONFIG', `defaultScopes: "${unknown}" is not a configured scope`)
   if (config.grantTypes.includes('password') && !config.accounts.verifyPassword) {
     throw new ConfigError('ERR_INVALID_CONFIG', 'grantTypes: password needs accounts.verifyPassword')
   }
   const now = config.now
-  const scopes = config.oidc ? { ...OIDC_SCOPES, ...config.scopes } : config.scopes
   return { ...config, scopes, issuer: config.issuer.replace(/\/$/, ''), defaultScopes, seconds: () => Math.floor(now() / 1000) }
 }

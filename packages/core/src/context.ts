@@ -1,6 +1,8 @@
 import type { ClientAuthMethod } from './client-auth/client-auth-method.js'
+import type { RateLimiter } from './client-auth/rate-limit.js'
 import type { ResolvedConfig } from './config.js'
 import type { GrantHandler } from './grants/grant-handler.js'
+import type { CorsOrigins } from './http/cors.js'
 import type { SigningKeys } from './keys/signing-keys.js'
 
 /** What every endpoint reads: the validated configuration and the registries built from it. */
@@ -12,4 +14,13 @@ export interface ProviderContext {
   clientAuth: readonly ClientAuthMethod[]
   /** OIDC signing keys; null when OpenID Connect is off. */
   keys: SigningKeys | null
+  /** Counts failed client authentications; null when rate limiting is off. */
+  rateLimiter: RateLimiter | null
+  /** The origins some client allows, for CORS preflights (which name no client). */
+  corsOrigins: CorsOrigins
+  /**
+   * The runtime's `waitUntil` for this request (Workers' `ctx.waitUntil`), when it gave one:
+   * carries audit events past the response, never a storage write the response depends on.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void
 }

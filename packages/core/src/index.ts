@@ -1,9 +1,11 @@
-export type { AccountPages, AccountSession, Accounts, ClaimsRequest, LoginContext } from './accounts.js'
+export type { AccountPages, AccountPagesContext, AccountSession, Accounts, ClaimsRequest, LoginContext } from './accounts.js'
 export type { ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
+export type { RateLimiter } from './client-auth/rate-limit.js'
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'
 export type { ProviderConfig } from './config.js'
 export { sha256Hex } from './crypto.js'
 export { ConfigError, OAuthError, type OAuthErrorCode } from './errors.js'
+export type { AuditEvent, AuditEventInput } from './events.js'
 export type { GrantContext, GrantFields, GrantHandler } from './grants/grant-handler.js'
 export {
   DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,
@@ -28,6 +30,7 @@ export type {
   ConsumeResult,
   Consumables,
   Family,
+  HitCounts,
   Interaction,
   IssuedTokens,
   RefreshTokenRecord,

@@ -5,6 +5,7 @@ import type {
   ConsumeResult,
   Consumables,
   Family,
+  HitCounts,
   Interaction,
   IssuedTokens,
   RefreshTokenRecord,
@@ -13,6 +14,9 @@ import type {
   Storage,
   TokenWithFamily,
 } from './storage.js'
+
+/** The start of the rate-limit window holding `now`: the last multiple of `windowSeconds`. */
+const windowStart = (now: number, windowSeconds: number) => now - (now % windowSeconds)
 
 /**
  * An in-process Storage. Each operation runs without awaiting in between, so it is atomic within
@@ -27,6 +31,7 @@ export function memoryStorage(): Storage {
   const access = new Map<string, AccessTokenRecord>()
   const refresh = new Map<string, RefreshTokenRecord>()
   const keys = new Map<string, SigningKeyRecord>()
+  const hits = new Map<string, { window_start: number; hits: number; previous_hits: number; expires_at: number }>()
   const copy = <T>(value: T): T => structuredClone(value)
 
   const liveFamily = (id: string, now: number): Family | null => {
@@ -52,6 +57,16 @@ export function memoryStorage(): Storage {
     for (const family of families.values()) {
       if (family.revoked_at === null && match(family)) family.revoked_at = now
     }
+  }
+
+  /** A key's counts as seen from the window holding `now`: rolled over when that window is newer. */
+  const countsAt = (key: string, now: number, windowSeconds: number): HitCounts => {
+    const row = hits.get(key)
+    const start = windowStart(now, windowSeconds)
+    if (!row) return { current: 0, previous: 0 }
+    // A row from a later window (another instance's clock ran ahead) counts as the current one.
+    if (row.window_start >= start) return { current: row.hits, previous: row.previous_hits }
+    return { current: 0, previous: row.window_start === start - windowSeconds ? row.hits : 0 }
   }
 
   const issue = ({ family, access: at, refresh: rt }: IssuedTokens) => {
@@ -191,6 +206,17 @@ export function memoryStorage(): Storage {
       return true
     },
 
+    async hit(key, now, windowSeconds) {
+      const counts = countsAt(key, now, windowSeconds)
+      const start = Math.max(windowStart(now, windowSeconds), hits.get(key)?.window_start ?? 0)
+      const next = { current: counts.current + 1, previous: counts.previous }
+      hits.set(key, { window_start: start, hits: next.current, previous_hits: next.previous, expires_at: start + 2 * windowSeconds })
+      return next
+    },
+    async countHits(key, now, windowSeconds) {
+      return countsAt(key, now, windowSeconds)
+    },
+
     async cleanup(now, limit = 10_000) {
       let removed = 0
       const sweep = <T extends { expires_at: number; revoked_at?: number | null }>(
@@ -209,6 +235,7 @@ export function memoryStorage(): Storage {
       sweep(access)
       sweep(refresh)
       sweep(families)
+      sweep(hits)
       for (const [key, consent] of consents) {
         if (removed >= limit) break
         if (consent.revoked_at !== null) {

@@ -1,9 +1,12 @@
+import { createRateLimiter } from './client-auth/rate-limit.js'
 import { defaultClientAuthMethods } from './client-auth/registry.js'
 import { type ClientsApi, createClientsApi } from './clients.js'
 import { type ProviderConfig, resolveConfig } from './config.js'
 import type { ProviderContext } from './context.js'
 import { ConfigError } from './errors.js'
+import { emit } from './events.js'
 import { createGrantRegistry } from './grants/registry.js'
+import { createCorsOrigins, withoutCors } from './http/cors.js'
 import { renderError } from './http/render-error.js'
 import { createRouter } from './router.js'
 import { parseKeyEncryptionKey } from './keys/key-encryption.js'
@@ -53,6 +56,8 @@ export function createProvider(input: ProviderConfig): Provider {
           createOnDemand: config.oidc.createKeysOnDemand,
         })
       : null,
+    rateLimiter: createRateLimiter(config),
+    corsOrigins: createCorsOrigins(config.storage, config.seconds),
   }
   const router = createRouter(context)
   const route = (request: Request) => router(new URL(request.url).pathname)
@@ -62,18 +67,27 @@ export function createProvider(input: ProviderConfig): Provider {
     basePath: config.basePath,
     clients: createClientsApi(config.storage, config.seconds),
     owns: (request) => route(request) !== undefined || config.accounts.pages?.owns(request) === true,
-    async handle(request) {
+    async handle(request, ...rest) {
+      const waitUntil = findWaitUntil(rest)
+      const ctx: ProviderContext = waitUntil ? { ...context, waitUntil } : context
       const found = route(request)
       // The host's pages (localAccounts' login and logout), with the same generic error page.
       if (!found && config.accounts.pages?.owns(request)) {
-        return config.accounts.pages.handle(request).catch((error: unknown) => renderError(error, 'page', request, config.onError))
+        const pages = config.accounts.pages
+        const response = await pages
+          .handle(request, { emit: (event) => emit(ctx, event) })
+          .catch((error: unknown) => renderError(error, 'page', request, config.onError))
+        return withoutCors(response)
       }
       if (!found) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } })
+      let response: Response
       try {
-        return await found.endpoint(context, request)
+        response = await found.endpoint(ctx, request)
       } catch (error) {
-        return renderError(error, found.errors, request, config.onError)
+        response = renderError(error, found.errors, request, config.onError)
       }
+      // RFC 9700 §2.6: no CORS at the authorization endpoint, nor on any page.
+      return found.errors === 'page' ? withoutCors(response) : response
     },
     verifyAccessToken: (request, options) => verifyAccessToken(context, request, options),
     cleanup: (limit) => config.storage.cleanup(config.seconds(), limit),
@@ -83,4 +97,19 @@ export function createProvider(input: ProviderConfig): Provider {
       return { kid, activate_at }
     },
   }
+}
+
+/**
+ * DESIGN.md: of `handle`'s extra arguments the core reads only a `waitUntil` function (Workers
+ * pass `(request, env, ctx)`); Deno's and Bun's second arguments have none and are ignored.
+ */
+function findWaitUntil(rest: unknown[]): ((promise: Promise<unknown>) => void) | undefined {
+  for (const arg of rest) {
+    if (typeof arg !== 'object' || arg === null) continue
+    const holder = arg as { waitUntil?: unknown }
+    // Called as a method: workerd's ctx.waitUntil throws "Illegal invocation" when detached.
+    if (typeof holder.waitUntil === 'function')
+      return (promise) => (holder as { waitUntil(promise: Promise<unknown>): void }).waitUntil(promise)
+  }
+  return undefined
 }

@@ -3,6 +3,7 @@ import { authorize } from './endpoints/authorize/authorize.js'
 import { introspect } from './endpoints/introspect.js'
 import { revoke } from './endpoints/revoke.js'
 import { token } from './endpoints/token.js'
+import { withClientCors } from './http/cors.js'
 import { isManagePath, manage } from './manage/routes.js'
 import { discovery, jwks } from './oidc/discovery.js'
 import { logout } from './oidc/logout.js'
@@ -29,9 +30,10 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
   const exact = new Map<string, Route>([[`/.well-known/oauth-authorization-server${issuerPath}`, api(discovery)]])
   const named = new Map<string, Route>([
     ['authorize', page(authorize)],
-    ['token', api(token)],
-    ['revoke_token', api(revoke)],
-    ['introspect', api(introspect)],
+    // RFC 9700 §2.6: CORS only where a client calls directly, and only for its own origins.
+    ['token', api(withClientCors(token))],
+    ['revoke_token', api(withClientCors(revoke))],
+    ['introspect', api(withClientCors(introspect))],
   ])
   if (config.oidc) {
     exact.set(`${issuerPath}/.well-known/openid-configuration`, api(discovery))

@@ -153,6 +153,15 @@ export type RotateResult =
   | { status: 'reused'; family_id: string }
   | { status: 'absent' }
 
+/**
+ * The hits of one rate-limit key in fixed windows of `windowSeconds` that start at multiples of
+ * it (epoch seconds): the window holding `now` and the one just before.
+ */
+export interface HitCounts {
+  current: number
+  previous: number
+}
+
 export interface StorageCapabilities {
   /** consume, rotateRefresh and decide-once operations are atomic across every instance. */
   atomicConsume: boolean
@@ -230,6 +239,16 @@ export interface Storage {
    */
   addSigningKey(key: SigningKeyRecord, options?: { ifNone?: boolean }): Promise<boolean>
 
-  /** Removes up to `limit` expired or revoked rows; returns how many went. */
+  /**
+   * Optional rate-limit counters: counts one hit of `key` in the window holding `now` and answers
+   * that window's and the previous window's hits, atomically (concurrent hits all count, each
+   * answer includes its own). A key always uses the same `windowSeconds`. Without `hit` and
+   * `countHits` (and without a `rateLimit.limiter`), rate limiting is off.
+   */
+  hit?(key: string, now: number, windowSeconds: number): Promise<HitCounts>
+  /** The counts `hit` would answer at `now`, without counting a hit; zeros for an unknown key. */
+  countHits?(key: string, now: number, windowSeconds: number): Promise<HitCounts>
+
+  /** Removes up to `limit` expired or revoked rows (and stale rate-limit counters); returns how many went. */
   cleanup(now: number, limit?: number): Promise<number>
 }

@@ -85,18 +85,18 @@ export function tokenResponse(access: Minted<AccessTokenRecord>, now: number, re
   }
 }
 
-/** Stores a new family with its first tokens in one step and answers the token response. */
+/** Stores a new family with its first tokens in one step; answers it with the token response. */
 export async function issueGrant(
   config: ResolvedConfig,
   client: Client,
   fields: Pick<Family, 'scopes'> & Partial<Family>,
   now: number,
   refresh: boolean,
-): Promise<TokenResponse> {
+): Promise<{ family: Family; response: TokenResponse }> {
   const withRefresh = refresh && issuesRefresh(config, client)
   const family = newFamily(config, { ...fields, client_id: client.client_id }, now, withRefresh ? config.ttl.family : config.ttl.accessToken)
   const access = mintAccessToken(config, family, family.scopes, now)
   const minted = withRefresh ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
   await config.storage.issueTokens({ family, access: access.record, ...(minted ? { refresh: minted.record } : {}) })
-  return tokenResponse(access, now, minted)
+  return { family, response: tokenResponse(access, now, minted) }
 }

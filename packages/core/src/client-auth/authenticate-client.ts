@@ -1,18 +1,39 @@
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
+import { emit } from '../events.js'
 import type { Params } from '../http/form.js'
 import type { Client } from '../storage.js'
+import type { ClientAuthMethod, ClientCredentials } from './client-auth-method.js'
 import { BASIC_CHALLENGE } from './client-secret-basic.js'
+import { rateLimitKey } from './rate-limit.js'
+
+/** The client each request authenticated as, for what answers after the endpoint (CORS). */
+const authenticated = new WeakMap<Request, Client>()
+
+/** The client `request` authenticated as, once `authenticateClient` succeeded for it. */
+export function authenticatedClient(request: Request): Client | undefined {
+  return authenticated.get(request)
+}
 
 /**
  * Authenticates the caller of the token, revocation or introspection endpoint (RFC 6749 §2.3):
- * exactly one method, the one the client registered, with matching credentials.
+ * exactly one method, the one the client registered, with matching credentials. Failures are
+ * reported as `client_authentication.failed` and counted per client_id and address; past the
+ * rate limit the credentials are not even checked (RFC 6585 §4: 429 with Retry-After).
  */
 export async function authenticateClient(provider: ProviderContext, request: Request, params: Params): Promise<Client> {
-  const used = provider.clientAuth.flatMap((method) => {
-    const credentials = method.extract(request, params)
-    return credentials ? [{ method, credentials }] : []
-  })
+  const address = provider.config.clientAddress?.(request)
+  let used: { method: ClientAuthMethod; credentials: ClientCredentials }[]
+  try {
+    used = provider.clientAuth.flatMap((method) => {
+      const credentials = method.extract(request, params)
+      return credentials ? [{ method, credentials }] : []
+    })
+  } catch (error) {
+    // A malformed Basic header: presented credentials that failed, naming no usable client_id.
+    if (error instanceof OAuthError && error.error === 'invalid_client') failed(provider, 'invalid_credentials', undefined, address)
+    throw error
+  }
   // RFC 6749 §5.2: 401 with a Basic challenge when Basic was used; otherwise 400, since a 401
   // must carry a challenge (RFC 9110 §15.5.2) and one would mislead a client_secret_post client.
   const basic = used.some(({ method }) => method.name === 'client_secret_basic')
@@ -21,13 +42,46 @@ export async function authenticateClient(provider: ProviderContext, request: Req
   if (used.length > 1) throw new OAuthError('invalid_request', 'use exactly one client authentication method (RFC 6749 §2.3)')
   const [attempt] = used
   if (!attempt) throw invalid('client authentication is required')
+  const { clientId } = attempt.credentials
+  const key = rateLimitKey(clientId, address)
+  const limiter = provider.rateLimiter
+  const now = provider.config.seconds()
+  if (limiter && key !== undefined) {
+    const verdict = await limiter.check(key, now)
+    if (!verdict.allowed) {
+      failed(provider, 'rate_limited', clientId, address)
+      const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfter)))
+      throw new OAuthError('temporarily_unavailable', 'too many failed client authentications; retry later', {
+        status: 429,
+        headers: { 'retry-after': retryAfter },
+      })
+    }
+  }
   const bodyClientId = params.get('client_id')
-  if (bodyClientId !== undefined && bodyClientId !== attempt.credentials.clientId) {
-    throw invalid('client_id does not match the authenticated client')
-  }
-  const client = attempt.credentials.clientId ? await provider.config.storage.getClient(attempt.credentials.clientId) : null
+  const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
+  const client = mismatch || !clientId ? null : await provider.config.storage.getClient(clientId)
   if (!client || client.token_endpoint_auth_method !== attempt.method.name || !attempt.method.verify(client, attempt.credentials)) {
-    throw invalid('client authentication failed')
+    if (limiter && key !== undefined) await limiter.fail(key, now)
+    failed(provider, 'invalid_credentials', clientId, address)
+    throw invalid(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed')
   }
+  authenticated.set(request, client)
   return client
+}
+
+/** A client_id that is really a bearer secret (a client sent the wrong value) is left out of the event. */
+const SECRET_PREFIX = /^gl_(?:cs|at|rt|ac)_/
+
+function failed(
+  provider: ProviderContext,
+  reason: 'invalid_credentials' | 'rate_limited',
+  clientId: string | undefined,
+  address: string | undefined,
+): void {
+  emit(provider, {
+    type: 'client_authentication.failed',
+    reason,
+    ...(clientId && !SECRET_PREFIX.test(clientId) ? { client_id: clientId.slice(0, 255) } : {}),
+    ...(address ? { address } : {}),
+  })
 }

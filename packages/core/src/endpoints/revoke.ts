@@ -1,6 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
+import { emit } from '../events.js'
 import { readForm, required } from '../http/form.js'
 import { checkPost } from './token.js'
 import { findToken } from './find-token.js'
@@ -20,6 +21,14 @@ export async function revoke(provider: ProviderContext, request: Request): Promi
     if (found.token.client_id !== client.client_id) throw new OAuthError('invalid_request', 'the token was not issued to this client')
     if (found.kind === 'refresh_token') await storage.revokeFamily(found.family.id, now)
     else await storage.revokeAccessToken(found.token.hash, now)
+    emit(provider, {
+      type: 'token.revoked',
+      by: 'revocation_endpoint',
+      client_id: client.client_id,
+      sub: found.token.sub,
+      family_id: found.family.id,
+      token_type: found.kind,
+    })
   }
   return new Response(null, { status: 200, headers: { 'cache-control': 'no-store', pragma: 'no-cache' } })
 }

@@ -1,6 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
+import { emit, grantFields } from '../events.js'
 import type { GrantContext } from '../grants/grant-handler.js'
 import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
@@ -35,6 +36,10 @@ export async function token(provider: ProviderContext, request: Request): Promis
   }
   if (!client.grant_types.includes(grantType)) throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`)
   const now = provider.config.seconds()
-  const issue: GrantContext['issue'] = (fields, options) => issueGrant(provider.config, client, fields, now, options?.refresh ?? false)
+  const issue: GrantContext['issue'] = async (fields, options) => {
+    const { family, response } = await issueGrant(provider.config, client, fields, now, options?.refresh ?? false)
+    emit(provider, { type: 'token.issued', grant_type: grantType, ...grantFields(family) })
+    return response
+  }
   return json(await grant.handle({ request, params, client, provider, now, issue }))
 }

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../crypto.js'
 import { OAuthError } from '../errors.js'
+import { emit, grantFields } from '../events.js'
 import { required } from '../http/form.js'
 import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
 import { checkVerifier } from '../pkce.js'
@@ -19,7 +20,16 @@ export const authorizationCode: GrantHandler = {
     if (result.status === 'reused' || code.client_id !== client.client_id) {
       // RFC 6749 §4.1.2 / RFC 9700 §4.5: a replayed or misdirected code revokes what it issued.
       await storage.revokeFamily(code.family_id, now)
-      throw new OAuthError('invalid_grant', result.status === 'reused' ? 'the code was already used' : 'the code was issued to another client')
+      emit(provider, {
+        type: 'code.replayed',
+        client_id: client.client_id,
+        family_id: code.family_id,
+        reason: result.status === 'reused' ? 'reused' : 'other_client',
+      })
+      throw new OAuthError(
+        'invalid_grant',
+        result.status === 'reused' ? 'the code was already used' : 'the code was issued to another client',
+      )
     }
     const redirectUri = params.get('redirect_uri')
     const expected = code.redirect_uri ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined)
@@ -31,10 +41,14 @@ export const authorizationCode: GrantHandler = {
     if (!family) throw new OAuthError('invalid_grant', 'the authorization was revoked')
     const access = mintAccessToken(config, family, family.scopes, now)
     const refresh = issuesRefresh(config, client) ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
+    // OIDC Core §3.1.3.3: the ID Token carries the request's nonce and the access token's hash. It is
+    // signed first, so a signing failure stores no token.
+    const id_token = wantsIdToken(provider, family)
+      ? await signIdToken(provider, { family, now, nonce: family.nonce, accessToken: access.value })
+      : undefined
     await storage.issueTokens({ access: access.record, ...(refresh ? { refresh: refresh.record } : {}) })
     const response = tokenResponse(access, now, refresh)
-    if (!wantsIdToken(provider, family)) return response
-    // OIDC Core §3.1.3.3: the ID Token carries the request's nonce and the access token's hash.
-    return { ...response, id_token: await signIdToken(provider, { family, now, nonce: family.nonce, accessToken: access.value }) }
+    emit(provider, { type: 'token.issued', grant_type: 'authorization_code', ...grantFields(family) })
+    return id_token === undefined ? response : { ...response, id_token }
   },
 }

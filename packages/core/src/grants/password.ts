@@ -1,4 +1,5 @@
 import { OAuthError } from '../errors.js'
+import { emit } from '../events.js'
 import { required } from '../http/form.js'
 import { resolveScopes } from '../scopes.js'
 import type { GrantHandler } from './grant-handler.js'
@@ -13,7 +14,10 @@ export const password: GrantHandler = {
     const secret = required(params, 'password')
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
     const user = await config.accounts.verifyPassword?.(username, secret)
-    if (!user) throw new OAuthError('invalid_grant', 'the username or password is wrong')
+    if (!user) {
+      emit(provider, { type: 'login.failed', via: 'password_grant', username: username.slice(0, 150), client_id: client.client_id })
+      throw new OAuthError('invalid_grant', 'the username or password is wrong')
+    }
     return issue({ scopes, sub: user.sub, auth_time: now }, { refresh: true })
   },
 }

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../crypto.js'
 import { OAuthError } from '../errors.js'
+import { emit, grantFields } from '../events.js'
 import { required } from '../http/form.js'
 import type { ProviderContext } from '../context.js'
 import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
@@ -30,18 +31,25 @@ export const refreshToken: GrantHandler = {
     if (!config.rotateRefreshTokens) {
       if (token.used_at !== null) throw new OAuthError('invalid_grant', 'the refresh token was already used')
       await storage.issueTokens({ access: access.record })
-      return withIdToken(provider, family, tokenResponse(access, now), now, access.value)
+      return refreshed(provider, family, scopes, await withIdToken(provider, family, tokenResponse(access, now), now, access.value))
     }
     // RFC 6749 §6: a new refresh token keeps exactly the scope of the one presented.
     const refresh = mintRefreshToken(config, family, token.scopes, access.record.hash, now)
     const result = await storage.rotateRefresh(hash, { access: access.record, refresh: refresh.record }, now, config.refreshGraceSeconds)
     if (result.status === 'reused') {
       await storage.revokeFamily(result.family_id, now)
+      emit(provider, { type: 'refresh_token.reused', client_id: client.client_id, sub: family.sub, family_id: result.family_id })
       throw new OAuthError('invalid_grant', 'the refresh token was already used; its grant is revoked')
     }
     if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
-    return withIdToken(provider, family, tokenResponse(access, now, refresh), now, access.value)
+    return refreshed(provider, family, scopes, await withIdToken(provider, family, tokenResponse(access, now, refresh), now, access.value))
   },
+}
+
+/** Reports the refresh once its response is complete. */
+function refreshed(provider: ProviderContext, family: Family, scopes: string[], response: TokenResponse): TokenResponse {
+  emit(provider, { type: 'token.refreshed', ...grantFields(family), scopes })
+  return response
 }
 
 /** OIDC Core §12.2: a refreshed openid grant gets a new ID Token with the same sub and auth_time, no nonce. */

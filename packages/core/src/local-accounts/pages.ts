@@ -1,4 +1,4 @@
-import type { AccountPages } from '../accounts.js'
+import type { AccountPages, AccountPagesContext } from '../accounts.js'
 import { OAuthError } from '../errors.js'
 import { queryParams, readForm } from '../http/form.js'
 import { NO_STORE } from '../http/responses.js'
@@ -43,7 +43,7 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
     return withCookie(loginPage({ action: loginPath, csrf: await formCsrf(secrets, 'login', csrf.value), next }), csrf.setCookie)
   }
 
-  async function submitLogin(request: Request): Promise<Response> {
+  async function submitLogin(request: Request, context: AccountPagesContext | undefined): Promise<Response> {
     const params = await readForm(request)
     const next = localPath(params.get('next'))
     if (!(await checkFormCsrf(secrets, 'login', request, params.get('csrf')))) return forbiddenPage(withNext(loginPath, next))
@@ -51,7 +51,17 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
     const view = { action: loginPath, csrf: params.get('csrf') as string, next, username }
     const password = params.get('password')
     if (!username || !password) return loginPage({ ...view, error: INVALID_LOGIN })
-    const result = await authenticate(username, password, options.clientAddress?.(request))
+    const address = options.clientAddress?.(request)
+    const result = await authenticate(username, password, address)
+    if (result.status !== 'ok') {
+      context?.emit({
+        type: 'login.failed',
+        via: 'login_form',
+        username: username.slice(0, 150),
+        reason: result.status === 'locked' ? 'locked_out' : 'invalid_credentials',
+        ...(address ? { address } : {}),
+      })
+    }
     if (result.status === 'locked') {
       const response = loginPage({ ...view, error: LOCKED_OUT, status: 429 })
       response.headers.set('retry-after', String(result.retryAfter))
@@ -81,13 +91,13 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
 
   return {
     owns: (request) => which(request) !== undefined,
-    async handle(request) {
+    async handle(request, context) {
       const name = which(request)
       if (name === undefined) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } })
       const method = request.method === 'HEAD' ? 'GET' : request.method
       try {
         if (method === 'GET') return await (name === 'login' ? showLogin(request) : showLogout(request))
-        if (method === 'POST') return await (name === 'login' ? submitLogin(request) : submitLogout(request))
+        if (method === 'POST') return await (name === 'login' ? submitLogin(request, context) : submitLogout(request))
       } catch (error) {
         // Malformed input (not a form, a repeated or oversized field) is the client's error, shown here.
         if (error instanceof OAuthError) return badRequestPage(error.message, error.status)

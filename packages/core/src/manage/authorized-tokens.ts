@@ -1,3 +1,4 @@
+import { emit } from '../events.js'
 import { redirect } from '../http/responses.js'
 import { escapeHtml } from '../pages/layout.js'
 import type { Consent } from '../storage.js'
@@ -55,6 +56,8 @@ export async function confirmRevoke(ctx: ManageContext, consentId: string): Prom
 export async function revokeAuthorizedToken(ctx: ManageContext, consentId: string): Promise<Response> {
   const consent = await ownConsent(ctx, consentId)
   if (!consent) return notFound(ctx.paths)
-  await ctx.provider.config.storage.revokeConsent(consent.id, ctx.provider.config.seconds())
+  if (await ctx.provider.config.storage.revokeConsent(consent.id, ctx.provider.config.seconds())) {
+    emit(ctx.provider, { type: 'token.revoked', by: 'consent', client_id: consent.client_id, sub: consent.sub, consent_id: consent.id })
+  }
   return redirect(ctx.paths.authorizedTokens)
 }

@@ -1,5 +1,6 @@
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
+import { emit } from '../events.js'
 import { queryParams, readForm } from '../http/form.js'
 import { redirect } from '../http/responses.js'
 import { checkLogoutCsrf, logoutCsrf } from './logout-csrf.js'
@@ -64,5 +65,6 @@ async function revokeConsents(provider: ProviderContext, sub: string, clientId: 
   for (let i = 0; i < 100; i++) {
     const consent = await storage.findConsent(sub, clientId)
     if (!consent || !(await storage.revokeConsent(consent.id, provider.config.seconds()))) return
+    emit(provider, { type: 'token.revoked', by: 'logout', client_id: clientId, sub, consent_id: consent.id })
   }
 }

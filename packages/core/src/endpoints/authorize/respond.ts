@@ -1,7 +1,8 @@
 import type { AccountSession } from '../../accounts.js'
 import type { ProviderContext } from '../../context.js'
 import { randomSecret, sha256Hex } from '../../crypto.js'
-import type { OAuthError } from '../../errors.js'
+import { OAuthError } from '../../errors.js'
+import { emit, grantFields } from '../../events.js'
 import { signIdToken } from '../../oidc/id-token.js'
 import type { AccessTokenRecord, Consent, Family } from '../../storage.js'
 import { mintAccessToken, newFamily } from '../../tokens.js'
@@ -58,15 +59,23 @@ export async function respond(
     })
   }
   if (parts.idToken) {
-    params.id_token = await signIdToken(provider, {
-      family,
-      now,
-      nonce: authz.nonce ?? null,
-      ...(code ? { code } : {}),
-      ...(access ? { accessToken: access.value } : {}),
-    })
+    try {
+      params.id_token = await signIdToken(provider, {
+        family,
+        now,
+        nonce: authz.nonce ?? null,
+        ...(code ? { code } : {}),
+        ...(access ? { accessToken: access.value } : {}),
+      })
+    } catch (error) {
+      // Client and redirect_uri are validated: the client hears of the failure (RFC 6749 §4.1.2.1).
+      if (error instanceof OAuthError) return redirectError(provider, request, authz.target, error)
+      throw error
+    }
   }
   await store(provider, authz, family, now, code, access?.record)
+  // A code is not a token yet: its redemption reports the issue. An access token from here is implicit's.
+  if (access) emit(provider, { type: 'token.issued', grant_type: 'implicit', ...grantFields(family) })
   return deliver(provider, request, authz.target, params)
 }
 
