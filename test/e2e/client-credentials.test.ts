@@ -40,7 +40,10 @@ describe('client credentials grant (oauth4webapi)', () => {
 
   it('RFC 6749 §4.4: a public client is unauthorized_client', async () => {
     const s = setup()
-    const reg = await register(s, { client_type: 'public', grant_types: ['client_credentials'] })
+    const reg = await register(s, { client_type: 'public' })
+    // Registration refuses this pairing now; a record stored earlier (or imported) must still be refused here.
+    const stored = await s.storage.getClient(reg.client.client_id)
+    await s.storage.putClient({ ...stored!, grant_types: ['client_credentials'] })
     await expect(tokens(reg, await clientCredentials(s, reg))).rejects.toMatchObject({ error: 'unauthorized_client', status: 400 })
   })
 

@@ -60,7 +60,9 @@ describe('grant errors of the token endpoint (RFC 6749 §5.2)', () => {
 
   it('RFC 6749 §4.4 unauthorized_client: a public client may not use client_credentials', async () => {
     const s = setup()
-    const c = await createClient(s, { client_type: 'public', grant_types: ['client_credentials'], redirect_uris: [] })
+    const c = await createClient(s, { client_type: 'public' })
+    // Registration refuses this pairing now; a record stored earlier (or imported) must still be refused here.
+    await s.storage.putClient({ ...c.client, grant_types: ['client_credentials'] })
     await expectJsonError(await post(s, 'token', { grant_type: 'client_credentials', client_id: c.client_id }), 'unauthorized_client')
   })
 

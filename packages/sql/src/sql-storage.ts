@@ -3,6 +3,7 @@ import type { SqlDialect, SqlDriver } from './driver.js'
 import { cleanupMethod } from './storage/cleanup.js'
 import { clientMethods } from './storage/clients.js'
 import { consumableMethods } from './storage/consumables.js'
+import { rateLimitMethods } from './storage/rate-limits.js'
 import { rotateRefreshMethod } from './storage/rotate-refresh.js'
 import { signingKeyMethods } from './storage/signing-keys.js'
 import { tokenMethods } from './storage/tokens.js'
@@ -25,6 +26,7 @@ export function sqlStorage(driver: SqlDriver, options: SqlStorageOptions): Stora
     ...consumableMethods(driver),
     ...tokenMethods(driver),
     ...signingKeyMethods(driver, options.dialect),
+    ...rateLimitMethods(driver),
     rotateRefresh: rotateRefreshMethod(driver, options.dialect),
     cleanup: cleanupMethod(driver),
   }

@@ -1,18 +1,36 @@
-export type { ConformanceOptions, MakeStorage } from './conformance.js'
-export { raceConsume, raceRotateRefresh, runStorageConformance } from './conformance.js'
-export type { FakeClock } from './fake-clock.js'
-export { createFakeClock } from './fake-clock.js'
+export { type CacheConformanceOptions, type MakeCache, runCacheConformance } from './cache-conformance.js'
+export { runStorageConformance } from './conformance.js'
 export {
+  accountStoreConformance,
+  type ConformanceOptions,
+  createFakeClock,
+  deepEqual,
+  type FakeClock,
   FIXTURE_TIME,
+  type Grant,
+  issuePair,
+  type MakeStorage,
+  type Matchers,
   makeAccessToken,
   makeClient,
   makeCode,
   makeConsent,
   makeFamily,
   makeInteraction,
+  makePair,
   makeRefreshToken,
+  minimalTestApi,
+  nonAtomicStorage,
+  type RegisterTest,
+  type RejectsMatchers,
+  raceConsume,
+  raceRotateRefresh,
   randomHash,
   randomId,
-} from './fixtures.js'
-export { nonAtomicStorage } from './non-atomic-storage.js'
-export { type TestUser, testAccounts } from './test-accounts.js'
+  seedGrant,
+  storageConformance,
+  type TestApi,
+  type TestUser,
+  type TokenPair,
+  testAccounts,
+} from './portable.js'

@@ -21,6 +21,7 @@ const SWEEPS: Sweep[] = [
   { table: 'refresh_tokens', key: 'hash', dead: expiredOrRevoked },
   { table: 'families', key: 'id', dead: expiredOrRevoked },
   { table: 'consents', key: 'id', dead: () => sql`revoked_at IS NOT NULL` },
+  { table: 'rate_limits', key: 'rate_key', dead: expired },
 ]
 
 /**

@@ -1,12 +1,6 @@
 import type { Storage } from '@grantline/core'
-import { describe, expect, it } from 'vitest'
-import {
-  FIXTURE_TIME,
-  makeAccessToken,
-  makeCode,
-  makeFamily,
-  makeInteraction,
-} from '../fixtures.js'
+import { FIXTURE_TIME, makeAccessToken, makeCode, makeFamily, makeInteraction } from '../fixtures.js'
+import type { TestApi } from '../test-api.js'
 import { type Grant, issuePair, type MakeStorage, makePair, seedGrant } from './seed.js'
 
 const T = FIXTURE_TIME
@@ -57,7 +51,8 @@ async function seedMixed(storage: Storage) {
 }
 
 /** cleanup(): DOT's cleartokens, in batches, never touching a live row. */
-export function describeCleanup(makeStorage: MakeStorage): void {
+export function describeCleanup(t: TestApi, makeStorage: MakeStorage): void {
+  const { describe, expect, it } = t
   describe('cleanup', () => {
     it('cleanup removes expired and revoked rows and keeps live ones (DOT cleartokens)', async () => {
       const storage = await makeStorage()
@@ -66,14 +61,10 @@ export function describeCleanup(makeStorage: MakeStorage): void {
       expect(await storage.cleanup(NOW)).toBe(0)
 
       expect((await storage.findAccessToken(s.pair.access.hash, NOW))?.token).toEqual(s.pair.access)
-      expect((await storage.findRefreshToken(s.pair.refresh.hash, NOW))?.token).toEqual(
-        s.pair.refresh,
-      )
+      expect((await storage.findRefreshToken(s.pair.refresh.hash, NOW))?.token).toEqual(s.pair.refresh)
       expect(await storage.findRefreshToken(s.successor.refresh.hash, NOW)).not.toBeNull()
       expect(await storage.getFamily(s.live.family.id, NOW)).toEqual(s.live.family)
-      expect(await storage.findConsent(s.live.consent.sub, s.live.client.client_id)).toEqual(
-        s.live.consent,
-      )
+      expect(await storage.findConsent(s.live.consent.sub, s.live.client.client_id)).toEqual(s.live.consent)
       expect(await storage.getClient(s.live.client.client_id)).toEqual(s.live.client)
       expect(await storage.getInteraction(s.pending.id, NOW)).toEqual(s.pending)
       expect(await storage.consume('code', s.expiredCode.hash, NOW)).toEqual({ status: 'absent' })

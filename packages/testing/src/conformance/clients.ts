@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest'
 import { FIXTURE_TIME, makeClient } from '../fixtures.js'
+import type { TestApi } from '../test-api.js'
 import { issuePair, type MakeStorage, seedGrant } from './seed.js'
 
 const T = FIXTURE_TIME
 
 /** Client registry rules: RFC 7591 records, replace-by-id, owner filter, delete revokes. */
-export function describeClients(makeStorage: MakeStorage): void {
+export function describeClients(t: TestApi, makeStorage: MakeStorage): void {
+  const { describe, expect, it } = t
   describe('clients', () => {
     it('putClient stores a client that getClient returns unchanged (RFC 7591 §2)', async () => {
       const storage = await makeStorage()

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import type { TestApi } from '../test-api.js'
 import { raceConsume, raceRotateRefresh } from './race.js'
 import type { MakeStorage } from './seed.js'
 
@@ -6,7 +6,8 @@ import type { MakeStorage } from './seed.js'
  * Races that fail on a read-modify-write store. They prove atomicity only when the store's
  * operations really overlap: run them against the real driver, across connections or processes.
  */
-export function describeConcurrency(makeStorage: MakeStorage, n: number): void {
+export function describeConcurrency(t: TestApi, makeStorage: MakeStorage, n: number): void {
+  const { describe, expect, it } = t
   describe(`concurrency (${n} requests at once)`, () => {
     it('a code presented concurrently is redeemed exactly once (RFC 6749 §4.1.2)', async () => {
       expect(await raceConsume(await makeStorage(), 'code', n)).toBe(1)

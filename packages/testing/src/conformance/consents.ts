@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest'
 import { FIXTURE_TIME, makeClient, makeConsent } from '../fixtures.js'
+import type { TestApi } from '../test-api.js'
 import { issuePair, type MakeStorage, makePair, seedGrant } from './seed.js'
 
 const T = FIXTURE_TIME
 
 /** Consent rules: newest unrevoked wins, per-sub listing, revocation ends the families it covers. */
-export function describeConsents(makeStorage: MakeStorage): void {
+export function describeConsents(t: TestApi, makeStorage: MakeStorage): void {
+  const { describe, expect, it } = t
   describe('consents', () => {
     it('findConsent returns the newest unrevoked consent of sub for the client', async () => {
       const storage = await makeStorage()

@@ -1,6 +1,6 @@
 import type { Consumables, Storage } from '@grantline/core'
-import { describe, expect, it } from 'vitest'
 import { FIXTURE_TIME, makeCode, makeFamily, makeInteraction } from '../fixtures.js'
+import type { TestApi } from '../test-api.js'
 import { type MakeStorage, seedGrant } from './seed.js'
 
 const T = FIXTURE_TIME
@@ -28,7 +28,8 @@ async function storeConsumable<K extends keyof Consumables>(
 }
 
 /** The single-use rules shared by codes and interactions. */
-function describeConsume(makeStorage: MakeStorage, kind: keyof Consumables, spec: string): void {
+function describeConsume(t: TestApi, makeStorage: MakeStorage, kind: keyof Consumables, spec: string): void {
+  const { describe, expect, it } = t
   describe(`consume('${kind}')`, () => {
     it(`the first consume answers ok with the record, consumed at now (${spec})`, async () => {
       const storage = await makeStorage()
@@ -90,7 +91,8 @@ function describeConsume(makeStorage: MakeStorage, kind: keyof Consumables, spec
 }
 
 /** Interaction and authorization-code rules. */
-export function describeConsumables(makeStorage: MakeStorage): void {
+export function describeConsumables(t: TestApi, makeStorage: MakeStorage): void {
+  const { describe, expect, it } = t
   describe('interactions', () => {
     it('getInteraction returns a stored interaction unchanged', async () => {
       const storage = await makeStorage()
@@ -132,6 +134,6 @@ export function describeConsumables(makeStorage: MakeStorage): void {
     })
   })
 
-  describeConsume(makeStorage, 'code', 'RFC 6749 §4.1.2')
-  describeConsume(makeStorage, 'interaction', 'a consent decision is taken once')
+  describeConsume(t, makeStorage, 'code', 'RFC 6749 §4.1.2')
+  describeConsume(t, makeStorage, 'interaction', 'a consent decision is taken once')
 }

@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest'
 import { FIXTURE_TIME } from '../fixtures.js'
+import type { TestApi } from '../test-api.js'
 import { issuePair, type MakeStorage, makePair, seedGrant } from './seed.js'
 
 const T = FIXTURE_TIME
 const GRACE = 30
 
 /** Refresh-token rotation with reuse detection and a grace window that moves the chain. */
-export function describeRotation(makeStorage: MakeStorage): void {
+export function describeRotation(t: TestApi, makeStorage: MakeStorage): void {
+  const { describe, expect, it } = t
   describe('rotateRefresh', () => {
     it('rotation marks the old token used with its successor and stores the new pair (RFC 6749 §6)', async () => {
       const storage = await makeStorage()
@@ -22,9 +23,7 @@ export function describeRotation(makeStorage: MakeStorage): void {
         used_at: T + 10,
         successor_hash: next.refresh.hash,
       })
-      expect((await storage.findRefreshToken(next.refresh.hash, T + 11))?.token).toEqual(
-        next.refresh,
-      )
+      expect((await storage.findRefreshToken(next.refresh.hash, T + 11))?.token).toEqual(next.refresh)
       expect((await storage.findAccessToken(next.access.hash, T + 11))?.token).toEqual(next.access)
     })
 
@@ -34,14 +33,10 @@ export function describeRotation(makeStorage: MakeStorage): void {
       const old = await issuePair(storage, grant)
       await storage.rotateRefresh(old.refresh.hash, makePair(grant, T + 10), T + 10, 0)
       const reused = { status: 'reused', family_id: grant.family.id }
-      expect(await storage.rotateRefresh(old.refresh.hash, makePair(grant), T + 10, 0)).toEqual(
-        reused,
-      )
+      expect(await storage.rotateRefresh(old.refresh.hash, makePair(grant), T + 10, 0)).toEqual(reused)
       const other = await issuePair(storage, grant)
       await storage.rotateRefresh(other.refresh.hash, makePair(grant, T + 10), T + 10, GRACE)
-      expect(
-        await storage.rotateRefresh(other.refresh.hash, makePair(grant), T + 10 + GRACE, GRACE),
-      ).toEqual(reused)
+      expect(await storage.rotateRefresh(other.refresh.hash, makePair(grant), T + 10 + GRACE, GRACE)).toEqual(reused)
     })
 
     it('a refused rotation stores nothing', async () => {
@@ -50,12 +45,8 @@ export function describeRotation(makeStorage: MakeStorage): void {
       const old = await issuePair(storage, grant)
       await storage.rotateRefresh(old.refresh.hash, makePair(grant, T + 10), T + 10, 0)
       const refused = [makePair(grant, T + 11), makePair(grant, T + 11)] as const
-      expect((await storage.rotateRefresh(old.refresh.hash, refused[0], T + 11, 0)).status).toBe(
-        'reused',
-      )
-      expect((await storage.rotateRefresh('0'.repeat(64), refused[1], T + 11, 0)).status).toBe(
-        'absent',
-      )
+      expect((await storage.rotateRefresh(old.refresh.hash, refused[0], T + 11, 0)).status).toBe('reused')
+      expect((await storage.rotateRefresh('0'.repeat(64), refused[1], T + 11, 0)).status).toBe('absent')
       for (const pair of refused) {
         expect(await storage.findAccessToken(pair.access.hash, T + 12)).toBeNull()
         expect(await storage.findRefreshToken(pair.refresh.hash, T + 12)).toBeNull()
@@ -74,12 +65,8 @@ export function describeRotation(makeStorage: MakeStorage): void {
       })
       expect(await storage.findRefreshToken(first.refresh.hash, T + 16)).toBeNull()
       expect(await storage.findAccessToken(first.access.hash, T + 16)).toBeNull()
-      expect((await storage.findRefreshToken(second.refresh.hash, T + 16))?.token).toEqual(
-        second.refresh,
-      )
-      expect((await storage.findAccessToken(second.access.hash, T + 16))?.token).toEqual(
-        second.access,
-      )
+      expect((await storage.findRefreshToken(second.refresh.hash, T + 16))?.token).toEqual(second.refresh)
+      expect((await storage.findAccessToken(second.access.hash, T + 16))?.token).toEqual(second.access)
       const moved = await storage.findRefreshToken(old.refresh.hash, T + 16)
       expect(moved?.token.successor_hash).toBe(second.refresh.hash)
       expect(await storage.getFamily(grant.family.id, T + 16)).not.toBeNull()
@@ -97,18 +84,12 @@ export function describeRotation(makeStorage: MakeStorage): void {
       expect(await storage.rotateRefresh(second.refresh.hash, third, T + 14, GRACE)).toEqual({
         status: 'ok',
       })
-      expect(await storage.rotateRefresh(old.refresh.hash, makePair(grant), T + 16, GRACE)).toEqual(
-        {
-          status: 'reused',
-          family_id: grant.family.id,
-        },
-      )
-      expect(
-        await storage.rotateRefresh(first.refresh.hash, makePair(grant), T + 16, GRACE),
-      ).toEqual({ status: 'absent' })
-      expect((await storage.findRefreshToken(third.refresh.hash, T + 16))?.token).toEqual(
-        third.refresh,
-      )
+      expect(await storage.rotateRefresh(old.refresh.hash, makePair(grant), T + 16, GRACE)).toEqual({
+        status: 'reused',
+        family_id: grant.family.id,
+      })
+      expect(await storage.rotateRefresh(first.refresh.hash, makePair(grant), T + 16, GRACE)).toEqual({ status: 'absent' })
+      expect((await storage.findRefreshToken(third.refresh.hash, T + 16))?.token).toEqual(third.refresh)
     })
 
     it('a successor already used ends the grace window: the old token answers reused', async () => {
@@ -118,12 +99,10 @@ export function describeRotation(makeStorage: MakeStorage): void {
       const first = makePair(grant, T + 10)
       await storage.rotateRefresh(old.refresh.hash, first, T + 10, GRACE)
       await storage.rotateRefresh(first.refresh.hash, makePair(grant, T + 11), T + 11, GRACE)
-      expect(await storage.rotateRefresh(old.refresh.hash, makePair(grant), T + 12, GRACE)).toEqual(
-        {
-          status: 'reused',
-          family_id: grant.family.id,
-        },
-      )
+      expect(await storage.rotateRefresh(old.refresh.hash, makePair(grant), T + 12, GRACE)).toEqual({
+        status: 'reused',
+        family_id: grant.family.id,
+      })
     })
 
     it('an unknown, expired or revoked refresh token answers absent', async () => {

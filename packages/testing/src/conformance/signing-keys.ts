@@ -1,6 +1,6 @@
 import type { SigningKeyRecord } from '@grantline/core'
-import { describe, expect, it } from 'vitest'
 import { FIXTURE_TIME, randomId } from '../fixtures.js'
+import type { TestApi } from '../test-api.js'
 import type { MakeStorage } from './seed.js'
 
 function makeKey(overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
@@ -17,7 +17,8 @@ function makeKey(overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
 }
 
 /** Signing keys: listed in activation order; the first key is insert-if-absent under a race. */
-export function describeSigningKeys(makeStorage: MakeStorage, concurrency: number): void {
+export function describeSigningKeys(t: TestApi, makeStorage: MakeStorage, concurrency: number): void {
+  const { describe, expect, it } = t
   describe('signing keys', () => {
     it('stores keys and lists them in activation order, as copies', async () => {
       const storage = await makeStorage()

@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest'
 import { FIXTURE_TIME, makeAccessToken, makeFamily } from '../fixtures.js'
+import type { TestApi } from '../test-api.js'
 import { issuePair, type MakeStorage, makePair, seedGrant } from './seed.js'
 
 const T = FIXTURE_TIME
 
 /** Family rules: create, read while live, revoke by setting revoked_at. */
-function describeFamilies(makeStorage: MakeStorage): void {
+function describeFamilies(t: TestApi, makeStorage: MakeStorage): void {
+  const { describe, expect, it } = t
   describe('families', () => {
     it('getFamily returns a created family unchanged', async () => {
       const storage = await makeStorage()
@@ -55,8 +56,9 @@ function describeFamilies(makeStorage: MakeStorage): void {
 }
 
 /** Token rules: valid only while token, family and consent are all unrevoked and unexpired. */
-export function describeTokens(makeStorage: MakeStorage): void {
-  describeFamilies(makeStorage)
+export function describeTokens(t: TestApi, makeStorage: MakeStorage): void {
+  const { describe, expect, it } = t
+  describeFamilies(t, makeStorage)
 
   describe('tokens', () => {
     it('issued tokens are found with their family (RFC 6749 §5.1)', async () => {
@@ -189,9 +191,7 @@ export function describeTokens(makeStorage: MakeStorage): void {
         token: expected.access,
         family: expected.family,
       })
-      expect((await storage.findRefreshToken(expected.refresh.hash, T + 1))?.token).toEqual(
-        expected.refresh,
-      )
+      expect((await storage.findRefreshToken(expected.refresh.hash, T + 1))?.token).toEqual(expected.refresh)
     })
 
     it('issued records do not alias the objects passed to issueTokens', async () => {
@@ -201,12 +201,8 @@ export function describeTokens(makeStorage: MakeStorage): void {
       const expected = structuredClone(pair)
       pair.access.scopes.push('admin')
       pair.refresh.revoked_at = T
-      expect((await storage.findAccessToken(pair.access.hash, T + 1))?.token).toEqual(
-        expected.access,
-      )
-      expect((await storage.findRefreshToken(pair.refresh.hash, T + 1))?.token).toEqual(
-        expected.refresh,
-      )
+      expect((await storage.findAccessToken(pair.access.hash, T + 1))?.token).toEqual(expected.access)
+      expect((await storage.findRefreshToken(pair.refresh.hash, T + 1))?.token).toEqual(expected.refresh)
     })
   })
 }

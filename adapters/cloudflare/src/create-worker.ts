@@ -1,0 +1,83 @@
+import { waitUntil } from 'cloudflare:workers'
+import { ConfigError, createProvider, type ProviderConfig } from '@grantline/core'
+import { type CachedStorageOptions, cachedStorage, type KvNamespaceLike, kvCache } from '@grantline/kv'
+import { sqlStorage } from '@grantline/sql'
+import type { D1DatabaseLike, ExecutionContextLike, ScheduledControllerLike } from './bindings.js'
+import { d1Driver } from './d1-driver.js'
+import { runScheduled, type ScheduledOptions, type ScheduledTarget } from './scheduled.js'
+
+/** The bindings the Worker reads: `DB` (D1, the Storage) and, optionally, `CACHE` (KV, a read cache). */
+export interface WorkerEnv {
+  DB: D1DatabaseLike
+  CACHE?: KvNamespaceLike
+}
+
+/** The provider's configuration without `storage` (the adapter builds it from the bindings). */
+export interface WorkerConfig extends Omit<ProviderConfig, 'storage'> {
+  /**
+   * The KV read cache in front of D1 when `CACHE` is bound (`false` ignores the binding): client
+   * records, and access tokens only with `accessTokens.maxStaleSeconds` (see cachedStorage).
+   */
+  cache?: false | (Omit<CachedStorageOptions, 'defer'> & { prefix?: string })
+  /** Cleanup and key rotation on each Cron Trigger. */
+  scheduled?: ScheduledOptions
+}
+
+/** A module Worker: `export default createWorker(...)`. */
+export interface GrantlineWorker<Env> {
+  fetch(request: Request, env: Env, ctx: ExecutionContextLike): Promise<Response>
+  scheduled(controller: ScheduledControllerLike, env: Env, ctx: ExecutionContextLike): Promise<void>
+}
+
+function build(env: WorkerEnv, config: WorkerConfig): ScheduledTarget {
+  const { cache, scheduled = {}, ...providerConfig } = config
+  if (providerConfig.oidc?.createKeysOnDemand) {
+    throw new ConfigError(
+      'ERR_WORKERS_KEYS_ON_DEMAND',
+      'oidc.createKeysOnDemand: on Workers keys come from scheduled(), wrangler or the CLI, never from a request',
+    )
+  }
+  // D1 itself, not withSession(): every read goes to the primary, so a revocation is seen at once.
+  const storage = sqlStorage(d1Driver(env.DB), { dialect: 'sqlite' })
+  const { prefix, ...cacheOptions } = cache || {}
+  const cached =
+    env.CACHE && cache !== false
+      ? // Only cache fills ride on waitUntil: writes to D1 are awaited by the request itself.
+        cachedStorage(storage, kvCache(env.CACHE, prefix === undefined ? {} : { prefix }), { ...cacheOptions, defer: waitUntil })
+      : storage
+  const provider = createProvider({
+    clientAddress: (request) => request.headers.get('cf-connecting-ip') ?? undefined,
+    ...providerConfig,
+    ...(providerConfig.oidc ? { oidc: { ...providerConfig.oidc, createKeysOnDemand: false } } : {}),
+    storage: cached,
+  })
+  return { provider, storage, oidc: providerConfig.oidc !== undefined, now: providerConfig.now ?? Date.now, options: scheduled }
+}
+
+/**
+ * A Cloudflare Worker serving Grantline from its bindings: D1 (`env.DB`) as the Storage through
+ * @grantline/sql, KV (`env.CACHE`, optional) as a read cache only. The provider is built once per
+ * isolate and env, at the first event. `scheduled()` runs on a Cron Trigger: it makes the first
+ * signing key (none is ever made inside a request here), rotates keys by age, and removes expired
+ * and revoked rows in batches. Migrations are wrangler's (`wrangler d1 migrations apply`).
+ */
+export function createWorker<Env extends WorkerEnv>(configure: (env: Env) => WorkerConfig): GrantlineWorker<Env> {
+  const built = new WeakMap<Env, ScheduledTarget>()
+  const forEnv = (env: Env): ScheduledTarget => {
+    let target = built.get(env)
+    if (!target) {
+      target = build(env, configure(env))
+      built.set(env, target)
+    }
+    return target
+  }
+  return {
+    async fetch(request, env, ctx) {
+      // The core reads only ctx.waitUntil from here, for audit events.
+      return forEnv(env).provider.handle(request, ctx)
+    },
+    async scheduled(controller, env) {
+      await runScheduled(forEnv(env), controller)
+    },
+  }
+}

@@ -1,0 +1,196 @@
+import type { AccessTokenRecord, Consent, Consumables, ConsumeResult, RefreshTokenRecord, SigningKeyRecord, Storage } from '@grantline/core'
+import { cleanupMethod } from './kv-cleanup.ts'
+import {
+  CONFLICT,
+  getAll,
+  type KvKeys,
+  kvKeys,
+  listValues,
+  randomEpoch,
+  retrying,
+  type StoredClient,
+  type StoredFamily,
+  type SweptKind,
+  write,
+} from './kv-keys.ts'
+import { rateLimitMethods } from './kv-rate-limits.ts'
+import { rotateRefreshMethod } from './kv-rotate.ts'
+import { liveFamily, liveToken, rowKey, setFamily, setRow, setTokens, stampFamily } from './kv-rows.ts'
+
+export interface DenoKvStorageOptions {
+  /** Where Grantline's keys live, so that the host app can share the database; default `['grantline']`. */
+  prefix?: Deno.KvKey
+}
+
+/**
+ * Sets `revoked_at` on an unrevoked row, checked unchanged since read, with its cleanup marker;
+ * false when the row is absent or already revoked.
+ */
+function revoker(kv: Deno.Kv, keys: KvKeys) {
+  return <V>(kind: SweptKind, id: string, fields: (value: V) => { revoked_at: number | null }, revoke: (value: V) => V) =>
+    retrying(async () => {
+      const entry = await kv.get<V>(rowKey(keys, kind, id))
+      if (entry.value === null || fields(entry.value).revoked_at !== null) return false
+      const op = kv.atomic().check(entry).set(entry.key, revoke(entry.value)).set(keys.revoked(kind, id), true)
+      return (await op.commit()).ok ? true : CONFLICT
+    })
+}
+
+/** The consents of `sub` (for one client, when given) that are still unrevoked, oldest first. */
+async function liveConsents(kv: Deno.Kv, keys: KvKeys, sub: string, clientId?: string): Promise<Consent[]> {
+  const ids: Deno.KvKey[] = []
+  for await (const entry of kv.list({ prefix: keys.consentsOf(sub, clientId) })) ids.push(keys.consent(String(entry.key.at(-1))))
+  return (await getAll<Consent>(kv, ids))
+    .map((entry) => entry.value)
+    .filter(
+      (c): c is Consent => c !== null && c.sub === sub && (clientId === undefined || c.client_id === clientId) && c.revoked_at === null,
+    )
+    .sort((a, b) => a.created_at - b.created_at)
+}
+
+/**
+ * A Storage on Deno KV. Every single-use step is one `kv.atomic()` commit guarded by `check()` on
+ * the versionstamps it read: `consume` (codes, consent decisions), `rotateRefresh` (old token,
+ * family, client, consent, successor) and the first signing key (`ifNone`). A commit that loses
+ * to a concurrent writer is retried from a fresh read, so each of these succeeds once across
+ * every isolate and process sharing the database. A token is valid only while it, its family,
+ * its client (same registration) and its consent are live; TTL is checked on every read, and
+ * `cleanup()` deletes expired and revoked rows through indexes, in chunks.
+ */
+export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): Storage {
+  const keys = kvKeys(options.prefix ?? ['grantline'])
+  const revoke = revoker(kv, keys)
+
+  return {
+    capabilities: { atomicConsume: true },
+
+    async getClient(clientId) {
+      return (await kv.get<StoredClient>(keys.client(clientId))).value?.client ?? null
+    },
+    putClient(client) {
+      // An update keeps the registration's epoch; a new registration of a client_id gets a new one.
+      return retrying(async () => {
+        const entry = await kv.get<StoredClient>(keys.client(client.client_id))
+        const stored: StoredClient = { client, epoch: entry.value?.epoch ?? randomEpoch() }
+        return (await kv.atomic().check(entry).set(entry.key, stored).commit()).ok ? undefined : CONFLICT
+      })
+    },
+    async deleteClient(clientId) {
+      // Its families die with its epoch: a client_id registered again gets a new one.
+      await write(() => kv.atomic().delete(keys.client(clientId)))
+    },
+    async listClients(filter) {
+      return (await listValues<StoredClient>(kv, keys.clients()))
+        .map((stored) => stored.client)
+        .filter((c) => filter?.owner_sub === undefined || c.owner_sub === filter.owner_sub)
+        .sort((a, b) => a.created_at - b.created_at || a.client_id.localeCompare(b.client_id))
+    },
+
+    async findConsent(sub, clientId) {
+      return (await liveConsents(kv, keys, sub, clientId)).at(-1) ?? null
+    },
+    async putConsent(consent) {
+      await write(() =>
+        setRow(kv.atomic(), keys, 'consent', consent.id, consent, consent).set(
+          keys.consentIndex(consent.sub, consent.client_id, consent.id),
+          true,
+        ),
+      )
+    },
+    listConsents(sub) {
+      return liveConsents(kv, keys, sub)
+    },
+    revokeConsent(id, now) {
+      return revoke<Consent>(
+        'consent',
+        id,
+        (c) => c,
+        (c) => ({ ...c, revoked_at: now }),
+      )
+    },
+
+    async createInteraction(interaction) {
+      await write(() => setRow(kv.atomic(), keys, 'interaction', interaction.id, interaction, interaction))
+    },
+    async getInteraction(id, now) {
+      const interaction = (await kv.get<Consumables['interaction']>(keys.interaction(id))).value
+      return interaction && interaction.expires_at > now && interaction.consumed_at === null ? interaction : null
+    },
+    async createCode(code, family) {
+      const stored = await stampFamily(kv, keys, family)
+      await write(() => setRow(setFamily(kv.atomic(), keys, stored), keys, 'code', code.hash, code, code))
+    },
+
+    /**
+     * Reads the record, then commits `consumed_at` only if its versionstamp is unchanged: of
+     * concurrent callers one commits; the others retry, find the tombstone and answer reused.
+     */
+    consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>> {
+      return retrying(async () => {
+        const entry = await kv.get<Consumables[K]>(kind === 'code' ? keys.code(key) : keys.interaction(key))
+        const record = entry.value
+        if (!record || record.expires_at <= now) return { status: 'absent' }
+        if (record.consumed_at !== null) return { status: 'reused', record }
+        const taken = { ...record, consumed_at: now }
+        return (await kv.atomic().check(entry).set(entry.key, taken).commit()).ok ? { status: 'ok', record: taken } : CONFLICT
+      })
+    },
+
+    async getFamily(id, now) {
+      return (await liveFamily(kv, keys, id, now))?.value ?? null
+    },
+    async createFamily(family) {
+      const stored = await stampFamily(kv, keys, family)
+      await write(() => setFamily(kv.atomic(), keys, stored))
+    },
+    async revokeFamily(id, now) {
+      await revoke<StoredFamily>(
+        'family',
+        id,
+        (s) => s.family,
+        (s) => ({ ...s, family: { ...s.family, revoked_at: now } }),
+      )
+    },
+
+    async issueTokens(tokens) {
+      const family = tokens.family ? await stampFamily(kv, keys, tokens.family) : undefined
+      await write(() => setTokens(kv.atomic(), keys, tokens, family))
+    },
+    async findAccessToken(hash, now) {
+      const live = await liveToken(kv, keys, await kv.get<AccessTokenRecord>(keys.access(hash)), now)
+      return live && { token: live.value, family: live.family }
+    },
+    async findRefreshToken(hash, now) {
+      const live = await liveToken(kv, keys, await kv.get<RefreshTokenRecord>(keys.refresh(hash)), now)
+      return live && { token: live.value, family: live.family }
+    },
+    async revokeAccessToken(hash, now) {
+      await revoke<AccessTokenRecord>(
+        'access',
+        hash,
+        (t) => t,
+        (t) => ({ ...t, revoked_at: now }),
+      )
+    },
+    rotateRefresh: rotateRefreshMethod(kv, keys),
+
+    async listSigningKeys() {
+      return (await listValues<SigningKeyRecord>(kv, keys.signingKeys())).sort(
+        (a, b) => a.activate_at - b.activate_at || a.created_at - b.created_at,
+      )
+    },
+    /** Insert-if-absent on the kid; with `ifNone`, also on the marker that the first key sets. */
+    addSigningKey(key, addOptions) {
+      // A lost check is an answer here (the kid or a first key exists), never a reason to retry.
+      return retrying(async () => {
+        const op = kv.atomic().check({ key: keys.signingKey(key.kid), versionstamp: null })
+        if (addOptions?.ifNone) op.check({ key: keys.signingKeysExist(), versionstamp: null })
+        return (await op.set(keys.signingKey(key.kid), key).set(keys.signingKeysExist(), true).commit()).ok
+      })
+    },
+
+    ...rateLimitMethods(kv, keys),
+
+    cleanup: cleanupMethod(kv, keys),
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Everything of @grantline/testing that does not import vitest: the runner-neutral conformance
+ * suites, fixtures, fake clock and test accounts. `deno test` and `bun test` import this entry.
+ */
+export { accountStoreConformance } from './account-store-conformance.js'
+export { raceConsume, raceRotateRefresh } from './conformance/race.js'
+export { type Grant, issuePair, type MakeStorage, makePair, seedGrant, type TokenPair } from './conformance/seed.js'
+export type { FakeClock } from './fake-clock.js'
+export { createFakeClock } from './fake-clock.js'
+export {
+  FIXTURE_TIME,
+  makeAccessToken,
+  makeClient,
+  makeCode,
+  makeConsent,
+  makeFamily,
+  makeInteraction,
+  makeRefreshToken,
+  randomHash,
+  randomId,
+} from './fixtures.js'
+export { deepEqual, minimalTestApi, type RegisterTest } from './minimal-test-api.js'
+export { nonAtomicStorage } from './non-atomic-storage.js'
+export { type ConformanceOptions, storageConformance } from './storage-conformance.js'
+export { type TestUser, testAccounts } from './test-accounts.js'
+export type { Matchers, RejectsMatchers, TestApi } from './test-api.js'

@@ -1,0 +1,7 @@
+import { env } from 'cloudflare:test'
+import { kvCache } from '@grantline/kv'
+import { randomId, runCacheConformance } from '@grantline/testing'
+import { d1Storage } from './support.js'
+
+// Each test gets its own key prefix in the one KV namespace; the Storage behind the cache is D1.
+runCacheConformance('kv (workerd) in front of d1', () => kvCache(env.CACHE, { prefix: `${randomId('test')}:` }), { makeStorage: d1Storage })
