@@ -1,3 +1,4 @@
+export { clientAddress } from './client-address.js'
 export { type PostgresDriverOptions, postgresDriver } from './postgres-driver.js'
 export type { RequestLogger } from './request-log.js'
 export { type RunningServer, type ServeOptions, serve, toNodeListener } from './serve.js'

@@ -1,7 +1,8 @@
 import type { Server as HttpServer, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Provider } from '@grantline/core'
-import { getRequestListener, serve as honoServe } from '@hono/node-server'
+import { getRequestListener, type Http2Bindings, type HttpBindings, serve as honoServe } from '@hono/node-server'
+import { rememberAddress } from './client-address.js'
 import { type RequestLogger, withRequestLog } from './request-log.js'
 
 export interface ServeOptions {
@@ -28,8 +29,11 @@ type Handler = Pick<Provider, 'handle'>
 
 function fetchOf(provider: Handler, log: RequestLogger | false | undefined) {
   const handle = (request: Request) => provider.handle(request)
-  if (log === false) return handle
-  return withRequestLog(handle, log ?? ((line) => process.stdout.write(`${line}\n`)))
+  const logged = log === false ? handle : withRequestLog(handle, log ?? ((line) => process.stdout.write(`${line}\n`)))
+  return (request: Request, bindings?: HttpBindings | Http2Bindings) => {
+    rememberAddress(request, bindings)
+    return logged(request)
+  }
 }
 
 /** A node:http request listener for an existing server or framework. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError, createProvider, localAccounts, type Provider, type ProviderConfig } from '@grantline/core'
+import { clientAddress } from '../client-address.js'
 import { CliError } from './cli-error.js'
 import { loadSecrets } from './data-dir.js'
 import { type Database, openDatabase } from './open-database.js'
@@ -99,6 +100,9 @@ export async function buildServer(flags: ServerFlags, defaults: { issuer: string
       // the signing keys comes from the data folder or the environment, never from the file.
       ...((oidc as unknown) === false ? {} : { oidc: { ...oidc, keyEncryptionKey } }),
       onError: reportError,
+      // Failed client authentications are rate-limited per client and address: the TCP peer, or
+      // behind a reverse proxy (GRANTLINE_TRUST_PROXY=1) the address the proxy appended.
+      clientAddress: (request) => clientAddress(request, { trustProxy: process.env.GRANTLINE_TRUST_PROXY === '1' }),
     })
     return { provider, accounts, database }
   } catch (error) {

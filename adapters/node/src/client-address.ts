@@ -1,0 +1,21 @@
+import type { Http2Bindings, HttpBindings } from '@hono/node-server'
+
+const addresses = new WeakMap<Request, string>()
+
+/** Remembers the peer address of a request arriving through `serve()` or `toNodeListener()`. */
+export function rememberAddress(request: Request, bindings: HttpBindings | Http2Bindings | undefined): void {
+  const address = bindings?.incoming?.socket?.remoteAddress
+  if (address) addresses.set(request, address)
+}
+
+/**
+ * The caller's address, for rate limits (`createProvider({ clientAddress })`, `localAccounts`):
+ * the TCP peer. Behind a reverse proxy every request shares the proxy's address; with
+ * `trustProxy` the right-most `X-Forwarded-For` entry (the one the proxy itself appended) is used.
+ */
+export function clientAddress(request: Request, options: { trustProxy?: boolean } = {}): string | undefined {
+  const peer = addresses.get(request)
+  if (!options.trustProxy) return peer
+  const forwarded = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
+  return forwarded || peer
+}
