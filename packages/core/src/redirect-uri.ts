@@ -49,7 +49,8 @@ export function matchRedirectUri(requested: string, registered: readonly string[
     if (!loopback || (loopback[1] === 'localhost' && !allowLocalhost)) continue
     const prefix = `http://${loopback[1]}`
     const suffix = loopback[2] ?? ''
-    if (!requested.startsWith(prefix) || !requested.endsWith(suffix)) continue
+    // The prefix and suffix must not overlap, or another path could pass for the registered one.
+    if (requested.length < prefix.length + suffix.length || !requested.startsWith(prefix) || !requested.endsWith(suffix)) continue
     const port = requested.slice(prefix.length, requested.length - suffix.length)
     if (port === '' || (/^:[1-9]\d{0,4}$/.test(port) && Number(port.slice(1)) <= 65535)) return true
   }

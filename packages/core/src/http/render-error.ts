@@ -18,6 +18,10 @@ export function renderError(error: unknown, as: 'json' | 'page', request: Reques
       // A failing reporter must not turn a generic server_error into a rejected handle().
     }
   }
-  if (as === 'page') return errorPage(known)
+  if (as === 'page') {
+    const page = errorPage(known)
+    for (const [name, value] of Object.entries(known.headers)) page.headers.set(name, value)
+    return page
+  }
   return json({ error: known.error, error_description: known.message }, known.status, known.headers)
 }

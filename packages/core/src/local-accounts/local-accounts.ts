@@ -28,9 +28,10 @@ export function localAccounts(store: AccountStore, options: LocalAccountsOptions
 
   return {
     current: (request) => sessions.current(request),
-    async loginResponse(_request, context) {
+    async loginResponse(request, context) {
       return new Response(null, {
-        status: 302,
+        // After a POSTed form the browser must GET the login page (RFC 9700 §4.12).
+        status: request.method === 'POST' ? 303 : 302,
         headers: { location: `${resolved.loginPath}?next=${encodeURIComponent(context.returnTo)}`, 'cache-control': 'no-store' },
       })
     },

@@ -6,7 +6,7 @@ import { checkChallenge } from '../../pkce.js'
 import { matchRedirectUri } from '../../redirect-uri.js'
 import { resolveScopes } from '../../scopes.js'
 import type { Client, CodeRecord } from '../../storage.js'
-import { checkOidcRequest, type OidcRequest } from './oidc-request.js'
+import { checkOidcRequest, LOGIN_MARKER, type OidcRequest } from './oidc-request.js'
 import { checkResponseMode, defaultResponseMode, type ResponseMode } from './response-mode.js'
 import { normaliseResponseType, type ResponseType, responseParts } from './response-type.js'
 
@@ -30,8 +30,34 @@ export interface AuthorizationRequest {
   nonce: string | undefined
   oidc: OidcRequest
   pkce: Pick<CodeRecord, 'code_challenge' | 'code_challenge_method'>
+  /** The request's authorization parameters only: what the interaction stores and the login round trip carries. */
   params: Params
 }
+
+/**
+ * The parameters an authorization request may carry (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core
+ * §3.1.2.1, DOT's approval_prompt). Anything else, such as a client_secret sent here by mistake,
+ * is dropped, so it is neither stored with the interaction nor copied into a login URL.
+ */
+const AUTHORIZATION_PARAMETERS = new Set([
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+  'response_mode',
+  'claims',
+  'max_age',
+  'prompt',
+  'acr_values',
+  'ui_locales',
+  'login_hint',
+  'approval_prompt',
+  LOGIN_MARKER,
+])
 
 /**
  * An error raised after the redirect target was validated: it may be sent back to the client
@@ -122,7 +148,7 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
       nonce,
       oidc,
       pkce,
-      params,
+      params: new Map([...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name))),
     }
   } catch (error) {
     if (error instanceof OAuthError) throw new RedirectableError(error, target)
