@@ -154,6 +154,10 @@ describe('grantline serve and migrate', () => {
     expect(server.port).toBeGreaterThan(0)
     expect(server.issuer).toBe(`http://127.0.0.1:${server.port}/o`)
     expect((await fetch(`${server.origin}/accounts/login/`)).status).toBe(200)
+    // Django's LOGIN_REDIRECT_URL: a sign-in without `next` lands on a page, not a 404.
+    const home = await fetch(`${server.origin}/`)
+    expect(home.status).toBe(200)
+    expect(await home.text()).toContain('href="/o/applications/"')
   })
 
   it('serve --issuer https://...: cookies are Secure though the request came over http (TLS ends at a proxy)', async () => {

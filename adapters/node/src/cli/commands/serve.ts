@@ -3,6 +3,7 @@ import { integer, parseFlags, usageError } from '../args.js'
 import { buildServer, readConfigFile, type Server } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
 import { demoCallback, seedDemo } from '../demo.js'
+import { homePage } from '../home.js'
 
 const flags = {
   port: { type: 'string' },
@@ -40,7 +41,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const running = await serve(
     {
       handle: (request) =>
-        server ? Promise.resolve(demoCallback(request) ?? server.provider.handle(request)) : Promise.resolve(starting()),
+        server
+          ? Promise.resolve(demoCallback(request) ?? homePage(request, server.provider.basePath) ?? server.provider.handle(request))
+          : Promise.resolve(starting()),
     },
     {
       port,
