@@ -157,7 +157,7 @@ export function createClientsApi(storage: Storage, seconds: () => number) {
     /** Issues a new secret for a confidential client; the old one stops working at once. */
     async resetSecret(clientId: string): Promise<string> {
       const current = await storage.getClient(clientId)
-      if (!current || current.client_type !== 'confidential') {
+      if (current?.client_type !== 'confidential') {
         throw new ConfigError('ERR_UNKNOWN_CLIENT', `confidential client "${clientId}" does not exist`)
       }
       const client_secret = randomSecret('gl_cs_')

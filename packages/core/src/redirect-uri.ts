@@ -11,8 +11,10 @@ const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]']
 export function canonicalRedirectUri(input: string): string {
   const fail = (why: string) => new ConfigError('ERR_INVALID_REDIRECT_URI', `redirect URI "${input}" ${why}`)
   // Browsers drop tabs, newlines and leading controls before reading the scheme: so do we.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
   const squeezed = input.replace(/[\u0000-\u0020\u007f]/g, '').toLowerCase()
   if (FORBIDDEN_SCHEMES.some((scheme) => squeezed.startsWith(`${scheme}:`))) throw fail('uses a forbidden scheme')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\u0000-\u0020\u007f]/.test(input)) throw fail('contains whitespace or control characters')
   if (input.includes('#')) throw fail('must not contain a fragment (RFC 6749 §3.1.2)')
   let url: URL

@@ -60,7 +60,7 @@ function outcome(response: Response, text: string): string {
   return error ? `${response.status} ${error}` : String(response.status)
 }
 
-function checkEveryResponse({ fx, exchange, route, text, where }: Context): void {
+function checkEveryResponse({ fx, exchange, text, where }: Context): void {
   const { response, echo } = exchange
   const headers = [...response.headers].map(([name, value]) => `${name}: ${value}`).join('\n')
   if (response.status >= 500) violation(`${where}: status ${response.status}: ${text.slice(0, 300)}`)

@@ -18,7 +18,7 @@ export function keyStates(keys: readonly SigningKeyRecord[], now: number, retain
   const sorted = [...keys].sort((a, b) => a.activate_at - b.activate_at || a.created_at - b.created_at)
   const started = sorted.filter((key) => key.activate_at <= now)
   const active = started.at(-1) ?? null
-  const retired = started.slice(0, -1).filter((key, i) => {
+  const retired = started.slice(0, -1).filter((_key, i) => {
     const successor = started[i + 1] as SigningKeyRecord
     return successor.activate_at + retainSeconds > now
   })
