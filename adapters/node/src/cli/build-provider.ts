@@ -16,6 +16,8 @@ export interface Server {
   provider: Provider
   accounts: ReturnType<typeof localAccounts>
   database: Database
+  /** Whether OpenID Connect is on (the default; `"oidc": false` in the config file turns it off). */
+  oidc: boolean
 }
 
 /**
@@ -104,7 +106,7 @@ export async function buildServer(flags: ServerFlags, defaults: { issuer: string
       // behind a reverse proxy (GRANTLINE_TRUST_PROXY=1) the address the proxy appended.
       clientAddress: (request) => clientAddress(request, { trustProxy: process.env.GRANTLINE_TRUST_PROXY === '1' }),
     })
-    return { provider, accounts, database }
+    return { provider, accounts, database, oidc: (oidc as unknown) !== false }
   } catch (error) {
     await database.close()
     if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.message}`)

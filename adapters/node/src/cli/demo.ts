@@ -31,7 +31,7 @@ export async function seedDemo(server: Server, origin: string, basePath: string)
     response_type: 'code',
     client_id: client.client_id,
     redirect_uri: redirectUri,
-    scope: 'read write',
+    scope: server.oidc ? 'openid profile email read write' : 'read write',
     state: 'demo',
     code_challenge: challenge,
     code_challenge_method: 'S256',
