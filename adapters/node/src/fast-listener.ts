@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { installLeanResponse, LeanResponse } from './lean-response.js'
 
 /** A Fetch handler: the provider's `handle`, or one wrapped in the request log. */
 export type FetchHandler = (request: Request) => Promise<Response>
@@ -15,10 +16,13 @@ const BAD_REQUEST = 'Bad Request'
  * A node:http request listener that hands each request to a Fetch handler with less conversion
  * than @hono/node-server: the body (small for every Grantline endpoint) is read into one buffer
  * first, so the Request is built from bytes instead of a Node stream bridged to a web stream, and
- * the Response, always fully formed by the core, is written with one `end()`. The benchmark
+ * the Response, always fully formed by the core, is written with one `end()`: `new Response()`
+ * builds a LeanResponse in this process (lean-response.ts), as @hono/node-server's listener
+ * installs its own lightweight Response. The benchmark
  * (test/bench, docs/benchmarks.md) shows where this matters: the token endpoint on Node.
  */
 export function toFastListener(handle: FetchHandler): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+  installLeanResponse()
   return (incoming, outgoing) => {
     const method = incoming.method ?? 'GET'
     if (method === 'GET' || method === 'HEAD') {
@@ -53,25 +57,118 @@ export function toFastListener(handle: FetchHandler): (incoming: IncomingMessage
   }
 }
 
+// A Host header as RFC 9110 allows it (reg-name or IP literal, optional port); anything else is a 400.
+const HOST = /^([A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/
+
 /** The request's URL from its Host header (the core takes its issuer from configuration, never from here). */
-function requestUrl(incoming: IncomingMessage): string {
+function requestUrl(incoming: IncomingMessage): string | undefined {
+  const host = incoming.headers.host ?? 'localhost'
+  const path = incoming.url ?? '/'
+  if (!HOST.test(host) || !path.startsWith('/')) return undefined
   const scheme = (incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
-  return `${scheme}://${incoming.headers.host ?? 'localhost'}${incoming.url ?? '/'}`
+  return `${scheme}://${host}${path}`
 }
 
-function toRequest(incoming: IncomingMessage, body: Buffer | null): Request {
-  const headers = new Headers()
-  const raw = incoming.rawHeaders
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
-  return new Request(requestUrl(incoming), { method: incoming.method ?? 'GET', headers, body: body && body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : null })
+/**
+ * A Request as far as the core reads one (method, url, headers, the whole body as text), answered
+ * from the buffered request without building the Fetch objects Node makes slowly (Request, its
+ * AbortSignal, a web stream for the body). Any other member builds the real Request once and
+ * answers from it, so a host's hook that reads `signal` or calls `formData()` still works.
+ */
+class LeanRequest {
+  readonly #method: string
+  readonly #url: string
+  readonly #raw: string[]
+  #body: Buffer | null
+  #headers: Headers | undefined
+  #real: Request | undefined
+
+  constructor(method: string, url: string, raw: string[], body: Buffer | null) {
+    this.#method = method
+    this.#url = url
+    this.#raw = raw
+    this.#body = body && body.length > 0 ? body : null
+  }
+
+  get method(): string {
+    return this.#method
+  }
+
+  get url(): string {
+    return this.#url
+  }
+
+  get headers(): Headers {
+    if (this.#real) return this.#real.headers
+    if (!this.#headers) {
+      this.#headers = new Headers()
+      for (let i = 0; i < this.#raw.length; i += 2) this.#headers.append(this.#raw[i]!, this.#raw[i + 1]!)
+    }
+    return this.#headers
+  }
+
+  async text(): Promise<string> {
+    if (this.#real) return this.#real.text()
+    const body = this.#take()
+    return body ? body.toString('utf8') : ''
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    if (this.#real) return this.#real.arrayBuffer()
+    const body = this.#take()
+    return body ? new Uint8Array(body).buffer : new ArrayBuffer(0)
+  }
+
+  #used = false
+
+  #take(): Buffer | null {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read')
+    this.#used = true
+    return this.#body
+  }
+
+  /** The real Request, built on first use of any other member. */
+  real(): Request {
+    this.#real ??= new Request(this.#url, {
+      method: this.#method,
+      headers: this.headers,
+      body: this.#used ? null : (this.#body as Uint8Array<ArrayBuffer> | null),
+    })
+    return this.#real
+  }
+}
+
+const OWN = new Set(['constructor', 'method', 'url', 'headers', 'text', 'arrayBuffer'])
+for (const name of Object.getOwnPropertyNames(Request.prototype)) {
+  if (OWN.has(name)) continue
+  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, name)
+  if (typeof descriptor?.value === 'function') {
+    Object.defineProperty(LeanRequest.prototype, name, {
+      value(this: LeanRequest, ...args: unknown[]) {
+        return (this.real() as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)
+      },
+    })
+  } else {
+    Object.defineProperty(LeanRequest.prototype, name, {
+      get(this: LeanRequest) {
+        return (this.real() as unknown as Record<string, unknown>)[name]
+      },
+    })
+  }
+}
+// `request instanceof Request` holds, as with @hono/node-server's lazy request.
+Object.setPrototypeOf(LeanRequest.prototype, Request.prototype)
+
+function toRequest(incoming: IncomingMessage, body: Buffer | null): Request | undefined {
+  const url = requestUrl(incoming)
+  if (url === undefined) return undefined
+  return new LeanRequest(incoming.method ?? 'GET', url, incoming.rawHeaders, body) as unknown as Request
 }
 
 function respond(handle: FetchHandler, incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer | null, close: boolean): void {
-  let request: Request
-  try {
-    request = toRequest(incoming, body)
-  } catch {
-    // A Host header or path that makes no URL, or a method Fetch refuses.
+  const request = toRequest(incoming, body)
+  if (!request) {
+    // A Host header or request target that makes no URL.
     outgoing.writeHead(400, { 'content-type': 'text/plain', connection: 'close' }).end(BAD_REQUEST)
     return
   }
@@ -91,8 +188,13 @@ async function writeResponse(response: Response, outgoing: ServerResponse, close
   }
   for (const cookie of response.headers.getSetCookie()) headers.push('set-cookie', cookie)
   if (close) headers.push('connection', 'close')
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined
-  if (body && !response.headers.has('content-length')) headers.push('content-length', String(body.length))
+  const lean = response instanceof LeanResponse ? response.leanBody() : undefined
+  const body = lean !== undefined ? (lean ?? undefined) : response.body ? Buffer.from(await response.arrayBuffer()) : undefined
+  if (!response.headers.has('content-length') && response.status !== 204 && response.status !== 304) {
+    // A known length, so that an empty body (a redirect) is not sent chunked.
+    const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+    headers.push('content-length', String(length))
+  }
   outgoing.writeHead(response.status, headers)
   outgoing.end(body)
   if (close) outgoing.once('finish', () => outgoing.socket?.destroySoon())

@@ -20,8 +20,21 @@ export function base64url(bytes: Uint8Array): string {
   return base64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
+// Random bytes are drawn 4 KiB at a time: one getRandomValues call per request costs more on Node
+// than the rest of a token issue (docs/benchmarks.md). Each byte is handed out once.
+const POOL_BYTES = 4096
+let pool = new Uint8Array(0)
+let offset = 0
+
+/** `length` fresh random bytes from the Web Crypto CSPRNG. */
 export function randomBytes(length: number): Uint8Array {
-  return crypto.getRandomValues(new Uint8Array(length))
+  if (length > POOL_BYTES) return crypto.getRandomValues(new Uint8Array(length))
+  if (offset + length > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES))
+    offset = 0
+  }
+  offset += length
+  return pool.slice(offset - length, offset)
 }
 
 /** A bearer secret with its kind prefix: `gl_at_`, `gl_rt_`, `gl_ac_`, `gl_cs_` + 256 random bits. */

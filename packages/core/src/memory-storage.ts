@@ -19,6 +19,20 @@ import type {
 const windowStart = (now: number, windowSeconds: number) => now - (now % windowSeconds)
 
 /**
+ * A deep copy of a stored record, so that no caller shares an object with the store. Records are
+ * plain data (JSON values); this is several times cheaper than structuredClone for them on Node,
+ * and anything else still goes through structuredClone.
+ */
+function copy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) return value.map(copy) as T
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value)
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key])
+  return out as T
+}
+
+/**
  * An in-process Storage. Each operation runs without awaiting in between, so it is atomic within
  * one JavaScript realm: fit for tests, development and single-process servers.
  */
@@ -32,7 +46,6 @@ export function memoryStorage(): Storage {
   const refresh = new Map<string, RefreshTokenRecord>()
   const keys = new Map<string, SigningKeyRecord>()
   const hits = new Map<string, { window_start: number; hits: number; previous_hits: number; expires_at: number }>()
-  const copy = <T>(value: T): T => structuredClone(value)
 
   const liveFamily = (id: string, now: number): Family | null => {
     const family = families.get(id)

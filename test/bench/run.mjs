@@ -1,0 +1,158 @@
+// `npm run bench`: issue 7's side-by-side benchmark. Starts every server, then for each scenario
+// runs wrk (1 thread, 32 connections) against the servers round-robin in short rounds, so that
+// they share machine conditions; then the SQLite checks (latency at 1k vs 1M live tokens, and
+// `tokens clear` on 1M expired rows under load). Prints the tables and the PASS/FAIL gates; writes
+// test/bench/results/latest.{json,md}; exits 1 when a gate fails. Not part of `npm test`.
+//
+//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks]
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { cpuTicks, peakRssMiB, startServer, stopServer } from './lib/processes.mjs'
+import { evaluateGates, machineInfo, renderMarkdown } from './lib/report.mjs'
+import { SCENARIOS, serverList } from './lib/servers.mjs'
+import { sqliteChecks } from './lib/sqlite-checks.mjs'
+import { mergeRounds, runWrk } from './lib/wrk.mjs'
+import { PEERS, setup } from './setup.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..', '..')
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    scenarios: { type: 'string' },
+    'no-sqlite-checks': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+  },
+})
+// 10 s per server and scenario in 5 rounds of 2 s (--quick: 2 s in 2 rounds of 1 s), after a 1 s warm-up.
+const plan = opts.quick ? { rounds: 2, seconds: 1, warmup: 1 } : { rounds: 5, seconds: 2, warmup: 1 }
+const log = (line) => process.stdout.write(`${line}\n`)
+
+setup()
+if (!opts['no-build']) execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' })
+const { resolvePeer } = await import(join(PEERS, 'resolve.mjs'))
+const { existsSync } = await import('node:fs')
+const fastListener = existsSync(join(root, 'adapters', 'node', 'dist', 'fast-listener.js'))
+
+const only = opts.only?.split(',')
+const wantedScenarios = opts.scenarios?.split(',') ?? SCENARIOS
+const list = serverList({ resolvePeer }).filter((s) => (!only || only.includes(s.id)) && (s.optional !== 'fast-listener' || fastListener))
+
+let nextPort = 19100
+const running = []
+const shutdown = async () => {
+  await Promise.all(running.map((s) => stopServer(s.child)))
+}
+process.on('SIGINT', async () => {
+  await shutdown()
+  process.exit(130)
+})
+
+const results = {
+  started: new Date().toISOString(),
+  machine: machineInfo(),
+  plan,
+  command: `npm run bench${opts.quick ? ' -- --quick' : ''}`,
+  servers: {},
+  scenarios: {},
+}
+try {
+  for (const server of list) {
+    const port = nextPort++
+    const controlPort = nextPort++
+    log(`starting ${server.id} on ${port}`)
+    const started = await startServer({
+      id: server.id,
+      ...server.start,
+      env: { ...server.start.env, PORT: String(port), CONTROL_PORT: String(controlPort) },
+    })
+    running.push({ ...server, port, controlPort, child: started.child, pid: started.info.pid, next: {} })
+  }
+
+  const seed = async (server, kind, start, count) => {
+    const url = `http://127.0.0.1:${server.controlPort}/seed?kind=${kind}&start=${start}&count=${count}`
+    const init = { method: 'POST', headers: { connection: 'close' } }
+    // Once more if the connection was closed under the request (an idle keep-alive socket).
+    const response = await fetch(url, init).catch(() => fetch(url, init))
+    if (!response.ok) throw new Error(`${server.id}: seeding ${kind} failed: ${await response.text()}`)
+    return response.json()
+  }
+
+  /** The request of one round, after pre-creating what it will consume. */
+  const prepare = async (server, scenario, seconds) => {
+    const spec = { ...server.scenarios[scenario] }
+    server.state ??= {}
+    server.state[scenario] ??= { next: 0, estimate: server.id.includes('workerd') ? 4000 : 25000 }
+    const state = server.state[scenario]
+    if (spec.seedOnce) {
+      if (!state.seeded) state.value = (await seed(server, spec.seedOnce, 0, 1)).values?.[0]
+      state.seeded = true
+      if (state.value) spec.body = spec.body?.replace('{v}', encodeURIComponent(state.value))
+    }
+    if (spec.seed) {
+      // Rates vary twofold between rounds on a shared machine: room for 2.5x the fastest round yet.
+      const count = Math.ceil(state.estimate * seconds * 2.5) + 1000
+      // Values from `next` on are consumed in order; those made before and still unused are kept.
+      const from = server.fromFile ? state.next : Math.max(state.next, state.seededTo ?? 0)
+      const seeded = await seed(server, spec.seed, from, Math.max(0, state.next + count - from))
+      state.seededTo = Math.max(from, state.next + count)
+      if (server.fromFile) spec.tokens = seeded.values
+      if (spec.ownClient) spec.auth = `Basic ${btoa(`${seeded.credentials.clientId}:${seeded.credentials.clientSecret}`)}`
+    }
+    return { spec, state }
+  }
+
+  const round = async (server, scenario, seconds) => {
+    const { spec, state } = await prepare(server, scenario, seconds)
+    const start = server.fromFile ? 0 : state.next
+    const ticks = cpuTicks(server.pid, server.rss)
+    const result = await runWrk(server.port, spec, { seconds, start })
+    // Server CPU time per request: steadier than req/s when other work shares the cores.
+    result.cpu_ticks = cpuTicks(server.pid, server.rss) - ticks
+    state.next += result.sent
+    state.estimate = Math.max(state.warm ? state.estimate : 0, result.requests / (result.duration_us / 1e6))
+    state.warm = true
+    return result
+  }
+
+  for (const scenario of wantedScenarios) {
+    const taking = running.filter((s) => s.scenarios[scenario])
+    if (taking.length === 0) continue
+    log(`\n== ${scenario}: ${taking.map((s) => s.id).join(', ')}`)
+    for (const server of taking) await round(server, scenario, plan.warmup)
+    const rounds = new Map(taking.map((s) => [s.id, []]))
+    for (let r = 0; r < plan.rounds; r++) {
+      // Rotate the order each round, so that no server always follows the same neighbour.
+      const order = taking.map((_, i) => taking[(i + r) % taking.length])
+      for (const server of order) rounds.get(server.id).push(await round(server, scenario, plan.seconds))
+      log(
+        `  round ${r + 1}/${plan.rounds}: ${order.map((s) => `${s.id} ${Math.round(rounds.get(s.id).at(-1).requests / plan.seconds)}/s`).join(', ')}`,
+      )
+    }
+    results.scenarios[scenario] = Object.fromEntries(taking.map((s) => [s.id, mergeRounds(rounds.get(s.id))]))
+  }
+
+  for (const server of running) {
+    results.servers[server.id] = { label: server.label, group: server.group, peak_rss_mib: peakRssMiB(server.pid, server.rss) }
+  }
+} finally {
+  await shutdown()
+}
+
+if (!opts['no-sqlite-checks'] && (!only || only.includes('grantline-sqlite'))) {
+  results.sqlite = await sqliteChecks({ quick: opts.quick, log })
+}
+
+results.finished = new Date().toISOString()
+results.gates = evaluateGates(results)
+const markdown = renderMarkdown(results)
+mkdirSync(join(here, 'results'), { recursive: true })
+writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`)
+writeFileSync(join(here, 'results', 'latest.md'), markdown)
+log(`\n${markdown}`)
+for (const gate of results.gates) log(`${gate.pass ? 'PASS' : 'FAIL'} ${gate.name}: ${gate.detail}`)
+process.exit(results.gates.every((gate) => gate.pass) ? 0 : 1)

@@ -1,0 +1,10 @@
+// The one confidential client every server of the benchmark registers (client_credentials,
+// authorization_code and refresh_token; client_secret_basic).
+export const CLIENT_ID = 'bench-client'
+export const CLIENT_SECRET = 'gl_cs_bench0123456789abcdefghijklmnopqrstuvwxyzAB'
+export const REDIRECT_URI = 'https://app.example/cb'
+/** The PKCE verifier of every pre-created code (RFC 7636 §4.1: 43-128 unreserved characters). */
+export const VERIFIER = 'bench-verifier-0123456789-abcdefghijklmnopqrstuvwxyz'
+/** The access token the introspection and verifyAccessToken scenarios present. */
+export const ACCESS_TOKEN = 'gl_at_bench0123456789abcdefghijklmnopqrstuvwxyzAB'
+export const BASIC = `Basic ${btoa(`${encodeURIComponent(CLIENT_ID)}:${encodeURIComponent(CLIENT_SECRET)}`)}`

@@ -1,0 +1,82 @@
+// Django OAuth Toolkit 1.7 (Debian's python3-django-oauth-toolkit) on gunicorn with 2 sync workers
+// and SQLite: a minimal Django project generated into a temporary folder (settings, urls with
+// oauth2_provider.urls), migrated, with the bench client created by a manage.py shell snippet.
+// Prints the ready line with gunicorn's master pid; the runner stops it with SIGTERM.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CLIENT_ID, CLIENT_SECRET } from './bench-client.mjs'
+
+const port = Number(process.env.PORT ?? 8080)
+const dir = mkdtempSync(join(tmpdir(), 'grantline-bench-dot-'))
+const python = '/usr/bin/python3'
+
+writeFileSync(
+  join(dir, 'benchsite.py'),
+  `import os
+BASE = os.path.dirname(os.path.abspath(__file__))
+SECRET_KEY = 'bench-only-not-secret'
+DEBUG = False
+ALLOWED_HOSTS = ['*']
+INSTALLED_APPS = ['django.contrib.auth', 'django.contrib.contenttypes', 'oauth2_provider']
+MIDDLEWARE = []
+ROOT_URLCONF = 'benchurls'
+DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': os.path.join(BASE, 'db.sqlite3'), 'OPTIONS': {'timeout': 30}}}
+DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'
+USE_TZ = True
+OAUTH2_PROVIDER = {'SCOPES': {'read': 'Reading scope', 'write': 'Writing scope'}, 'ACCESS_TOKEN_EXPIRE_SECONDS': 3600}
+LOGGING = {'version': 1, 'disable_existing_loggers': True}
+`,
+)
+writeFileSync(
+  join(dir, 'benchurls.py'),
+  "from django.urls import include, path\nurlpatterns = [path('o/', include('oauth2_provider.urls', namespace='oauth2_provider'))]\n",
+)
+writeFileSync(
+  join(dir, 'manage.py'),
+  "import os, sys\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'benchsite')\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n",
+)
+writeFileSync(
+  join(dir, 'wsgi.py'),
+  "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'benchsite')\nfrom django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+)
+
+const env = { ...process.env, PYTHONPATH: dir, DJANGO_SETTINGS_MODULE: 'benchsite' }
+execFileSync(python, ['manage.py', 'migrate', '-v', '0'], { cwd: dir, env })
+execFileSync(
+  python,
+  [
+    'manage.py',
+    'shell',
+    '-c',
+    `from oauth2_provider.models import Application
+Application.objects.create(name='bench', client_id='${CLIENT_ID}', client_secret='${CLIENT_SECRET}', client_type='confidential', authorization_grant_type='client-credentials', redirect_uris='')`,
+  ],
+  { cwd: dir, env },
+)
+
+const gunicorn = spawn(
+  '/usr/bin/gunicorn',
+  ['--workers', '2', '--bind', `127.0.0.1:${port}`, '--log-level', 'warning', '--pid', join(dir, 'gunicorn.pid'), 'wsgi:application'],
+  {
+    cwd: dir,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+)
+const stop = () => gunicorn.kill('SIGTERM')
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+gunicorn.on('exit', (code) => process.exit(code ?? 0))
+
+// Ready once gunicorn answers.
+for (let i = 0; i < 100; i++) {
+  try {
+    await fetch(`http://127.0.0.1:${port}/o/token/`, { method: 'POST' })
+    break
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+console.log(JSON.stringify({ ready: true, pid: gunicorn.pid, dir }))
