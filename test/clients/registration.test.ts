@@ -6,7 +6,11 @@ describe('provider.clients.create (RFC 7591 §2 metadata)', () => {
   it('RFC 6749 §2.2: a generated client_id is 24 letters and digits, never starting with "-"', async () => {
     const s = setup()
     const ids = await Promise.all(
-      Array.from({ length: 50 }, async (_, i) => (await s.provider.clients.create({ client_name: `App ${i}`, grant_types: ['client_credentials'] })).client.client_id),
+      Array.from(
+        { length: 50 },
+        async (_, i) =>
+          (await s.provider.clients.create({ client_name: `App ${i}`, grant_types: ['client_credentials'] })).client.client_id,
+      ),
     )
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{24}$/)
     expect(new Set(ids).size).toBe(ids.length)

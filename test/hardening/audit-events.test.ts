@@ -1,7 +1,7 @@
 import type { ProviderConfig } from '@grantline/core'
 import { describe, expect, it } from 'vitest'
 import { field } from '../accounts/support.js'
-import { get as managePage, post as managePost, csrfFor, TOKENS } from '../manage/helpers.js'
+import { csrfFor, get as managePage, post as managePost, TOKENS } from '../manage/helpers.js'
 import { granted, KEY_ENCRYPTION_KEY, ORIGIN, setupOidc } from '../oidc/userinfo/support.js'
 import { authorizeUrl, createClient, obtainCode, obtainTokens, pkcePair, post, redeem } from '../security/support.js'
 import { authorizeAs, basic, ISSUER, REDIRECT_URI, setup } from '../support/provider.js'

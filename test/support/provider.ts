@@ -38,8 +38,7 @@ export const form = (values: Record<string, string>) => ({
   body: new URLSearchParams(values).toString(),
 })
 
-export const basic = (id: string, secret: string) =>
-  `Basic ${btoa(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`)}`
+export const basic = (id: string, secret: string) => `Basic ${btoa(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`)}`
 
 /** Reads the hidden fields of the built-in consent page. */
 export function consentFields(html: string): { interaction: string; csrf: string } {

@@ -10,7 +10,10 @@ export interface AccountSession {
 }
 
 /** OIDC Core §5.5 `claims` request parameter, parsed. */
-export type ClaimsRequest = Record<'userinfo' | 'id_token', Record<string, { essential?: boolean; value?: unknown; values?: unknown[] } | null> | undefined>
+export type ClaimsRequest = Record<
+  'userinfo' | 'id_token',
+  Record<string, { essential?: boolean; value?: unknown; values?: unknown[] } | null> | undefined
+>
 
 export interface LoginContext {
   /** Where to send the user once signed in: the authorization request, as a local path. */

@@ -1,10 +1,10 @@
 import * as v from 'valibot'
 import type { Accounts } from './accounts.js'
 import type { RateLimiter } from './client-auth/rate-limit.js'
-import type { AuditEvent } from './events.js'
-import type { ConsentContext } from './pages/consent-page.js'
 import { ConfigError } from './errors.js'
+import type { AuditEvent } from './events.js'
 import type { GrantHandler } from './grants/grant-handler.js'
+import type { ConsentContext } from './pages/consent-page.js'
 import type { Storage } from './storage.js'
 
 const fn = <T>(name: string) => v.custom<T>((value) => typeof value === 'function', `${name} must be a function`)
@@ -56,10 +56,7 @@ const schema = v.strictObject({
     }),
     {},
   ),
-  grantTypes: v.optional(
-    v.array(v.string()),
-    ['authorization_code', 'refresh_token', 'client_credentials'],
-  ),
+  grantTypes: v.optional(v.array(v.string()), ['authorization_code', 'refresh_token', 'client_credentials']),
   allowLocalhostLoopback: v.optional(v.boolean(), false),
   /** DOT's REQUEST_APPROVAL_PROMPT: 'auto' reuses an earlier consent that covers the scopes. */
   approvalPrompt: v.optional(v.picklist(['auto', 'force']), 'auto'),
@@ -80,7 +77,15 @@ const schema = v.strictObject({
   ),
   /** DOT's application and authorized-token pages under `basePath`; a host app may turn them off. */
   managementPages: v.optional(v.boolean(), true),
-  grants: v.optional(v.array(v.custom<GrantHandler>((g) => typeof g === 'object' && g !== null && typeof (g as GrantHandler).handle === 'function', 'a grant handler needs handle()')), []),
+  grants: v.optional(
+    v.array(
+      v.custom<GrantHandler>(
+        (g) => typeof g === 'object' && g !== null && typeof (g as GrantHandler).handle === 'function',
+        'a grant handler needs handle()',
+      ),
+    ),
+    [],
+  ),
   renderConsent: v.optional(fn<(context: ConsentContext) => Response | Promise<Response>>('renderConsent')),
   onError: v.optional(fn<(error: unknown, request: Request) => unknown>('onError')),
   onEvent: v.optional(fn<(event: AuditEvent) => unknown>('onEvent')),
@@ -132,7 +137,10 @@ export type ResolvedConfig = v.InferOutput<typeof schema> & {
 /** Validates the configuration once, at start-up; a bad one throws a coded ConfigError. */
 export function resolveConfig(input: ProviderConfig): ResolvedConfig {
   if ((input.oidc as { signingAlg?: string } | undefined)?.signingAlg === 'HS256') {
-    throw new ConfigError('ERR_HS256_UNSUPPORTED', 'oidc.signingAlg: HS256 needs the client secret as key, and secrets are stored hashed; use RS256, ES256 or EdDSA')
+    throw new ConfigError(
+      'ERR_HS256_UNSUPPORTED',
+      'oidc.signingAlg: HS256 needs the client secret as key, and secrets are stored hashed; use RS256, ES256 or EdDSA',
+    )
   }
   const result = v.safeParse(schema, input)
   if (!result.success) {

@@ -1,3 +1,4 @@
+export type { AccountStore, SessionRecord, UserRecord } from './account-store.js'
 export type { AccountPages, AccountPagesContext, AccountSession, Accounts, ClaimsRequest, LoginContext } from './accounts.js'
 export type { ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
 export type { RateLimiter } from './client-auth/rate-limit.js'
@@ -10,8 +11,8 @@ export type { GrantContext, GrantFields, GrantHandler } from './grants/grant-han
 export {
   DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,
   hashPassword as hashDjangoPassword,
-  verifyPassword as verifyDjangoPassword,
   type VerifyPasswordOptions as VerifyDjangoPasswordOptions,
+  verifyPassword as verifyDjangoPassword,
 } from './local-accounts/django-password.js'
 export { type LocalAccounts, localAccounts } from './local-accounts/local-accounts.js'
 export { memoryAccountStore } from './local-accounts/memory-account-store.js'
@@ -27,8 +28,8 @@ export type {
   ClientType,
   CodeRecord,
   Consent,
-  ConsumeResult,
   Consumables,
+  ConsumeResult,
   Family,
   HitCounts,
   Interaction,
@@ -43,4 +44,3 @@ export type {
 } from './storage.js'
 export type { TokenResponse } from './tokens.js'
 export type { VerifiedToken } from './verify-access-token.js'
-export type { AccountStore, SessionRecord, UserRecord } from './account-store.js'

@@ -2,8 +2,8 @@ import type {
   AccessTokenRecord,
   Client,
   Consent,
-  ConsumeResult,
   Consumables,
+  ConsumeResult,
   Family,
   HitCounts,
   Interaction,
@@ -57,10 +57,7 @@ export function memoryStorage(): Storage {
     return family
   }
 
-  const liveToken = <T extends AccessTokenRecord | RefreshTokenRecord>(
-    token: T | undefined,
-    now: number,
-  ): TokenWithFamily<T> | null => {
+  const liveToken = <T extends AccessTokenRecord | RefreshTokenRecord>(token: T | undefined, now: number): TokenWithFamily<T> | null => {
     if (!token || token.revoked_at !== null || token.expires_at <= now) return null
     const family = liveFamily(token.family_id, now)
     return family ? { token: copy(token), family: copy(family) } : null
@@ -150,11 +147,7 @@ export function memoryStorage(): Storage {
       families.set(family.id, copy(family))
       codes.set(code.hash, copy(code))
     },
-    async consume<K extends keyof Consumables>(
-      kind: K,
-      key: string,
-      now: number,
-    ): Promise<ConsumeResult<Consumables[K]>> {
+    async consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>> {
       const table = (kind === 'code' ? codes : interactions) as Map<string, Consumables[K]>
       const record = table.get(key)
       if (!record || record.expires_at <= now) return { status: 'absent' }
@@ -194,10 +187,7 @@ export function memoryStorage(): Storage {
       if (old.used_at !== null) {
         const successor = old.successor_hash ? refresh.get(old.successor_hash) : undefined
         const inGrace =
-          now - old.used_at < graceSeconds &&
-          successor !== undefined &&
-          successor.used_at === null &&
-          successor.revoked_at === null
+          now - old.used_at < graceSeconds && successor !== undefined && successor.used_at === null && successor.revoked_at === null
         if (!inGrace) return { status: 'reused', family_id: old.family_id }
         successor.revoked_at = now
         const successorAccess = successor.access_hash ? access.get(successor.access_hash) : undefined
@@ -232,9 +222,7 @@ export function memoryStorage(): Storage {
 
     async cleanup(now, limit = 10_000) {
       let removed = 0
-      const sweep = <T extends { expires_at: number; revoked_at?: number | null }>(
-        table: Map<string, T>,
-      ) => {
+      const sweep = <T extends { expires_at: number; revoked_at?: number | null }>(table: Map<string, T>) => {
         for (const [key, row] of table) {
           if (removed >= limit) return
           if (row.expires_at <= now || (row.revoked_at ?? null) !== null) {

@@ -11,7 +11,11 @@ const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/
  * RFC 7636 §4.3 and RFC 9700 §2.1.1: validates the challenge of an authorization request against
  * the PKCE policy (S256 required for every client by default; plain only when configured).
  */
-export function checkChallenge(config: ResolvedConfig, client: Client, params: Params): Pick<CodeRecord, 'code_challenge' | 'code_challenge_method'> {
+export function checkChallenge(
+  config: ResolvedConfig,
+  client: Client,
+  params: Params,
+): Pick<CodeRecord, 'code_challenge' | 'code_challenge_method'> {
   const challenge = params.get('code_challenge')
   const method = params.get('code_challenge_method') ?? (challenge === undefined ? undefined : 'plain')
   if (challenge === undefined) {
@@ -21,7 +25,8 @@ export function checkChallenge(config: ResolvedConfig, client: Client, params: P
     return { code_challenge: null, code_challenge_method: null }
   }
   if (method !== 'S256' && method !== 'plain') throw new OAuthError('invalid_request', 'code_challenge_method must be S256')
-  if (method === 'plain' && !config.pkce.allowPlain) throw new OAuthError('invalid_request', 'code_challenge_method plain is not allowed; use S256')
+  if (method === 'plain' && !config.pkce.allowPlain)
+    throw new OAuthError('invalid_request', 'code_challenge_method plain is not allowed; use S256')
   if (!VERIFIER.test(challenge)) throw new OAuthError('invalid_request', 'code_challenge is malformed (RFC 7636 §4.2)')
   return { code_challenge: challenge, code_challenge_method: method }
 }

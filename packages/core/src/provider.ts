@@ -8,9 +8,9 @@ import { emit } from './events.js'
 import { createGrantRegistry } from './grants/registry.js'
 import { createCorsOrigins, withoutCors } from './http/cors.js'
 import { renderError } from './http/render-error.js'
-import { createRouter } from './router.js'
 import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
+import { createRouter } from './router.js'
 import { type VerifiedToken, verifyAccessToken } from './verify-access-token.js'
 
 export interface Provider {
@@ -36,7 +36,10 @@ export interface Provider {
 export function createProvider(input: ProviderConfig): Provider {
   const config = resolveConfig(input)
   if (!config.storage.capabilities?.atomicConsume) {
-    throw new ConfigError('ERR_STORAGE_NOT_ATOMIC', 'storage must declare capabilities.atomicConsume: single-use codes need an atomic consume')
+    throw new ConfigError(
+      'ERR_STORAGE_NOT_ATOMIC',
+      'storage must declare capabilities.atomicConsume: single-use codes need an atomic consume',
+    )
   }
   const grants = createGrantRegistry(config.grants)
   const context: ProviderContext = {

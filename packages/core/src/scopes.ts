@@ -20,7 +20,12 @@ export function allowedScopes(client: Client, configured: Record<string, string>
  * Resolves a request's `scope`: each must be configured and allowed for the client; absent means
  * the configured defaults the client may have (RFC 6749 §3.3).
  */
-export function resolveScopes(requested: string | undefined, client: Client, configured: Record<string, string>, defaults: string[]): string[] {
+export function resolveScopes(
+  requested: string | undefined,
+  client: Client,
+  configured: Record<string, string>,
+  defaults: string[],
+): string[] {
   const allowed = allowedScopes(client, configured)
   if (requested === undefined) {
     const scopes = defaults.filter((scope) => allowed.includes(scope))

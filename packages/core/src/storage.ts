@@ -131,10 +131,7 @@ export interface Consumables {
   interaction: Interaction
 }
 
-export type ConsumeResult<T> =
-  | { status: 'ok'; record: T }
-  | { status: 'reused'; record: T }
-  | { status: 'absent' }
+export type ConsumeResult<T> = { status: 'ok'; record: T } | { status: 'reused'; record: T } | { status: 'absent' }
 
 export interface TokenWithFamily<T> {
   token: T
@@ -148,10 +145,7 @@ export interface IssuedTokens {
   refresh?: RefreshTokenRecord
 }
 
-export type RotateResult =
-  | { status: 'ok' }
-  | { status: 'reused'; family_id: string }
-  | { status: 'absent' }
+export type RotateResult = { status: 'ok' } | { status: 'reused'; family_id: string } | { status: 'absent' }
 
 /**
  * The hits of one rate-limit key in fixed windows of `windowSeconds` that start at multiples of
@@ -199,11 +193,7 @@ export interface Storage {
    * Marks a single-use record consumed, atomically. A consumed record stays as a tombstone until
    * it expires, so a replay answers `reused`; expired or unknown records answer `absent`.
    */
-  consume<K extends keyof Consumables>(
-    kind: K,
-    key: string,
-    now: number,
-  ): Promise<ConsumeResult<Consumables[K]>>
+  consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>>
 
   getFamily(id: string, now: number): Promise<Family | null>
   createFamily(family: Family): Promise<void>

@@ -45,12 +45,27 @@ export function mintAccessToken(config: ResolvedConfig, family: Family, scopes: 
   const expires_at = Math.min(now + config.ttl.accessToken, family.expires_at)
   return {
     value,
-    record: { hash: sha256Hex(value), family_id: family.id, client_id: family.client_id, sub: family.sub, scopes, created_at: now, expires_at, revoked_at: null },
+    record: {
+      hash: sha256Hex(value),
+      family_id: family.id,
+      client_id: family.client_id,
+      sub: family.sub,
+      scopes,
+      created_at: now,
+      expires_at,
+      revoked_at: null,
+    },
   }
 }
 
 /** Refresh lifetime is idle, renewed at each rotation, and capped by the family's expiry. */
-export function mintRefreshToken(config: ResolvedConfig, family: Family, scopes: string[], accessHash: string, now: number): Minted<RefreshTokenRecord> {
+export function mintRefreshToken(
+  config: ResolvedConfig,
+  family: Family,
+  scopes: string[],
+  accessHash: string,
+  now: number,
+): Minted<RefreshTokenRecord> {
   const value = randomSecret('gl_rt_')
   return {
     value,
@@ -94,7 +109,12 @@ export async function issueGrant(
   refresh: boolean,
 ): Promise<{ family: Family; response: TokenResponse }> {
   const withRefresh = refresh && issuesRefresh(config, client)
-  const family = newFamily(config, { ...fields, client_id: client.client_id }, now, withRefresh ? config.ttl.family : config.ttl.accessToken)
+  const family = newFamily(
+    config,
+    { ...fields, client_id: client.client_id },
+    now,
+    withRefresh ? config.ttl.family : config.ttl.accessToken,
+  )
   const access = mintAccessToken(config, family, family.scopes, now)
   const minted = withRefresh ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
   await config.storage.issueTokens({ family, access: access.record, ...(minted ? { refresh: minted.record } : {}) })

@@ -1,12 +1,4 @@
-import type {
-  AccessTokenRecord,
-  Client,
-  CodeRecord,
-  Consent,
-  Family,
-  Interaction,
-  RefreshTokenRecord,
-} from '@grantline/core'
+import type { AccessTokenRecord, Client, CodeRecord, Consent, Family, Interaction, RefreshTokenRecord } from '@grantline/core'
 
 /** The epoch second fixtures are created at; TTL defaults count from here. */
 export const FIXTURE_TIME = 1_700_000_000

@@ -55,11 +55,7 @@ export function nonAtomicStorage(): Storage {
       codes.set(code.hash, copy(code))
     },
 
-    async consume<K extends keyof Consumables>(
-      kind: K,
-      key: string,
-      now: number,
-    ): Promise<ConsumeResult<Consumables[K]>> {
+    async consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>> {
       const table = (kind === 'code' ? codes : interactions) as Map<string, Consumables[K]>
       const read = table.get(key)
       if (!read || read.expires_at <= now) return { status: 'absent' }
@@ -74,9 +70,7 @@ export function nonAtomicStorage(): Storage {
       const old = (await inner.findRefreshToken(oldHash, now))?.token
       if (!old) return { status: 'absent' }
       if (old.used_at !== null) {
-        const successor = old.successor_hash
-          ? (await inner.findRefreshToken(old.successor_hash, now))?.token
-          : undefined
+        const successor = old.successor_hash ? (await inner.findRefreshToken(old.successor_hash, now))?.token : undefined
         const inGrace = now - old.used_at < graceSeconds && successor?.used_at === null
         if (!successor || !inGrace) return { status: 'reused', family_id: old.family_id }
         await roundTrip()

@@ -73,8 +73,9 @@ createServer(async (request, response) => {
     if (variant === 'grantline') await seedRows(benchRecords(kind, start, count))
     else {
       const challenge = (await import('node:crypto')).createHash('sha256').update(VERIFIER).digest('base64url')
-      for (let done = 0; done < count; done += 200) {
-        const q = new URLSearchParams({ kind, count: String(Math.min(200, count - done)), challenge, verifier: VERIFIER })
+      const step = kind === 'code' ? 200 : 50
+      for (let done = 0; done < count; done += step) {
+        const q = new URLSearchParams({ kind, count: String(Math.min(step, count - done)), challenge, verifier: VERIFIER })
         const r = await fetch(new URL(`/__seed?${q}`, base))
         values = values.concat((await r.json()).values)
       }

@@ -127,8 +127,7 @@ function checkRedirect(ctx: Context): void {
     const url = new URL(location)
     checkAuthorizationResponse(new URLSearchParams(url.hash ? url.hash.slice(1) : url.search), where)
   }
-  if (request.method === 'POST' && response.status !== 303)
-    violation(`${where}: a POST answered by ${response.status} to ${location}`)
+  if (request.method === 'POST' && response.status !== 303) violation(`${where}: a POST answered by ${response.status} to ${location}`)
 }
 
 function checkAuthorizationResponse(params: URLSearchParams, where: string): void {

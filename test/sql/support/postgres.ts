@@ -53,7 +53,9 @@ export async function openPostgresSchema() {
     /** Empties every table but schema_migrations, so the next test starts from a fresh store. */
     async truncate(driver: SqlDriver) {
       const { results } = await driver
-        .prepare("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations' ORDER BY tablename")
+        .prepare(
+          "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations' ORDER BY tablename",
+        )
         .all<{ tablename: string }>()
       await driver.exec?.(`TRUNCATE ${results.map((t) => t.tablename).join(', ')}`)
     },

@@ -2,9 +2,9 @@
 import { usageError } from './args.js'
 import { CliError } from './cli-error.js'
 import { clients, clientsUsage } from './commands/clients.js'
+import { keys, keysUsage } from './commands/keys.js'
 import { migrateCommand } from './commands/migrate.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
-import { keys, keysUsage } from './commands/keys.js'
 import { tokens, tokensUsage } from './commands/tokens.js'
 import { users, usersUsage } from './commands/users.js'
 

@@ -26,7 +26,8 @@ export const clientSecretBasic: ClientAuthMethod = {
       throw new OAuthError('invalid_client', 'the Basic credentials are not base64', { headers: BASIC_CHALLENGE })
     }
     const colon = decoded.indexOf(':')
-    if (colon < 1) throw new OAuthError('invalid_client', 'the Basic credentials need client_id:client_secret', { headers: BASIC_CHALLENGE })
+    if (colon < 1)
+      throw new OAuthError('invalid_client', 'the Basic credentials need client_id:client_secret', { headers: BASIC_CHALLENGE })
     return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) }
   },
   verify: verifySecret,

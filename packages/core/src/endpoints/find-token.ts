@@ -10,7 +10,12 @@ export type FoundToken =
  * Finds a valid token of either kind (RFC 7009 §2.1, RFC 7662 §2.1): the hint picks which kind is
  * looked up first, the prefix when there is no hint; unprefixed (imported) tokens try both.
  */
-export async function findToken(provider: ProviderContext, value: string, hint: string | undefined, now: number): Promise<FoundToken | null> {
+export async function findToken(
+  provider: ProviderContext,
+  value: string,
+  hint: string | undefined,
+  now: number,
+): Promise<FoundToken | null> {
   const { storage } = provider.config
   const hash = sha256Hex(value)
   const refreshFirst = hint === 'refresh_token' || (hint !== 'access_token' && value.startsWith('gl_rt_'))

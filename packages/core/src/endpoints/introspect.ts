@@ -2,8 +2,8 @@ import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext } from '../context.js'
 import { readForm, required } from '../http/form.js'
 import { json } from '../http/responses.js'
-import { checkPost } from './token.js'
 import { findToken } from './find-token.js'
+import { checkPost } from './token.js'
 
 /**
  * RFC 7662 introspection. The caller authenticates as a client and learns about a token only if

@@ -3,8 +3,8 @@ import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
 import { emit } from '../events.js'
 import { readForm, required } from '../http/form.js'
-import { checkPost } from './token.js'
 import { findToken } from './find-token.js'
+import { checkPost } from './token.js'
 
 /**
  * RFC 7009 revocation. A client revokes only its own tokens; revoking a refresh token revokes its

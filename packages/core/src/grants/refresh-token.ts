@@ -1,8 +1,8 @@
+import type { ProviderContext } from '../context.js'
 import { sha256Hex } from '../crypto.js'
 import { OAuthError } from '../errors.js'
 import { emit, grantFields } from '../events.js'
 import { required } from '../http/form.js'
-import type { ProviderContext } from '../context.js'
 import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
 import { parseScope } from '../scopes.js'
 import type { Family } from '../storage.js'
@@ -21,7 +21,8 @@ export const refreshToken: GrantHandler = {
     const { storage } = config
     const hash = sha256Hex(required(params, 'refresh_token'))
     const found = await storage.findRefreshToken(hash, now)
-    if (!found || found.token.client_id !== client.client_id) throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
+    if (!found || found.token.client_id !== client.client_id)
+      throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
     const { token, family } = found
     const requested = params.get('scope')
     const scopes = requested === undefined ? token.scopes : parseScope(requested)
@@ -53,7 +54,13 @@ function refreshed(provider: ProviderContext, family: Family, scopes: string[], 
 }
 
 /** OIDC Core §12.2: a refreshed openid grant gets a new ID Token with the same sub and auth_time, no nonce. */
-async function withIdToken(provider: ProviderContext, family: Family, response: TokenResponse, now: number, accessToken: string): Promise<TokenResponse> {
+async function withIdToken(
+  provider: ProviderContext,
+  family: Family,
+  response: TokenResponse,
+  now: number,
+  accessToken: string,
+): Promise<TokenResponse> {
   if (!wantsIdToken(provider, family)) return response
   return { ...response, id_token: await signIdToken(provider, { family, now, accessToken }) }
 }

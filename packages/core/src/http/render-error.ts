@@ -7,7 +7,12 @@ import { json } from './responses.js'
  * authorization endpoint whose redirect cannot be trusted, a local page); anything else is a
  * generic server_error, reported to `onError` and never described to the client.
  */
-export function renderError(error: unknown, as: 'json' | 'page', request: Request, onError?: (error: unknown, request: Request) => unknown): Response {
+export function renderError(
+  error: unknown,
+  as: 'json' | 'page',
+  request: Request,
+  onError?: (error: unknown, request: Request) => unknown,
+): Response {
   const known = error instanceof OAuthError ? error : new OAuthError('server_error', 'the server could not complete the request')
   if (known !== error) {
     try {

@@ -30,11 +30,21 @@ export interface Signer {
 const RELOAD_SECONDS = 60
 
 async function newKey(options: SigningKeysOptions, activateAt: number): Promise<SigningKeyRecord> {
-  const { privateKey, publicKey } = await generateKeyPair(options.alg, { extractable: true, ...(options.alg === 'RS256' ? { modulusLength: 2048 } : {}) })
+  const { privateKey, publicKey } = await generateKeyPair(options.alg, {
+    extractable: true,
+    ...(options.alg === 'RS256' ? { modulusLength: 2048 } : {}),
+  })
   const kid = randomId()
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: options.alg, use: 'sig' }
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: options.alg }
-  return { kid, alg: options.alg, public_jwk: publicJwk, private_jwe: await encryptJwk(privateJwk, options.keyEncryptionKey), created_at: options.seconds(), activate_at: activateAt }
+  return {
+    kid,
+    alg: options.alg,
+    public_jwk: publicJwk,
+    private_jwe: await encryptJwk(privateJwk, options.keyEncryptionKey),
+    created_at: options.seconds(),
+    activate_at: activateAt,
+  }
 }
 
 /** Signing keys stored encrypted, created without races, rotated through next -> active -> retired. */

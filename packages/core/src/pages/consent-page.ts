@@ -22,7 +22,10 @@ export function consentPage(context: ConsentContext): Response {
   // A private-use scheme (RFC 8252 §7.1) has no origin; CSP names it by scheme instead.
   const target = url.origin === 'null' ? url.protocol : url.origin
   const items = scopes
-    .map((scope) => `<li><strong>${escapeHtml(scope.description)}</strong><br><span class="muted"><code>${escapeHtml(scope.name)}</code></span></li>`)
+    .map(
+      (scope) =>
+        `<li><strong>${escapeHtml(scope.description)}</strong><br><span class="muted"><code>${escapeHtml(scope.name)}</code></span></li>`,
+    )
     .join('')
   const hidden = Object.entries(form.fields)
     .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)

@@ -8,11 +8,7 @@ const countOk = (results: { status: string }[]) => results.filter((r) => r.statu
  * Stores one single-use record of `kind`, then presents it `n` times at once. Returns how many
  * presentations answered `ok`: 1 on an atomic store (RFC 6749 §4.1.2, a code is used once).
  */
-export async function raceConsume(
-  storage: Storage,
-  kind: keyof Consumables,
-  n = 20,
-): Promise<number> {
+export async function raceConsume(storage: Storage, kind: keyof Consumables, n = 20): Promise<number> {
   const grant = await seedGrant(storage)
   let key: string
   if (kind === 'code') {
@@ -26,9 +22,7 @@ export async function raceConsume(
     key = interaction.id
   }
   const now = FIXTURE_TIME + 1
-  const results = await Promise.all(
-    Array.from({ length: n }, () => storage.consume(kind, key, now)),
-  )
+  const results = await Promise.all(Array.from({ length: n }, () => storage.consume(kind, key, now)))
   return countOk(results)
 }
 
@@ -40,10 +34,6 @@ export async function raceRotateRefresh(storage: Storage, n = 20): Promise<numbe
   const grant = await seedGrant(storage)
   const old = await issuePair(storage, grant)
   const now = FIXTURE_TIME + 10
-  const results = await Promise.all(
-    Array.from({ length: n }, () =>
-      storage.rotateRefresh(old.refresh.hash, makePair(grant, now), now, 0),
-    ),
-  )
+  const results = await Promise.all(Array.from({ length: n }, () => storage.rotateRefresh(old.refresh.hash, makePair(grant, now), now, 0)))
   return countOk(results)
 }

@@ -1,19 +1,5 @@
-import type {
-  AccessTokenRecord,
-  Client,
-  Consent,
-  Family,
-  RefreshTokenRecord,
-  Storage,
-} from '@grantline/core'
-import {
-  FIXTURE_TIME,
-  makeAccessToken,
-  makeClient,
-  makeConsent,
-  makeFamily,
-  makeRefreshToken,
-} from '../fixtures.js'
+import type { AccessTokenRecord, Client, Consent, Family, RefreshTokenRecord, Storage } from '@grantline/core'
+import { FIXTURE_TIME, makeAccessToken, makeClient, makeConsent, makeFamily, makeRefreshToken } from '../fixtures.js'
 
 /** How a conformance run obtains a fresh, empty Storage for each test. */
 export type MakeStorage = () => Storage | Promise<Storage>
@@ -31,10 +17,7 @@ export interface TokenPair {
 }
 
 /** Stores a client, a consent of `sub` for it, and a family covered by that consent. */
-export async function seedGrant(
-  storage: Storage,
-  overrides: { client?: Partial<Client>; family?: Partial<Family> } = {},
-): Promise<Grant> {
+export async function seedGrant(storage: Storage, overrides: { client?: Partial<Client>; family?: Partial<Family> } = {}): Promise<Grant> {
   const client = makeClient(overrides.client)
   const consent = makeConsent({ client_id: client.client_id })
   const family = makeFamily({

@@ -83,7 +83,8 @@ function checkRedirectUri(provider: ProviderContext, client: Client, params: Par
   const requested = params.get('redirect_uri')
   if (requested === undefined) {
     const [only, ...others] = client.redirect_uris
-    if (only === undefined || others.length > 0) throw new OAuthError('invalid_request', 'the redirect_uri parameter is required for this client')
+    if (only === undefined || others.length > 0)
+      throw new OAuthError('invalid_request', 'the redirect_uri parameter is required for this client')
     return only
   }
   if (!matchRedirectUri(requested, client.redirect_uris, provider.config.allowLocalhostLoopback)) {

@@ -68,7 +68,10 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
     request,
     client: { client_id: authz.client.client_id, client_name: authz.client.client_name },
     scopes: authz.scopes.map((name) => ({ name, description: config.scopes[name] ?? name })),
-    form: { action: `${config.basePath}/authorize/`, fields: { interaction: id, csrf: await consentCsrf(config.secrets, id, user.sessionId) } },
+    form: {
+      action: `${config.basePath}/authorize/`,
+      fields: { interaction: id, csrf: await consentCsrf(config.secrets, id, user.sessionId) },
+    },
     redirectUri: authz.target.redirectUri,
     ...(authz.oidc.uiLocales.length > 0 ? { uiLocales: authz.oidc.uiLocales } : {}),
   }

@@ -6,7 +6,12 @@ export function consentCsrf(secrets: readonly string[], interactionId: string, s
 }
 
 /** Accepts a value made with any configured secret, so secrets rotate by prepending. */
-export async function checkConsentCsrf(secrets: readonly string[], interactionId: string, sessionId: string, presented: string): Promise<boolean> {
+export async function checkConsentCsrf(
+  secrets: readonly string[],
+  interactionId: string,
+  sessionId: string,
+  presented: string,
+): Promise<boolean> {
   for (const secret of secrets) {
     if (timingSafeEqual(await hmac(secret, `${interactionId}|${sessionId}`), presented)) return true
   }

@@ -27,7 +27,8 @@ export async function decide(provider: ProviderContext, request: Request, form: 
   const consumed = await storage.consume('interaction', id, now)
   if (consumed.status !== 'ok') throw refused('this request was already answered or has expired')
   const interaction = consumed.record
-  if (interaction.session_id !== user.sessionId || interaction.sub !== user.sub) throw refused('the consent form belongs to another session')
+  if (interaction.session_id !== user.sessionId || interaction.sub !== user.sub)
+    throw refused('the consent form belongs to another session')
   try {
     const authz = await validateAuthorizationRequest(provider, new Map(Object.entries(interaction.params)))
     if (!form.has('allow')) {
