@@ -1,27 +1,5 @@
 import type { UserRecord } from '../account-store.js'
-
-/** OIDC Core §5.4: the standard claims each scope value requests. */
-export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
-  profile: [
-    'name',
-    'family_name',
-    'given_name',
-    'middle_name',
-    'nickname',
-    'preferred_username',
-    'profile',
-    'picture',
-    'website',
-    'gender',
-    'birthdate',
-    'zoneinfo',
-    'locale',
-    'updated_at',
-  ],
-  email: ['email', 'email_verified'],
-  address: ['address'],
-  phone: ['phone_number', 'phone_number_verified'],
-}
+import { SCOPE_CLAIMS } from '../oidc/discovery.js'
 
 /**
  * The user's stored claims that the granted scopes cover (OIDC Core §5.4), plus `sub`, always,
