@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { installLeanResponse, LeanResponse } from './lean-response.js'
 
+/** The node:http objects of a request, passed beside it as @hono/node-server's `HttpBindings` are. */
+export interface NodeBindings {
+  incoming: IncomingMessage
+  outgoing: ServerResponse
+}
+
 /** A Fetch handler: the provider's `handle`, or one wrapped in the request log. */
-export type FetchHandler = (request: Request) => Promise<Response>
+export type FetchHandler = (request: Request, bindings: NodeBindings) => Promise<Response>
 
 /**
  * The most body bytes buffered before the handler runs: the core's own cap (64 KiB) plus one, so
@@ -172,7 +178,7 @@ function respond(handle: FetchHandler, incoming: IncomingMessage, outgoing: Serv
     outgoing.writeHead(400, { 'content-type': 'text/plain', connection: 'close' }).end(BAD_REQUEST)
     return
   }
-  handle(request)
+  handle(request, { incoming, outgoing })
     .then((response) => writeResponse(response, outgoing, close))
     .catch(() => {
       // The core renders its own errors; this is a handler that threw, or a body that failed.
