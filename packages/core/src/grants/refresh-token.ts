@@ -61,6 +61,8 @@ async function withIdToken(
   now: number,
   accessToken: string,
 ): Promise<TokenResponse> {
-  if (!wantsIdToken(provider, family)) return response
-  return { ...response, id_token: await signIdToken(provider, { family, now, accessToken }) }
+  // A refresh narrowed to fewer scopes releases only their claims, and none without openid.
+  const scopes = response.scope.split(' ')
+  if (!wantsIdToken(provider, family, scopes)) return response
+  return { ...response, id_token: await signIdToken(provider, { family: { ...family, scopes }, now, accessToken }) }
 }

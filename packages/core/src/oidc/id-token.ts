@@ -74,7 +74,7 @@ export async function signIdToken(provider: ProviderContext, input: IdTokenInput
     .sign(signer.privateKey)
 }
 
-/** Whether a grant gets ID Tokens: OIDC is on and `openid` was granted. */
-export function wantsIdToken(provider: ProviderContext, family: Family): boolean {
-  return provider.keys !== null && family.scopes.includes('openid') && family.sub !== null
+/** Whether a grant gets ID Tokens: OIDC is on and `openid` is among the scopes of this issue. */
+export function wantsIdToken(provider: ProviderContext, family: Family, scopes: readonly string[] = family.scopes): boolean {
+  return provider.keys !== null && scopes.includes('openid') && family.sub !== null
 }
