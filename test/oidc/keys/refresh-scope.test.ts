@@ -8,7 +8,11 @@ const challenge = createHash('sha256').update(verifier).digest('base64url')
 
 async function refreshedWith(scope: string) {
   const s = setup({ oidc: { keyEncryptionKey, signingAlg: 'ES256' } })
-  const { client, client_secret } = await s.provider.clients.create({ client_name: 'RP', redirect_uris: [REDIRECT_URI], skip_authorization: true })
+  const { client, client_secret } = await s.provider.clients.create({
+    client_name: 'RP',
+    redirect_uris: [REDIRECT_URI],
+    skip_authorization: true,
+  })
   const auth = { authorization: basic(client.client_id, client_secret as string) }
   const query = new URLSearchParams({
     client_id: client.client_id,
@@ -24,9 +28,14 @@ async function refreshedWith(scope: string) {
     const init = form(values)
     return s.fetch(`${ISSUER}/token/`, { ...init, headers: { ...init.headers, ...auth } })
   }
-  const first = (await (await post({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier })).json()) as Record<string, string>
+  const first = (await (
+    await post({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier })
+  ).json()) as Record<string, string>
   expect(first.id_token).toBeDefined()
-  return (await (await post({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, scope })).json()) as Record<string, string>
+  return (await (await post({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, scope })).json()) as Record<
+    string,
+    string
+  >
 }
 
 describe('refresh narrowed by scope', () => {
