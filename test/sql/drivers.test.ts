@@ -67,6 +67,27 @@ function describeDriver(name: string, open: () => Promise<SqlDriver>) {
 }
 
 describeDriver('sqlite', async () => files.open())
+
+describe('sqlite group commit (syncSqliteDriver)', () => {
+  it('writes asked for in one tick share a commit, yet one that fails rejects alone and each sees the writes before it', async () => {
+    const driver = files.open()
+    await driver.exec?.('CREATE TABLE scratch4 (k TEXT PRIMARY KEY, n BIGINT NOT NULL)')
+    const insert = driver.prepare('INSERT INTO scratch4 (k, n) VALUES (?, ?)')
+    const [a, failed, updated, c] = await Promise.allSettled([
+      insert.bind('a', 1).run(),
+      driver.batch([insert.bind('b', 1), insert.bind('a', 2)]),
+      driver.prepare('UPDATE scratch4 SET n = n + 10 WHERE k = ? RETURNING n').bind('a').first(),
+      insert.bind('c', 1).run(),
+    ])
+    expect([a?.status, failed?.status, updated?.status, c?.status]).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+    expect(updated).toEqual({ status: 'fulfilled', value: { n: 11 } })
+    // The failed batch's first insert was rolled back with it.
+    expect((await driver.prepare('SELECT k, n FROM scratch4 ORDER BY k').all()).results).toEqual([
+      { k: 'a', n: 11 },
+      { k: 'c', n: 1 },
+    ])
+  })
+})
 describeDriver('postgres', async () => {
   // One connection, so a connection left inside a failed transaction would be seen.
   const driver = pg.open(1)

@@ -10,7 +10,7 @@ const CACHE_LIMIT = 500
  * A SQLite driver over better-sqlite3 for `sqlStorage` and `migrate`. WAL lets readers run
  * beside the one writer; `synchronous = NORMAL` is durable across crashes of the process (WAL
  * may lose the last commits on power loss only); a writer waits up to 5 s for the lock.
- * Batches are `BEGIN IMMEDIATE` transactions (see `syncSqliteDriver`).
+ * Writes are group-committed `BEGIN IMMEDIATE` transactions (see `syncSqliteDriver`).
  */
 export function sqliteDriver(path: string): SqlDriver {
   const db = new Database(path)

@@ -13,17 +13,40 @@ export interface SyncSqlite<S extends SyncStatement> {
   prepare(sql: string): S
   /** Whether the statement returns rows: a SELECT, or a write with RETURNING. */
   isReader(statement: S): boolean
-  /** Runs `fn` as one `BEGIN IMMEDIATE` transaction. */
+  /**
+   * Runs `fn` as one `BEGIN IMMEDIATE` transaction; called inside one, as a savepoint that a
+   * throw from `fn` rolls back alone (as better-sqlite3's and bun:sqlite's nested transactions do).
+   */
   immediate<T>(fn: () => T): T
   exec(sql: string): void
   readonly inTransaction: boolean
   close(): void
 }
 
+// Node and Bun, the runtimes with a synchronous SQLite binding, both have it; this package is runtime-neutral.
+declare const setImmediate: (callback: () => void) => unknown
+
+/** A statement that only reads: it runs at once, outside the write queue. */
+const READ_ONLY = /^\s*select\b/i
+
+/** One write waiting for the next group commit. */
+interface QueuedWrite {
+  run(): unknown
+  resolve(value: unknown): void
+  reject(error: unknown): void
+}
+
 /**
- * The D1-shaped SqlDriver over a synchronous SQLite binding. Batches are `BEGIN IMMEDIATE`
- * transactions, so a batch holds the write lock from its first statement and its SQL conditions
- * cannot be overtaken by another process.
+ * The D1-shaped SqlDriver over a synchronous SQLite binding.
+ *
+ * Writes are group-committed: every write (a batch, or one statement that is not a SELECT) asked
+ * for while the event loop runs callbacks is queued, and the queue runs at the next
+ * `setImmediate` as one `BEGIN IMMEDIATE` transaction, each write in its own savepoint, so one
+ * that fails rolls back alone and rejects alone. A commit costs more than the inserts of a token
+ * issue (the WAL write and its locks, docs/benchmarks.md), so concurrent requests share one.
+ * Each write still answers only after its commit, and sees the writes queued before it, so
+ * conditions in SQL hold exactly as when each ran alone; the transaction holds the write lock from
+ * its first statement, so no other process overtakes them. Reads run at once on the committed state.
  */
 export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): SqlDriver {
   const runNow = (sql: string, values: SqlValue[]): SqlRunResult => {
@@ -34,42 +57,80 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
     return { meta: { changes: /^\s*(select|with)\b/i.test(sql) ? 0 : rows.length } }
   }
 
+  let queue: QueuedWrite[] = []
+  const commitQueue = () => {
+    const group = queue
+    queue = []
+    if (group.length === 0) return
+    const results: { ok: boolean; value: unknown }[] = []
+    try {
+      db.immediate(() => {
+        if (group.length === 1) results.push({ ok: true, value: group[0]!.run() })
+        else
+          for (const write of group) {
+            try {
+              results.push({ ok: true, value: db.immediate(() => write.run()) })
+            } catch (error) {
+              // An error that ended the whole transaction (SQLite rolls back on some) fails the group.
+              if (!db.inTransaction) throw error
+              results.push({ ok: false, value: error })
+            }
+          }
+      })
+    } catch (error) {
+      // The transaction itself failed (the lock was not had in time, the commit failed): no write took effect.
+      for (const write of group) write.reject(error)
+      return
+    }
+    group.forEach((write, i) => (results[i]!.ok ? write.resolve(results[i]!.value) : write.reject(results[i]!.value)))
+  }
+  const write = <T>(run: () => T): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (queue.push({ run, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(commitQueue)
+    })
+
   class SyncSqlStatement implements SqlStatement {
+    readonly #readOnly: boolean
     constructor(
       readonly sql: string,
       readonly values: SqlValue[] = [],
-    ) {}
+    ) {
+      this.#readOnly = READ_ONLY.test(sql)
+    }
     bind(...values: SqlValue[]): SqlStatement {
       return new SyncSqlStatement(this.sql, values)
     }
-    async first<T>(): Promise<T | null> {
+    #rows<T>(one: boolean): T[] {
       const statement = db.prepare(this.sql)
       if (!db.isReader(statement)) {
         statement.run(...this.values)
-        return null
+        return []
       }
-      return (statement.get(...this.values) as T | undefined) ?? null
+      if (!one) return statement.all(...this.values) as T[]
+      const row = statement.get(...this.values) as T | undefined
+      return row === undefined ? [] : [row]
+    }
+    async first<T>(): Promise<T | null> {
+      const rows = this.#readOnly ? this.#rows<T>(true) : await write(() => this.#rows<T>(true))
+      return rows[0] ?? null
     }
     async all<T>(): Promise<{ results: T[] }> {
-      const statement = db.prepare(this.sql)
-      if (!db.isReader(statement)) {
-        statement.run(...this.values)
-        return { results: [] }
-      }
-      return { results: statement.all(...this.values) as T[] }
+      return { results: this.#readOnly ? this.#rows<T>(false) : await write(() => this.#rows<T>(false)) }
     }
     async run(): Promise<SqlRunResult> {
-      return runNow(this.sql, this.values)
+      return this.#readOnly ? runNow(this.sql, this.values) : write(() => runNow(this.sql, this.values))
     }
   }
 
   return {
     prepare: (sql) => new SyncSqlStatement(sql),
-    async batch(statements) {
-      for (const s of statements) if (!(s instanceof SyncSqlStatement)) throw new TypeError('batch() takes statements of this driver')
-      return db.immediate(() => (statements as SyncSqlStatement[]).map((s) => runNow(s.sql, s.values)))
+    batch(statements) {
+      for (const s of statements) if (!(s instanceof SyncSqlStatement)) return Promise.reject(new TypeError('batch() takes statements of this driver'))
+      const list = statements as SyncSqlStatement[]
+      return write(() => list.map((s) => runNow(s.sql, s.values)))
     },
     async exec(sql) {
+      commitQueue()
       try {
         db.exec(sql)
       } catch (error) {
@@ -79,6 +140,7 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
       }
     },
     async close() {
+      commitQueue()
       db.close()
     },
   }
