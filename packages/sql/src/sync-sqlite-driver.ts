@@ -82,7 +82,11 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
       for (const write of group) write.reject(error)
       return
     }
-    group.forEach((write, i) => (results[i]!.ok ? write.resolve(results[i]!.value) : write.reject(results[i]!.value)))
+    group.forEach((write, i) => {
+      const { ok, value } = results[i]!
+      if (ok) write.resolve(value)
+      else write.reject(value)
+    })
   }
   const write = <T>(run: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -125,7 +129,8 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
   return {
     prepare: (sql) => new SyncSqlStatement(sql),
     batch(statements) {
-      for (const s of statements) if (!(s instanceof SyncSqlStatement)) return Promise.reject(new TypeError('batch() takes statements of this driver'))
+      for (const s of statements)
+        if (!(s instanceof SyncSqlStatement)) return Promise.reject(new TypeError('batch() takes statements of this driver'))
       const list = statements as SyncSqlStatement[]
       return write(() => list.map((s) => runNow(s.sql, s.values)))
     },
