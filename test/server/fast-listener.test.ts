@@ -1,7 +1,7 @@
-import { createServer, request as httpRequest, type Server } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toFastListener } from '../../adapters/node/src/fast-listener.js'
+import { type FetchHandler, toFastListener } from '../../adapters/node/src/fast-listener.js'
 import { basic, setup } from '../support/provider.js'
 
 /**
@@ -86,6 +86,18 @@ describe('toFastListener', () => {
     expect(seen.length).toBe(before)
   })
 
+  it('RFC 9110 §5.3: a repeated Authorization reaches the core joined, never as its first value', async () => {
+    // node:http keeps only the first in `incoming.headers`; read alone, it would authenticate.
+    const answer = await send(base, '/o/token/', {
+      method: 'POST',
+      headers: { ...form, Authorization: [basic(clientId, secret), basic(clientId, 'wrong')] },
+      body: 'grant_type=client_credentials',
+    })
+    expect(seen.at(-1)!.headers.get('authorization')).toBe(`${basic(clientId, secret)}, ${basic(clientId, 'wrong')}`)
+    expect(answer.status).toBe(401)
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_client' })
+  })
+
   it('gives the core a Request: instanceof, headers, and members it does not use directly', async () => {
     await fetch(`${base}/o/token/?a=1`, { method: 'POST', headers: { ...form, 'x-extra': 'yes' }, body: 'grant_type=client_credentials' })
     const request = seen.at(-1)!
@@ -101,5 +113,98 @@ describe('toFastListener', () => {
     expect(head.status).toBe(200)
     expect(head.headers.get('content-type')).toContain('application/json')
     expect(await head.text()).toBe('')
+  })
+})
+
+interface Answer {
+  status: number
+  /** Name, value, ... as sent on the wire. */
+  raw: string[]
+  body: string
+}
+
+/** One request over node:http, whose header arrays are sent as repeated fields. */
+function send(base: string, path: string, options: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {}) {
+  return new Promise<Answer>((resolve, reject) => {
+    // `path` as the request target, so that it may also be in absolute form.
+    const req = httpRequest(base, { path, method: options.method ?? 'GET', headers: options.headers }, (res: IncomingMessage) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        body += chunk
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, raw: res.rawHeaders, body }))
+    })
+    req.on('error', reject)
+    req.end(options.body)
+  })
+}
+
+/**
+ * The Headers the listener gives the core, and the Responses it writes, compared with what Fetch
+ * does with the same fields: a handler set by each test answers instead of the core.
+ */
+describe('toFastListener: request headers and response headers', () => {
+  let server: Server
+  let base: string
+  let handler: FetchHandler
+
+  beforeAll(async () => {
+    server = createServer(toFastListener((request, bindings) => handler(request, bindings)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  /** Sends the request and answers the Request the handler was given. */
+  async function received(headers: OutgoingHttpHeaders, path = '/'): Promise<Request> {
+    let request: Request | undefined
+    handler = async (r) => {
+      request = r
+      return new Response(null, { status: 204 })
+    }
+    expect((await send(base, path, { headers })).status).toBe(204)
+    return request!
+  }
+
+  it('RFC 9110 §5.3: get joins a repeated field with ", " as Fetch Headers.get does; get and has ignore case', async () => {
+    const { headers } = await received({ 'x-dup': ['a', 'b'], 'X-Single': 'one' })
+    const fetchHeaders = new Headers([
+      ['x-dup', 'a'],
+      ['x-dup', 'b'],
+    ])
+    expect(headers.get('x-dup')).toBe(fetchHeaders.get('x-dup'))
+    expect(headers.get('X-DUP')).toBe('a, b')
+    expect(headers.get('x-single')).toBe('one')
+    expect(headers.get('X-Single')).toBe('one')
+    expect(headers.has('X-Dup')).toBe(true)
+    expect(headers.get('x-absent')).toBeNull()
+    expect(headers.has('x-absent')).toBe(false)
+    expect(() => headers.get('not a name')).toThrow(TypeError)
+  })
+
+  it('is a Headers: instanceof, iteration and every other member answer as the real Headers', async () => {
+    const { headers } = await received({ 'x-dup': ['a', 'b'], 'x-single': 'one' })
+    expect(headers).toBeInstanceOf(Headers)
+    expect(Object.prototype.toString.call(headers)).toBe('[object Headers]')
+    expect(Object.fromEntries(headers)).toMatchObject({ 'x-dup': 'a, b', 'x-single': 'one' })
+    expect([...headers.keys()]).toContain('x-dup')
+    const each: string[] = []
+    headers.forEach((value, name) => {
+      each.push(`${name}=${value}`)
+    })
+    expect(each).toContain('x-dup=a, b')
+    expect(new Headers(headers).get('x-dup')).toBe('a, b')
+    headers.set('x-single', 'two')
+    headers.delete('x-dup')
+    expect(headers.get('x-single')).toBe('two')
+    expect(headers.has('x-dup')).toBe(false)
+  })
+
+  it('answers from the real Request once a member built it', async () => {
+    const request = await received({ 'x-dup': ['a', 'b'] }, '/?q=1')
+    expect(request.signal).toBeInstanceOf(AbortSignal)
+    expect(request.headers.get('x-dup')).toBe('a, b')
+    expect(request.headers).toBeInstanceOf(Headers)
   })
 })
