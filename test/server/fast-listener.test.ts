@@ -140,6 +140,9 @@ function send(base: string, path: string, options: { method?: string; headers?: 
   })
 }
 
+/** The values of one response field, in order, by its lowercase name. */
+const field = (answer: Answer, name: string) => answer.raw.filter((_, i) => i % 2 === 1 && answer.raw[i - 1]!.toLowerCase() === name)
+
 /**
  * The Headers the listener gives the core, and the Responses it writes, compared with what Fetch
  * does with the same fields: a handler set by each test answers instead of the core.
@@ -206,5 +209,62 @@ describe('toFastListener: request headers and response headers', () => {
     expect(request.signal).toBeInstanceOf(AbortSignal)
     expect(request.headers.get('x-dup')).toBe('a, b')
     expect(request.headers).toBeInstanceOf(Headers)
+  })
+
+  it('writes a Response whose headers changed after it was built with the change', async () => {
+    handler = async () => {
+      const response = new Response('changed', { headers: { 'x-a': '1', 'cache-control': 'no-store' } })
+      response.headers.set('x-a', '2')
+      response.headers.delete('cache-control')
+      response.headers.append('set-cookie', 'a=1')
+      response.headers.append('set-cookie', 'b=2')
+      return response
+    }
+    const answer = await send(base, '/')
+    expect(answer.body).toBe('changed')
+    expect(field(answer, 'x-a')).toEqual(['2'])
+    expect(field(answer, 'cache-control')).toEqual([])
+    expect(field(answer, 'set-cookie')).toEqual(['a=1', 'b=2'])
+    expect(field(answer, 'content-type')).toEqual(['text/plain;charset=UTF-8'])
+  })
+
+  it('writes an untouched record as Headers reads it: lowercase names, trimmed values, text/plain for a string', async () => {
+    handler = async () => new Response('héllo', { headers: { 'X-Trace': ' t1 ', 'set-cookie': 's=1' } })
+    const text = await send(base, '/')
+    expect(text.raw).toContain('x-trace')
+    expect(text.raw).not.toContain('X-Trace')
+    expect(field(text, 'x-trace')).toEqual(['t1'])
+    expect(field(text, 'set-cookie')).toEqual(['s=1'])
+    expect(field(text, 'content-type')).toEqual(['text/plain;charset=UTF-8'])
+    expect(field(text, 'content-length')).toEqual([String(Buffer.byteLength('héllo'))])
+
+    handler = async () => new Response('{}', { headers: { 'content-type': 'application/json' } })
+    expect(field(await send(base, '/'), 'content-type')).toEqual(['application/json'])
+    // Bytes have no default type, as with Fetch.
+    handler = async () => new Response(new TextEncoder().encode('bytes'))
+    const bytes = await send(base, '/')
+    expect(field(bytes, 'content-type')).toEqual([])
+    expect(bytes.body).toBe('bytes')
+    // Two names that differ only in case are one field, as in Headers.
+    handler = async () => new Response(null, { status: 204, headers: { 'X-Pair': 'a', 'x-pair': 'b' } })
+    const pair = await send(base, '/')
+    expect(field(pair, 'x-pair')).toEqual(['a, b'])
+    expect(field(pair, 'content-length')).toEqual([])
+  })
+
+  it('keeps every Set-Cookie when a header was already set on the ServerResponse (as serve() does when closing)', async () => {
+    handler = async (_request, { outgoing }) => {
+      outgoing.setHeader('connection', 'close')
+      const response = new Response(null, { status: 303, headers: { location: '/next' } })
+      response.headers.append('set-cookie', 'a=1')
+      response.headers.append('set-cookie', 'b=2')
+      return response
+    }
+    const answer = await send(base, '/')
+    expect(answer.status).toBe(303)
+    expect(field(answer, 'set-cookie')).toEqual(['a=1', 'b=2'])
+    expect(field(answer, 'connection')).toEqual(['close'])
+    expect(field(answer, 'location')).toEqual(['/next'])
+    expect(field(answer, 'content-length')).toEqual(['0'])
   })
 })

@@ -246,20 +246,61 @@ function respond(handle: FetchHandler, incoming: IncomingMessage, outgoing: Serv
 }
 
 async function writeResponse(response: Response, outgoing: ServerResponse, close: boolean): Promise<void> {
-  const headers: string[] = []
-  for (const [name, value] of response.headers) {
-    if (name !== 'set-cookie') headers.push(name, value)
-  }
-  for (const cookie of response.headers.getSetCookie()) headers.push('set-cookie', cookie)
-  if (close) headers.push('connection', 'close')
   const lean = response instanceof LeanResponse ? response.leanBody() : undefined
   const body = lean !== undefined ? (lean ?? undefined) : response.body ? Buffer.from(await response.arrayBuffer()) : undefined
-  if (!response.headers.has('content-length') && response.status !== 204 && response.status !== 304) {
+  const record = response instanceof LeanResponse ? response.leanHeaders() : undefined
+  const headers = (record && fromRecord(record, typeof body === 'string')) ?? fromHeaders(response.headers)
+  if (close) headers.push('connection', 'close')
+  if (!hasField(headers, 'content-length') && response.status !== 204 && response.status !== 304) {
     // A known length, so that an empty body (a redirect) is not sent chunked.
     const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
     headers.push('content-length', String(length))
   }
-  outgoing.writeHead(response.status, headers)
+  if (outgoing.getHeaderNames().length > 0) {
+    // Headers already set on `outgoing` (drainOnClose's `connection: close`, a host's): node 20's
+    // writeHead would set each pair of the list over them, keeping only the last Set-Cookie.
+    for (let i = 0; i < headers.length; i += 2) outgoing.removeHeader(headers[i]!)
+    for (let i = 0; i < headers.length; i += 2) outgoing.appendHeader(headers[i]!, headers[i + 1]!)
+    outgoing.writeHead(response.status)
+  } else {
+    outgoing.writeHead(response.status, headers)
+  }
   outgoing.end(body)
   if (close) outgoing.once('finish', () => outgoing.socket?.destroySoon())
+}
+
+/** Name, value, name, value: lowercase names, one entry per Set-Cookie. */
+function fromHeaders(headers: Headers): string[] {
+  const list: string[] = []
+  for (const [name, value] of headers) if (name !== 'set-cookie') list.push(name, value)
+  for (const cookie of headers.getSetCookie()) list.push('set-cookie', cookie)
+  return list
+}
+
+const EDGE_WHITESPACE = /^[\t\n\r ]|[\t\n\r ]$/
+const TRIM = /^[\t\n\r ]+|[\t\n\r ]+$/g
+
+/**
+ * A LeanResponse's plain record as `new Headers(record)` reads it, without building one: names
+ * lowercased, values without leading or trailing whitespace, and text/plain for a string body
+ * without a type. Undefined when two names differ only in case (Headers would join them in one
+ * field): the Headers path then writes them.
+ */
+function fromRecord(record: Record<string, string>, text: boolean): string[] | undefined {
+  const list: string[] = []
+  let mixedCase = false
+  for (const key of Object.keys(record)) {
+    const name = key.toLowerCase()
+    if (name !== key) mixedCase = true
+    const value = String(record[key])
+    list.push(name, EDGE_WHITESPACE.test(value) ? value.replace(TRIM, '') : value)
+  }
+  if (mixedCase && new Set(list.filter((_, i) => i % 2 === 0)).size !== list.length / 2) return undefined
+  if (text && !hasField(list, 'content-type')) list.push('content-type', 'text/plain;charset=UTF-8')
+  return list
+}
+
+function hasField(list: string[], name: string): boolean {
+  for (let i = 0; i < list.length; i += 2) if (list[i] === name) return true
+  return false
 }

@@ -57,6 +57,21 @@ export class LeanResponse {
     return this.#real ? undefined : this.#body
   }
 
+  /**
+   * The headers as given, while they are a plain record (what the core passes) and neither the
+   * Headers nor the real Response was built, so that nothing changed them since; else undefined.
+   * Without a `content-type` default: the listener adds it for a string body, as `headers` does.
+   */
+  leanHeaders(): Record<string, string> | undefined {
+    if (this.#real || this.#headers) return undefined
+    const init = this.#init
+    if (init === undefined) return {}
+    const proto: unknown = Object.getPrototypeOf(init)
+    // Arrays, Headers, Maps and other iterables are read as pairs: the Headers path handles them.
+    if ((proto !== Object.prototype && proto !== null) || Symbol.iterator in init) return undefined
+    return init as Record<string, string>
+  }
+
   /** The real Response, built on first use of any other member. */
   real(): Response {
     this.#real ??= new NativeResponse(this.#body as BodyInit | null, {
