@@ -267,4 +267,11 @@ describe('toFastListener: request headers and response headers', () => {
     expect(field(answer, 'location')).toEqual(['/next'])
     expect(field(answer, 'content-length')).toEqual(['0'])
   })
+
+  it('RFC 9112 §3.2.2: takes a target in absolute form; a backslash in the path is a 400', async () => {
+    const request = await received({}, 'http://other.example/a?b=1')
+    expect(request.url).toBe('http://other.example/a?b=1')
+    expect((await send(base, '/a\\b')).status).toBe(400)
+    expect((await received({}, '/a?b=\\')).url).toMatch(/\/a\?b=/)
+  })
 })

@@ -70,9 +70,20 @@ const HOST = /^([A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/
 function requestUrl(incoming: IncomingMessage): string | undefined {
   const host = incoming.headers.host ?? 'localhost'
   const path = incoming.url ?? '/'
-  if (!HOST.test(host) || !path.startsWith('/')) return undefined
+  // A backslash before the query is a 400, as with @hono/node-server: URL parsing would read it as "/".
+  const backslash = path.indexOf('\\')
+  const query = path.indexOf('?')
+  if (backslash !== -1 && (query === -1 || backslash < query)) return undefined
+  if (!path.startsWith('/')) return absoluteUrl(path)
+  if (!HOST.test(host)) return undefined
   const scheme = (incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
   return `${scheme}://${host}${path}`
+}
+
+/** RFC 9112 §3.2.2: a server must accept a target in absolute form (what clients send a proxy). */
+function absoluteUrl(target: string): string | undefined {
+  if (!target.startsWith('http://') && !target.startsWith('https://')) return undefined
+  return URL.canParse(target) ? new URL(target).href : undefined
 }
 
 // A field name as Fetch takes one (RFC 9110 §5.6.2 token); `get`/`has` of any other name throws, as Headers does.
