@@ -1,9 +1,9 @@
-import type { Http2Bindings, HttpBindings } from '@hono/node-server'
+import type { NodeBindings } from './fast-listener.js'
 
 const addresses = new WeakMap<Request, string>()
 
 /** Remembers the peer address of a request arriving through `serve()` or `toNodeListener()`. */
-export function rememberAddress(request: Request, bindings: HttpBindings | Http2Bindings | undefined): void {
+export function rememberAddress(request: Request, bindings: NodeBindings | undefined): void {
   const address = bindings?.incoming?.socket?.remoteAddress
   if (address) addresses.set(request, address)
 }

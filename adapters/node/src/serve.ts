@@ -1,8 +1,8 @@
-import type { Server as HttpServer, ServerResponse } from 'node:http'
+import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Provider } from '@grantline/core'
-import { getRequestListener, type Http2Bindings, type HttpBindings, serve as honoServe } from '@hono/node-server'
 import { rememberAddress } from './client-address.js'
+import { type FetchHandler, toFastListener } from './fast-listener.js'
 import { type RequestLogger, withRequestLog } from './request-log.js'
 
 export interface ServeOptions {
@@ -27,18 +27,24 @@ export interface RunningServer {
 
 type Handler = Pick<Provider, 'handle'>
 
-function fetchOf(provider: Handler, log: RequestLogger | false | undefined) {
+function fetchOf(provider: Handler, log: RequestLogger | false | undefined): FetchHandler {
   const handle = (request: Request) => provider.handle(request)
   const logged = log === false ? handle : withRequestLog(handle, log ?? ((line) => process.stdout.write(`${line}\n`)))
-  return (request: Request, bindings?: HttpBindings | Http2Bindings) => {
+  return (request, bindings) => {
     rememberAddress(request, bindings)
     return logged(request)
   }
 }
 
-/** A node:http request listener for an existing server or framework. */
-export function toNodeListener(provider: Handler, options: { log?: RequestLogger | false } = { log: false }) {
-  return getRequestListener(fetchOf(provider, options.log))
+/**
+ * A node:http request listener for an existing server or framework (HTTP/1.1 `request` events).
+ * It installs the lean Response as the global `Response` of the process (lean-response.ts).
+ */
+export function toNodeListener(
+  provider: Handler,
+  options: { log?: RequestLogger | false } = { log: false },
+): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+  return toFastListener(fetchOf(provider, options.log))
 }
 
 /**
@@ -63,14 +69,13 @@ function drainOnClose(server: HttpServer): () => void {
   }
 }
 
-/** Serves a provider over node:http (@hono/node-server) with graceful shutdown on SIGTERM/SIGINT. */
+/**
+ * Serves a provider over node:http, through the lean listener (fast-listener.ts), with graceful
+ * shutdown on SIGTERM/SIGINT.
+ */
 export function serve(provider: Handler, options: ServeOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = honoServe({
-      fetch: fetchOf(provider, options.log),
-      port: options.port ?? 8080,
-      hostname: options.hostname ?? '127.0.0.1',
-    }) as HttpServer
+    const server = createServer(toFastListener(fetchOf(provider, options.log)))
     const drain = drainOnClose(server)
     let closing: Promise<void> | undefined
     const close = () => {
@@ -104,5 +109,6 @@ export function serve(provider: Handler, options: ServeOptions = {}): Promise<Ru
       options.onListen?.(address)
       resolve({ address, close })
     })
+    server.listen(options.port ?? 8080, options.hostname ?? '127.0.0.1')
   })
 }
