@@ -297,7 +297,7 @@ const TRIM = /^[\t\n\r ]+|[\t\n\r ]+$/g
  * without a type. Undefined when two names differ only in case (Headers would join them in one
  * field): the Headers path then writes them.
  */
-function fromRecord(record: Record<string, string>, text: boolean): string[] | undefined {
+function fromRecord(record: Readonly<Record<string, string>>, text: boolean): string[] | undefined {
   const list: string[] = []
   let mixedCase = false
   for (const key of Object.keys(record)) {

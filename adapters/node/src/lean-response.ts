@@ -61,15 +61,16 @@ export class LeanResponse {
    * The headers as given, while they are a plain record (what the core passes) and neither the
    * Headers nor the real Response was built, so that nothing changed them since; else undefined.
    * Without a `content-type` default: the listener adds it for a string body, as `headers` does.
+   * The record may be shared between responses (the core's JSON headers): read it, never change it.
    */
-  leanHeaders(): Record<string, string> | undefined {
+  leanHeaders(): Readonly<Record<string, string>> | undefined {
     if (this.#real || this.#headers) return undefined
     const init = this.#init
     if (init === undefined) return {}
     const proto: unknown = Object.getPrototypeOf(init)
     // Arrays, Headers, Maps and other iterables are read as pairs: the Headers path handles them.
     if ((proto !== Object.prototype && proto !== null) || Symbol.iterator in init) return undefined
-    return init as Record<string, string>
+    return init as Readonly<Record<string, string>>
   }
 
   /** The real Response, built on first use of any other member. */
