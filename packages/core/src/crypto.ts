@@ -8,16 +8,37 @@ export function sha256Hex(value: string): string {
   return bytesToHex(sha256(encoder.encode(value)))
 }
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+const BASE64 = `${ALPHABET}+/`
+const BASE64URL = `${ALPHABET}-_`
+
+/** RFC 4648 encoding with `digits`, padded or not: three bytes to four characters. */
+function encodeBase64(bytes: Uint8Array, digits: string, pad: boolean): string {
+  let out = ''
+  let i = 0
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out += digits[n >> 18]! + digits[(n >> 12) & 63]! + digits[(n >> 6) & 63]! + digits[n & 63]!
+  }
+  const rest = bytes.length - i
+  if (rest === 1) {
+    const n = bytes[i]! << 16
+    out += digits[n >> 18]! + digits[(n >> 12) & 63]! + (pad ? '==' : '')
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
+    out += digits[n >> 18]! + digits[(n >> 12) & 63]! + digits[(n >> 6) & 63]! + (pad ? '=' : '')
+  }
+  return out
+}
+
 /** base64 with padding (RFC 4648 §4). */
 export function base64(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary)
+  return encodeBase64(bytes, BASE64, true)
 }
 
 /** base64url without padding (RFC 4648 §5). */
 export function base64url(bytes: Uint8Array): string {
-  return base64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return encodeBase64(bytes, BASE64URL, false)
 }
 
 // Random bytes are drawn 4 KiB at a time: one getRandomValues call per request costs more on Node
@@ -47,12 +68,13 @@ export function randomId(): string {
   return base64url(randomBytes(16))
 }
 
-/** Constant-time equality of two strings of equal length (digests); unequal lengths are unequal. */
+/**
+ * Constant-time equality of two strings of equal length (digests, MACs: ASCII); unequal lengths
+ * are unequal. The time depends on the lengths only, never on where the strings differ.
+ */
 export function timingSafeEqual(a: string, b: string): boolean {
-  const left = encoder.encode(a)
-  const right = encoder.encode(b)
-  let diff = left.length ^ right.length
-  for (let i = 0; i < left.length; i++) diff |= (left[i] ?? 0) ^ (right[i % right.length] ?? 0)
+  let diff = a.length ^ b.length
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ (b.length > 0 ? b.charCodeAt(i % b.length) : 0)
   return diff === 0
 }
 

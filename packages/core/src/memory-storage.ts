@@ -27,8 +27,12 @@ function copy<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value
   if (Array.isArray(value)) return value.map(copy) as T
   if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value)
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) out[key] = copy((value as Record<string, unknown>)[key])
+  // A spread copies the flat fields in one step; only nested values need copying on their own.
+  const out = { ...value } as Record<string, unknown>
+  for (const key in out) {
+    const field = out[key]
+    if (typeof field === 'object' && field !== null) out[key] = copy(field)
+  }
   return out as T
 }
 

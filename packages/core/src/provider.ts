@@ -7,6 +7,7 @@ import { ConfigError } from './errors.js'
 import { emit } from './events.js'
 import { createGrantRegistry } from './grants/registry.js'
 import { createCorsOrigins, withoutCors } from './http/cors.js'
+import { pathnameOf } from './http/pathname.js'
 import { renderError } from './http/render-error.js'
 import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
@@ -63,7 +64,7 @@ export function createProvider(input: ProviderConfig): Provider {
     corsOrigins: createCorsOrigins(config.storage, config.seconds),
   }
   const router = createRouter(context)
-  const route = (request: Request) => router(new URL(request.url).pathname)
+  const route = (request: Request) => router(pathnameOf(request.url))
 
   return {
     issuer: config.issuer,

@@ -23,12 +23,12 @@ export function authenticatedClient(request: Request): Client | undefined {
  */
 export async function authenticateClient(provider: ProviderContext, request: Request, params: Params): Promise<Client> {
   const address = provider.config.clientAddress?.(request)
-  let used: { method: ClientAuthMethod; credentials: ClientCredentials }[]
+  const used: { method: ClientAuthMethod; credentials: ClientCredentials }[] = []
   try {
-    used = provider.clientAuth.flatMap((method) => {
+    for (const method of provider.clientAuth) {
       const credentials = method.extract(request, params)
-      return credentials ? [{ method, credentials }] : []
-    })
+      if (credentials) used.push({ method, credentials })
+    }
   } catch (error) {
     // A malformed Basic header: presented credentials that failed, naming no usable client_id.
     if (error instanceof OAuthError && error.error === 'invalid_client') failed(provider, 'invalid_credentials', undefined, address)

@@ -4,6 +4,7 @@ import { verifySecret } from './verify-secret.js'
 
 /** Undoes the form-urlencoding RFC 6749 §2.3.1 applies to id and secret before Basic encoding. */
 function formDecode(value: string): string {
+  if (!value.includes('%') && !value.includes('+')) return value
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '))
   } catch {

@@ -60,8 +60,11 @@ export function withClientCors(endpoint: Endpoint): Endpoint {
     } catch (error) {
       response = renderError(error, 'json', request, provider.config.onError)
     }
+    // Without an Origin (a server-side client) nothing varies: these responses are no-store, and
+    // one without CORS headers is what any request without an Origin gets.
+    if (origin === undefined) return response
     response.headers.append('vary', 'Origin')
-    if (origin !== undefined && authenticatedClient(request)?.allowed_cors_origins.includes(origin)) {
+    if (authenticatedClient(request)?.allowed_cors_origins.includes(origin)) {
       response.headers.set('access-control-allow-origin', origin)
     }
     return response

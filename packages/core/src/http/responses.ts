@@ -1,11 +1,11 @@
 /** RFC 6749 §5.1: responses carrying tokens or credentials must not be cached. */
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
 
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json;charset=UTF-8', ...NO_STORE, ...headers },
-  })
+const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json;charset=UTF-8', ...NO_STORE }
+
+export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
+  // The Response copies its init headers, so the shared record is never changed.
+  return new Response(JSON.stringify(body), { status, headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS })
 }
 
 export function redirect(location: string, status: 302 | 303 = 303, headers: Record<string, string> = {}): Response {
