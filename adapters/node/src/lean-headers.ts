@@ -1,0 +1,61 @@
+// A field name as Fetch takes one (RFC 9110 §5.6.2 token); `get`/`has` of any other name throws, as Headers does.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/** A Headers object with the fields of node's rawHeaders (name, value, name, value), in order. */
+export function headersOf(raw: string[]): Headers {
+  const headers = new Headers()
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
+  return headers
+}
+
+/**
+ * A request's Headers as the core reads them: `get` and `has` scan node's rawHeaders without
+ * building a Headers object, and `get` joins a repeated field with ", " as Fetch does (RFC 9110
+ * §5.3), so a repeated Authorization reads "a, b", never silently the first one. Any other member
+ * builds the real Headers once and answers from it; from then on `get` and `has` read it too, so a
+ * host's `set` or `delete` is seen.
+ */
+export class LeanHeaders {
+  readonly #raw: string[]
+  #real: Headers | undefined
+
+  constructor(raw: string[]) {
+    this.#raw = raw
+  }
+
+  get(name: string): string | null {
+    if (this.#real || typeof name !== 'string' || !TOKEN.test(name)) return this.real().get(name)
+    const wanted = name.toLowerCase()
+    const raw = this.#raw
+    let value: string | null = null
+    for (let i = 0; i < raw.length; i += 2) {
+      const key = raw[i]!
+      if (key.length === wanted.length && key.toLowerCase() === wanted) value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]}`
+    }
+    return value
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== null
+  }
+
+  /** The real Headers, built on first use of any other member. */
+  real(): Headers {
+    this.#real ??= headersOf(this.#raw)
+    return this.#real
+  }
+}
+
+const OWN_HEADERS = new Set<PropertyKey>(['constructor', 'get', 'has'])
+for (const name of Reflect.ownKeys(Headers.prototype)) {
+  const descriptor = Object.getOwnPropertyDescriptor(Headers.prototype, name)
+  // Symbol.toStringTag is a plain value, inherited as it is.
+  if (OWN_HEADERS.has(name) || typeof descriptor?.value !== 'function') continue
+  Object.defineProperty(LeanHeaders.prototype, name, {
+    value(this: LeanHeaders, ...args: unknown[]) {
+      return (this.real() as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>)[name]!(...args)
+    },
+  })
+}
+// `request.headers instanceof Headers` holds.
+Object.setPrototypeOf(LeanHeaders.prototype, Headers.prototype)

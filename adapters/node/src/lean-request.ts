@@ -1,0 +1,119 @@
+import type { IncomingMessage } from 'node:http'
+import { headersOf, LeanHeaders } from './lean-headers.js'
+
+// A Host header as RFC 9110 allows it (reg-name or IP literal, optional port); anything else is a 400.
+const HOST = /^([A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/
+
+/** The request's URL from its Host header (the core takes its issuer from configuration, never from here). */
+function requestUrl(incoming: IncomingMessage): string | undefined {
+  const host = incoming.headers.host ?? 'localhost'
+  const path = incoming.url ?? '/'
+  // A backslash before the query is a 400, as with @hono/node-server: URL parsing would read it as "/".
+  const backslash = path.indexOf('\\')
+  const query = path.indexOf('?')
+  if (backslash !== -1 && (query === -1 || backslash < query)) return undefined
+  if (!path.startsWith('/')) return absoluteUrl(path)
+  if (!HOST.test(host)) return undefined
+  const scheme = (incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
+  return `${scheme}://${host}${path}`
+}
+
+/** RFC 9112 §3.2.2: a server must accept a target in absolute form (what clients send a proxy). */
+function absoluteUrl(target: string): string | undefined {
+  if (!target.startsWith('http://') && !target.startsWith('https://')) return undefined
+  return URL.canParse(target) ? new URL(target).href : undefined
+}
+
+/**
+ * A Request as far as the core reads one (method, url, headers, the whole body as text), answered
+ * from the buffered request without building the Fetch objects Node makes slowly (Request, its
+ * AbortSignal, a web stream for the body). Any other member builds the real Request once and
+ * answers from it, so a host's hook that reads `signal` or calls `formData()` still works.
+ */
+class LeanRequest {
+  readonly #method: string
+  readonly #url: string
+  readonly #raw: string[]
+  #body: Buffer | null
+  #headers: LeanHeaders | undefined
+  #real: Request | undefined
+
+  constructor(method: string, url: string, raw: string[], body: Buffer | null) {
+    this.#method = method
+    this.#url = url
+    this.#raw = raw
+    this.#body = body && body.length > 0 ? body : null
+  }
+
+  get method(): string {
+    return this.#method
+  }
+
+  get url(): string {
+    return this.#url
+  }
+
+  get headers(): Headers {
+    if (this.#real) return this.#real.headers
+    this.#headers ??= new LeanHeaders(this.#raw)
+    return this.#headers as unknown as Headers
+  }
+
+  async text(): Promise<string> {
+    if (this.#real) return this.#real.text()
+    const body = this.#take()
+    return body ? body.toString('utf8') : ''
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    if (this.#real) return this.#real.arrayBuffer()
+    const body = this.#take()
+    return body ? new Uint8Array(body).buffer : new ArrayBuffer(0)
+  }
+
+  #used = false
+
+  #take(): Buffer | null {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read')
+    this.#used = true
+    return this.#body
+  }
+
+  /** The real Request, built on first use of any other member. */
+  real(): Request {
+    this.#real ??= new Request(this.#url, {
+      method: this.#method,
+      headers: this.#headers ? this.#headers.real() : headersOf(this.#raw),
+      body: this.#used ? null : (this.#body as Uint8Array<ArrayBuffer> | null),
+    })
+    return this.#real
+  }
+}
+
+const OWN = new Set(['constructor', 'method', 'url', 'headers', 'text', 'arrayBuffer'])
+for (const name of Object.getOwnPropertyNames(Request.prototype)) {
+  if (OWN.has(name)) continue
+  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, name)
+  if (typeof descriptor?.value === 'function') {
+    Object.defineProperty(LeanRequest.prototype, name, {
+      value(this: LeanRequest, ...args: unknown[]) {
+        return (this.real() as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)
+      },
+    })
+  } else {
+    Object.defineProperty(LeanRequest.prototype, name, {
+      get(this: LeanRequest) {
+        return (this.real() as unknown as Record<string, unknown>)[name]
+      },
+    })
+  }
+}
+// `request instanceof Request` holds, as with @hono/node-server's lazy request.
+Object.setPrototypeOf(LeanRequest.prototype, Request.prototype)
+
+/** The lean Request for a node:http request and its buffered body; undefined when its Host header or target makes no URL. */
+export function toRequest(incoming: IncomingMessage, body: Buffer | null): Request | undefined {
+  const url = requestUrl(incoming)
+  if (url === undefined) return undefined
+  return new LeanRequest(incoming.method ?? 'GET', url, incoming.rawHeaders, body) as unknown as Request
+}
