@@ -1,4 +1,4 @@
-// The runtime matrix's Node server: @grantline/node's serve() over @hono/node-server, on SQLite
+// The runtime matrix's Node server: @grantline/node's serve() over node:http (its fast listener), on SQLite
 // (better-sqlite3). Env: PORT, GL_SECRET, GL_DATA (a folder for the database).
 import { join } from 'node:path'
 import { createProvider } from '@grantline/core'
