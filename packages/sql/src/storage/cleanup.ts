@@ -10,17 +10,22 @@ interface Sweep {
 }
 
 const expired = (now: number) => sql`expires_at <= ${now}`
-const expiredOrRevoked = (now: number) => sql`expires_at <= ${now} OR revoked_at IS NOT NULL`
+const revoked = () => sql`revoked_at IS NOT NULL`
 
 // Consumed codes and interactions stay until they expire (tombstones), and so do used refresh
-// tokens: a replay must still be recognised.
+// tokens: a replay must still be recognised. Expired and revoked rows are separate sweeps: each
+// condition has its own index, where `expired OR revoked` would scan the whole table (every live
+// row, under the write lock) for each batch.
 const SWEEPS: Sweep[] = [
   { table: 'codes', key: 'hash', dead: expired },
   { table: 'interactions', key: 'id', dead: expired },
-  { table: 'access_tokens', key: 'hash', dead: expiredOrRevoked },
-  { table: 'refresh_tokens', key: 'hash', dead: expiredOrRevoked },
-  { table: 'families', key: 'id', dead: expiredOrRevoked },
-  { table: 'consents', key: 'id', dead: () => sql`revoked_at IS NOT NULL` },
+  { table: 'access_tokens', key: 'hash', dead: expired },
+  { table: 'access_tokens', key: 'hash', dead: revoked },
+  { table: 'refresh_tokens', key: 'hash', dead: expired },
+  { table: 'refresh_tokens', key: 'hash', dead: revoked },
+  { table: 'families', key: 'id', dead: expired },
+  { table: 'families', key: 'id', dead: revoked },
+  { table: 'consents', key: 'id', dead: revoked },
   { table: 'rate_limits', key: 'rate_key', dead: expired },
 ]
 
