@@ -10,6 +10,8 @@ export interface Database {
   storage: Storage
   accountStore: AccountStore
   dialect: 'sqlite' | 'postgres'
+  /** SQLite: copies the WAL into the database file (PASSIVE: waits for no reader or writer). PostgreSQL: nothing. */
+  checkpoint(): Promise<void>
   close(): Promise<void>
 }
 
@@ -43,6 +45,9 @@ export async function openDatabase(db: string): Promise<Database> {
     storage: sqlStorage(opened, { dialect }),
     accountStore: sqlAccountStore(opened, { dialect }),
     dialect,
+    checkpoint: async () => {
+      if (dialect === 'sqlite') await opened.exec?.('PRAGMA wal_checkpoint(PASSIVE)')
+    },
     close: async () => {
       await opened.close?.()
     },
