@@ -8,6 +8,11 @@ export interface NodeBindings {
   outgoing: ServerResponse
 }
 
+export interface FastListenerOptions {
+  /** Whether the server is shutting down: each response then says `Connection: close` and ends its connection. */
+  closing?: () => boolean
+}
+
 /** A Fetch handler: the provider's `handle`, or one wrapped in the request log. */
 export type FetchHandler = (request: Request, bindings: NodeBindings) => Promise<Response>
 
@@ -28,12 +33,16 @@ const BAD_REQUEST = 'Bad Request'
  * @hono/node-server's listener installs its own lightweight Response. The benchmark
  * (test/bench, docs/benchmarks.md) shows where this matters: the token endpoint on Node.
  */
-export function toFastListener(handle: FetchHandler): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+export function toFastListener(
+  handle: FetchHandler,
+  options: FastListenerOptions = {},
+): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   installLeanResponse()
+  const closing = options.closing ?? (() => false)
   return (incoming, outgoing) => {
     const method = incoming.method ?? 'GET'
     if (method === 'GET' || method === 'HEAD') {
-      respond(handle, incoming, outgoing, null, false)
+      respond(handle, incoming, outgoing, null, closing)
       return
     }
     const chunks: Buffer[] = []
@@ -56,7 +65,7 @@ export function toFastListener(handle: FetchHandler): (incoming: IncomingMessage
       incoming.off('data', onData)
       incoming.off('end', finish)
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-      respond(handle, incoming, outgoing, body, overflow)
+      respond(handle, incoming, outgoing, body, overflow ? () => true : closing)
     }
     incoming.on('data', onData)
     incoming.on('end', finish)
@@ -64,7 +73,13 @@ export function toFastListener(handle: FetchHandler): (incoming: IncomingMessage
   }
 }
 
-function respond(handle: FetchHandler, incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer | null, close: boolean): void {
+function respond(
+  handle: FetchHandler,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  body: Buffer | null,
+  close: () => boolean,
+): void {
   const request = toRequest(incoming, body)
   if (!request) {
     // A Host header or request target that makes no URL.
@@ -72,7 +87,7 @@ function respond(handle: FetchHandler, incoming: IncomingMessage, outgoing: Serv
     return
   }
   handle(request, { incoming, outgoing })
-    .then((response) => writeResponse(response, outgoing, close))
+    .then((response) => writeResponse(response, outgoing, close()))
     .catch(() => {
       // The core renders its own errors; this is a handler that threw, or a body that failed.
       if (outgoing.headersSent) outgoing.destroy()
@@ -92,7 +107,7 @@ async function writeResponse(response: Response, outgoing: ServerResponse, close
     headers.push('content-length', String(length))
   }
   if (outgoing.getHeaderNames().length > 0) {
-    // Headers already set on `outgoing` (drainOnClose's `connection: close`, a host's): node 20's
+    // Headers already set on `outgoing` (by a host's framework): node 20's
     // writeHead would set each pair of the list over them, keeping only the last Set-Cookie.
     for (let i = 0; i < headers.length; i += 2) outgoing.removeHeader(headers[i]!)
     for (let i = 0; i < headers.length; i += 2) outgoing.appendHeader(headers[i]!, headers[i + 1]!)

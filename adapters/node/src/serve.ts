@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Provider } from '@grantline/core'
 import { rememberAddress } from './client-address.js'
@@ -27,6 +27,9 @@ export interface RunningServer {
 
 type Handler = Pick<Provider, 'handle'>
 
+/** How often a closing server looks for connections that became idle. */
+const DRAIN_SWEEP_MS = 20
+
 function fetchOf(provider: Handler, log: RequestLogger | false | undefined): FetchHandler {
   const handle = (request: Request) => provider.handle(request)
   const logged = log === false ? handle : withRequestLog(handle, log ?? ((line) => process.stdout.write(`${line}\n`)))
@@ -48,42 +51,29 @@ export function toNodeListener(
 }
 
 /**
- * Keep-alive connections would hold `server.close()` open until their idle timeout: when closing,
- * responses still to be written say `Connection: close`, and each connection is dropped as soon
- * as its last response is out.
- */
-function drainOnClose(server: HttpServer): () => void {
-  const inFlight = new Set<ServerResponse>()
-  let closing = false
-  server.on('request', (_request, response: ServerResponse) => {
-    inFlight.add(response)
-    response.once('close', () => {
-      inFlight.delete(response)
-      if (closing) setImmediate(() => server.closeIdleConnections())
-    })
-  })
-  return () => {
-    closing = true
-    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close')
-    server.closeIdleConnections()
-  }
-}
-
-/**
  * Serves a provider over node:http, through the lean listener (fast-listener.ts), with graceful
  * shutdown on SIGTERM/SIGINT.
  */
 export function serve(provider: Handler, options: ServeOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = createServer(toFastListener(fetchOf(provider, options.log)))
-    const drain = drainOnClose(server)
+    let draining = false
+    const server = createServer(toFastListener(fetchOf(provider, options.log), { closing: () => draining }))
     let closing: Promise<void> | undefined
     const close = () => {
       closing ??= new Promise<void>((done, fail) => {
         process.off('SIGTERM', onSignal)
         process.off('SIGINT', onSignal)
-        server.close((error) => (error ? fail(error) : done()))
-        drain()
+        // Keep-alive connections would hold server.close() open until their idle timeout: from
+        // here on each response says Connection: close and ends its connection, and connections
+        // with no request in flight are closed now and as they become idle.
+        draining = true
+        const sweep = setInterval(() => server.closeIdleConnections(), DRAIN_SWEEP_MS)
+        server.close((error) => {
+          clearInterval(sweep)
+          if (error) fail(error)
+          else done()
+        })
+        server.closeIdleConnections()
       }).then(() => options.onClose?.())
       return closing
     }
