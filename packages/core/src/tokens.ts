@@ -17,26 +17,27 @@ export interface Minted<T> {
   record: T
 }
 
-export function newFamily(
-  config: ResolvedConfig,
-  fields: Pick<Family, 'client_id' | 'scopes'> & Partial<Family>,
-  now: number,
-  lifetime = config.ttl.family,
-): Family {
+/** What a new family may be given; the rest starts empty (no user, no consent, no request claims). */
+export type FamilyFields = Pick<Family, 'client_id' | 'scopes'> &
+  Partial<Pick<Family, 'consent_id' | 'sub' | 'auth_time' | 'acr' | 'amr' | 'nonce' | 'claims' | 'resource'>>
+
+export function newFamily(config: ResolvedConfig, fields: FamilyFields, now: number, lifetime = config.ttl.family): Family {
+  // Every field named once, in one order: one object shape for every family (no spread).
   return {
     id: randomId(),
-    consent_id: null,
-    sub: null,
-    auth_time: null,
-    acr: null,
-    amr: null,
-    nonce: null,
-    claims: null,
-    resource: [],
+    consent_id: fields.consent_id ?? null,
+    client_id: fields.client_id,
+    sub: fields.sub ?? null,
+    scopes: fields.scopes,
+    auth_time: fields.auth_time ?? null,
+    acr: fields.acr ?? null,
+    amr: fields.amr ?? null,
+    nonce: fields.nonce ?? null,
+    claims: fields.claims ?? null,
+    resource: fields.resource ?? [],
     created_at: now,
     expires_at: now + lifetime,
     revoked_at: null,
-    ...fields,
   }
 }
 
@@ -91,20 +92,21 @@ export function issuesRefresh(config: ResolvedConfig, client: Client): boolean {
 }
 
 export function tokenResponse(access: Minted<AccessTokenRecord>, now: number, refresh?: Minted<RefreshTokenRecord>): TokenResponse {
-  return {
+  const response: TokenResponse = {
     access_token: access.value,
     token_type: 'Bearer',
     expires_in: access.record.expires_at - now,
-    ...(refresh ? { refresh_token: refresh.value } : {}),
     scope: access.record.scopes.join(' '),
   }
+  if (refresh) response.refresh_token = refresh.value
+  return response
 }
 
 /** Stores a new family with its first tokens in one step; answers it with the token response. */
 export async function issueGrant(
   config: ResolvedConfig,
   client: Client,
-  fields: Pick<Family, 'scopes'> & Partial<Family>,
+  fields: Omit<FamilyFields, 'client_id'>,
   now: number,
   refresh: boolean,
 ): Promise<{ family: Family; response: TokenResponse }> {
