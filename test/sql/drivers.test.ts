@@ -1,4 +1,5 @@
 import type { SqlDriver } from '@grantline/sql'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { toPostgresPlaceholders } from '../../adapters/node/src/postgres-sql.js'
 import { postgresSchema } from './support/postgres.js'
@@ -69,6 +70,27 @@ function describeDriver(name: string, open: () => Promise<SqlDriver>) {
 describeDriver('sqlite', async () => files.open())
 
 describe('sqlite group commit (syncSqliteDriver)', () => {
+  it('while another process holds the write lock, the event loop keeps serving and the write commits once it is free', async () => {
+    const path = files.path()
+    const driver = files.open(path)
+    await driver.exec?.('CREATE TABLE scratch5 (k TEXT PRIMARY KEY)')
+    const other = new Database(path)
+    other.exec("BEGIN IMMEDIATE; INSERT INTO scratch5 VALUES ('other')")
+    const write = driver.prepare('INSERT INTO scratch5 (k) VALUES (?)').bind('mine').run()
+    let settled = false
+    void write.finally(() => {
+      settled = true
+    })
+    // Timers fire and reads answer while the write waits: SQLite's busy handler would block them all.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(settled).toBe(false)
+    expect(await driver.prepare('SELECT COUNT(*) AS n FROM scratch5').first()).toEqual({ n: 0 })
+    other.exec('COMMIT')
+    other.close()
+    expect(await write).toEqual({ meta: { changes: 1 } })
+    expect((await driver.prepare('SELECT k FROM scratch5 ORDER BY k').all()).results).toEqual([{ k: 'mine' }, { k: 'other' }])
+  })
+
   it('writes asked for in one tick share a commit, yet one that fails rejects alone and each sees the writes before it', async () => {
     const driver = files.open()
     await driver.exec?.('CREATE TABLE scratch4 (k TEXT PRIMARY KEY, n BIGINT NOT NULL)')

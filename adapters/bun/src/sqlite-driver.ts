@@ -1,5 +1,5 @@
 import { Database, type Statement } from 'bun:sqlite'
-import { type SqlDriver, type SqlValue, syncSqliteDriver } from '@grantline/sql'
+import { BUSY, type SqlDriver, type SqlValue, syncSqliteDriver } from '@grantline/sql'
 
 type Prepared = Statement<Record<string, unknown>, SqlValue[]>
 
@@ -7,7 +7,8 @@ type Prepared = Statement<Record<string, unknown>, SqlValue[]>
  * A SQLite driver over bun:sqlite for `sqlStorage` and `migrate`, as `sqliteDriver` of
  * @grantline/node is over better-sqlite3. WAL lets readers run beside the one writer;
  * `synchronous = NORMAL` is durable across crashes of the process; a writer waits up to 5 s for
- * the lock. Batches are `BEGIN IMMEDIATE` transactions (see `syncSqliteDriver`).
+ * the lock, retried off the event loop. Writes are group-committed `BEGIN IMMEDIATE` transactions
+ * (see `syncSqliteDriver`).
  */
 export function bunSqliteDriver(path: string): SqlDriver {
   const db = new Database(path, { create: true, strict: true })
@@ -18,12 +19,26 @@ export function bunSqliteDriver(path: string): SqlDriver {
 
   // One transaction wrapper, made once: it runs whatever batch it is given.
   const transaction = db.transaction((fn: () => unknown) => fn())
+  // SQLite applies a PRAGMA when it compiles it: a cached query would not set the timeout again.
+  const setBusyTimeout = (ms: number) => db.exec(`PRAGMA busy_timeout = ${ms}`)
   return syncSqliteDriver<Prepared>({
     // bun:sqlite caches `query()` statements by SQL text.
     prepare: (sql) => db.query<Record<string, unknown>, SqlValue[]>(sql),
     // A write with RETURNING has result columns, like a SELECT.
     isReader: (statement) => statement.columnNames.length > 0,
     immediate: <T>(fn: () => T) => transaction.immediate(fn) as T,
+    tryImmediate<T>(fn: () => T): T | typeof BUSY {
+      setBusyTimeout(0)
+      try {
+        return transaction.immediate(fn) as T
+      } catch (error) {
+        // BEGIN IMMEDIATE found the lock taken; nothing ran.
+        if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') && !db.inTransaction) return BUSY
+        throw error
+      } finally {
+        setBusyTimeout(5000)
+      }
+    },
     exec: (sql) => db.exec(sql),
     get inTransaction() {
       return db.inTransaction

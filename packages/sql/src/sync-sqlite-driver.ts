@@ -18,13 +18,28 @@ export interface SyncSqlite<S extends SyncStatement> {
    * throw from `fn` rolls back alone (as better-sqlite3's and bun:sqlite's nested transactions do).
    */
   immediate<T>(fn: () => T): T
+  /**
+   * `immediate`, but answering BUSY at once, without waiting, when another connection holds the
+   * write lock. Without it the group commit waits in SQLite's busy handler, which blocks the
+   * event loop (every request, reads included) while it sleeps.
+   */
+  tryImmediate?<T>(fn: () => T): T | typeof BUSY
   exec(sql: string): void
   readonly inTransaction: boolean
   close(): void
 }
 
-// Node and Bun, the runtimes with a synchronous SQLite binding, both have it; this package is runtime-neutral.
 declare const setImmediate: (callback: () => void) => unknown
+
+/** What `tryImmediate` answers when another connection holds the write lock. */
+export const BUSY: unique symbol = Symbol('SQLITE_BUSY')
+
+// Node and Bun both have them; declared here because this package is runtime-neutral.
+declare const setTimeout: (callback: () => void, ms: number) => unknown
+
+/** While another process holds the write lock, the group retries this often, for at most LOCK_WAIT_MS. */
+const LOCK_RETRY_MS = 1
+const LOCK_WAIT_MS = 5000
 
 /** A statement that only reads: it runs at once, outside the write queue. */
 const READ_ONLY = /^\s*select\b/i
@@ -58,30 +73,52 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
   }
 
   let queue: QueuedWrite[] = []
-  const commitQueue = () => {
-    const group = queue
-    queue = []
-    if (group.length === 0) return
+  let scheduled = false
+  let waitingSince: number | undefined
+  const runGroup = (group: QueuedWrite[]) => {
     const results: { ok: boolean; value: unknown }[] = []
+    if (group.length === 1) results.push({ ok: true, value: group[0]!.run() })
+    else
+      for (const write of group) {
+        try {
+          results.push({ ok: true, value: db.immediate(() => write.run()) })
+        } catch (error) {
+          // An error that ended the whole transaction (SQLite rolls back on some) fails the group.
+          if (!db.inTransaction) throw error
+          results.push({ ok: false, value: error })
+        }
+      }
+    return results
+  }
+  /** Commits the queue; `wait` blocks in SQLite's busy handler (close, exec) instead of retrying later. */
+  const commitQueue = (wait = false) => {
+    scheduled = false
+    if (queue.length === 0) return
+    const group = queue
+    let results: { ok: boolean; value: unknown }[]
     try {
-      db.immediate(() => {
-        if (group.length === 1) results.push({ ok: true, value: group[0]!.run() })
-        else
-          for (const write of group) {
-            try {
-              results.push({ ok: true, value: db.immediate(() => write.run()) })
-            } catch (error) {
-              // An error that ended the whole transaction (SQLite rolls back on some) fails the group.
-              if (!db.inTransaction) throw error
-              results.push({ ok: false, value: error })
-            }
-          }
-      })
+      const outcome = wait || !db.tryImmediate ? db.immediate(() => runGroup(group)) : db.tryImmediate(() => runGroup(group))
+      if (outcome === BUSY) {
+        // Another process (a `tokens clear`, a migration) holds the lock: the loop keeps serving
+        // reads meanwhile, and writes asked for until then join this group.
+        waitingSince ??= Date.now()
+        if (Date.now() - waitingSince < LOCK_WAIT_MS) {
+          scheduled = true
+          setTimeout(commitQueue, LOCK_RETRY_MS)
+          return
+        }
+        return commitQueue(true)
+      }
+      results = outcome
     } catch (error) {
       // The transaction itself failed (the lock was not had in time, the commit failed): no write took effect.
+      queue = []
+      waitingSince = undefined
       for (const write of group) write.reject(error)
       return
     }
+    queue = []
+    waitingSince = undefined
     group.forEach((write, i) => {
       const { ok, value } = results[i]!
       if (ok) write.resolve(value)
@@ -90,7 +127,11 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
   }
   const write = <T>(run: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      if (queue.push({ run, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(commitQueue)
+      queue.push({ run, resolve: resolve as (value: unknown) => void, reject })
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(commitQueue)
+      }
     })
 
   class SyncSqlStatement implements SqlStatement {
@@ -135,7 +176,7 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
       return write(() => list.map((s) => runNow(s.sql, s.values)))
     },
     async exec(sql) {
-      commitQueue()
+      commitQueue(true)
       try {
         db.exec(sql)
       } catch (error) {
@@ -145,7 +186,7 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
       }
     },
     async close() {
-      commitQueue()
+      commitQueue(true)
       db.close()
     },
   }
