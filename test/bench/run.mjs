@@ -35,12 +35,10 @@ const log = (line) => process.stdout.write(`${line}\n`)
 setup()
 if (!opts['no-build']) execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' })
 const { resolvePeer } = await import(join(PEERS, 'resolve.mjs'))
-const { existsSync } = await import('node:fs')
-const fastListener = existsSync(join(root, 'adapters', 'node', 'dist', 'fast-listener.js'))
 
 const only = opts.only?.split(',')
 const wantedScenarios = opts.scenarios?.split(',') ?? SCENARIOS
-const list = serverList({ resolvePeer }).filter((s) => (!only || only.includes(s.id)) && (s.optional !== 'fast-listener' || fastListener))
+const list = serverList({ resolvePeer }).filter((s) => !only || only.includes(s.id))
 
 let nextPort = 19100
 const running = []

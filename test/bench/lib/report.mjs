@@ -66,8 +66,8 @@ function ratioGate(results, name, scenario, a, b, min) {
 /** The "Must hold" list of issue 7, from this one run. */
 export function evaluateGates(results) {
   addRatios(results)
-  // Grantline on Node as `serve()` delivers it; the fast listener counts once serve() uses it.
-  const node = results.scenarios.client_credentials?.['grantline-node-fast'] ? 'grantline-node-fast' : 'grantline-node'
+  // Grantline on Node as `serve()` delivers it.
+  const node = 'grantline-node'
   const gates = []
   const bad = []
   for (const [scenario, rows] of Object.entries(results.scenarios)) {

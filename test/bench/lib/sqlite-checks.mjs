@@ -46,7 +46,7 @@ async function startSqlite(db, port, env = {}) {
     id: `sqlite-${port}`,
     command: process.execPath,
     args: [script],
-    env: { STORAGE: 'sqlite', LISTENER: 'fast', DB: db, PORT: String(port), CONTROL_PORT: String(port + 1), ...env },
+    env: { STORAGE: 'sqlite', DB: db, PORT: String(port), CONTROL_PORT: String(port + 1), ...env },
   })
   await fetch(`http://127.0.0.1:${port + 1}/seed?kind=access&start=0&count=1`, { method: 'POST' })
   return { ...server, port }
@@ -84,7 +84,7 @@ async function flatness({ quick, log }) {
       scenarios[scenario] = { small: a, large: b, ratio: b.p50_ms / a.p50_ms }
       log(`flatness ${scenario}: p50 ${a.p50_ms} ms at 1k, ${b.p50_ms} ms at 1M`)
     }
-    return { note: 'Node fast listener, SQLite on disk, WAL, synchronous=NORMAL', insert_1m_ms: insertMs, scenarios }
+    return { note: 'Node serve(), SQLite on disk, WAL, synchronous=NORMAL', insert_1m_ms: insertMs, scenarios }
   } finally {
     await stopServer(small.child)
     await stopServer(large.child)

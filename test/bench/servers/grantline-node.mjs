@@ -1,6 +1,6 @@
-// Grantline on Node: `serve()` of @grantline/node (@hono/node-server), or the leaner listener
-// (LISTENER=fast), over memory storage or SQLite on disk (STORAGE=sqlite, DB=path; WAL and
-// synchronous=NORMAL, as sqliteDriver sets them). Pre-created rows arrive on CONTROL_PORT.
+// Grantline on Node: `serve()` of @grantline/node (node:http through its lean listener), over
+// memory storage or SQLite on disk (STORAGE=sqlite, DB=path; WAL and synchronous=NORMAL, as
+// sqliteDriver sets them). Pre-created rows arrive on CONTROL_PORT.
 import { createServer } from 'node:http'
 import { memoryStorage } from '@grantline/core'
 import { sqliteDriver } from '@grantline/node'
@@ -26,12 +26,7 @@ if (kind === 'sqlite') {
 const provider = await createBenchProvider(storage)
 runCleanup(provider)
 
-if (process.env.LISTENER === 'fast') {
-  const { toFastListener } = await import('../../../adapters/node/dist/fast-listener.js')
-  await new Promise((resolve) => createServer(toFastListener((request) => provider.handle(request))).listen(port, '127.0.0.1', resolve))
-} else {
-  await serve(provider, { port, hostname: '127.0.0.1', log: false, handleSignals: false })
-}
+await serve(provider, { port, hostname: '127.0.0.1', log: false, handleSignals: false })
 await new Promise((resolve) =>
   createServer(controlListener(controlHandler(store))).listen(Number(process.env.CONTROL_PORT), '127.0.0.1', resolve),
 )
