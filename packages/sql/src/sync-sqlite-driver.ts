@@ -29,13 +29,13 @@ export interface SyncSqlite<S extends SyncStatement> {
   close(): void
 }
 
+// Node and Bun, the runtimes with a synchronous SQLite binding, both have them; declared here
+// because this package is runtime-neutral.
 declare const setImmediate: (callback: () => void) => unknown
+declare const setTimeout: (callback: () => void, ms: number) => unknown
 
 /** What `tryImmediate` answers when another connection holds the write lock. */
 export const BUSY: unique symbol = Symbol('SQLITE_BUSY')
-
-// Node and Bun both have them; declared here because this package is runtime-neutral.
-declare const setTimeout: (callback: () => void, ms: number) => unknown
 
 /** While another process holds the write lock, the group retries this often, for at most LOCK_WAIT_MS. */
 const LOCK_RETRY_MS = 1
