@@ -208,6 +208,17 @@ describe('RFC 9700 §2.6: per-client allowed CORS origins at the token endpoint'
     })
     expectNoCors(nullOrigin)
   })
+
+  it('a request without an Origin (a server-side client) gets no CORS headers and no Vary; its response is no-store', async () => {
+    const s = setup()
+    // The client lists an origin: what is missing is missing because the request named none.
+    const { appAuth } = await clients(s)
+    const response = await postFrom(s, 'token', undefined, { grant_type: 'client_credentials' }, appAuth)
+    expect(response.status).toBe(200)
+    expectNoCors(response)
+    expect(response.headers.get('vary')).toBeNull()
+    expect(response.headers.get('cache-control')).toBe('no-store')
+  })
 })
 
 describe('RFC 9700 §2.6: revocation (RFC 7009) and introspection (RFC 7662) follow the same rules', () => {
