@@ -1,7 +1,7 @@
 import type { Storage } from '@grantline/core'
 import type { SqlDriver } from '../driver.js'
 import { execute } from '../query.js'
-import { raw, type SqlFragment, sql } from '../sql-fragment.js'
+import { raw, type SqlFragment, sql, statement } from '../sql-fragment.js'
 
 interface Sweep {
   table: string
@@ -32,7 +32,7 @@ const SWEEPS: Sweep[] = [
 /**
  * DOT's `cleartokens`: deletes expired and revoked rows, at most `limit` per call, each table in
  * bounded `DELETE ... WHERE key IN (SELECT key ... LIMIT n)` steps, so no statement holds the
- * write lock for long. Revocation never depends on these rows being gone.
+ * write lock for long, and only where a read found something to delete. Revocation never depends on these rows being gone.
  */
 export function cleanupMethod(driver: SqlDriver): Storage['cleanup'] {
   return async (now, limit = 10_000) => {
@@ -40,6 +40,8 @@ export function cleanupMethod(driver: SqlDriver): Storage['cleanup'] {
     for (const { table, key, dead } of SWEEPS) {
       if (removed >= limit) break
       const [name, column] = [raw(table), raw(key)]
+      // A read first: most sweeps find nothing, and a DELETE would take the write lock for it.
+      if (!(await statement(driver, sql`SELECT 1 FROM ${name} WHERE ${dead(now)} LIMIT 1`).first())) continue
       removed += await execute(
         driver,
         sql`DELETE FROM ${name} WHERE ${column} IN (SELECT ${column} FROM ${name} WHERE ${dead(now)} LIMIT ${limit - removed})`,
