@@ -1,5 +1,5 @@
 import { Database, type Statement } from 'bun:sqlite'
-import { BUSY, type SqlDriver, type SqlValue, syncSqliteDriver } from '@grantline/sql'
+import { type SqlDriver, type SqlValue, syncSqliteDriver } from '@grantline/sql'
 
 type Prepared = Statement<Record<string, unknown>, SqlValue[]>
 
@@ -19,26 +19,14 @@ export function bunSqliteDriver(path: string): SqlDriver {
 
   // One transaction wrapper, made once: it runs whatever batch it is given.
   const transaction = db.transaction((fn: () => unknown) => fn())
-  // SQLite applies a PRAGMA when it compiles it: a cached query would not set the timeout again.
-  const setBusyTimeout = (ms: number) => db.exec(`PRAGMA busy_timeout = ${ms}`)
   return syncSqliteDriver<Prepared>({
     // bun:sqlite caches `query()` statements by SQL text.
     prepare: (sql) => db.query<Record<string, unknown>, SqlValue[]>(sql),
     // A write with RETURNING has result columns, like a SELECT.
     isReader: (statement) => statement.columnNames.length > 0,
     immediate: <T>(fn: () => T) => transaction.immediate(fn) as T,
-    tryImmediate<T>(fn: () => T): T | typeof BUSY {
-      setBusyTimeout(0)
-      try {
-        return transaction.immediate(fn) as T
-      } catch (error) {
-        // BEGIN IMMEDIATE found the lock taken; nothing ran.
-        if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') && !db.inTransaction) return BUSY
-        throw error
-      } finally {
-        setBusyTimeout(5000)
-      }
-    },
+    // Not a cached query: SQLite applies a PRAGMA when it compiles it.
+    setLockWait: (wait) => db.exec(`PRAGMA busy_timeout = ${wait ? 5000 : 0}`),
     exec: (sql) => db.exec(sql),
     get inTransaction() {
       return db.inTransaction

@@ -1,4 +1,4 @@
-import { BUSY, type SqlDriver, type SqlValue, syncSqliteDriver } from '@grantline/sql'
+import { type SqlDriver, type SqlValue, syncSqliteDriver } from '@grantline/sql'
 import Database from 'better-sqlite3'
 import { startWalCheckpointer } from './wal-checkpointer.js'
 
@@ -28,8 +28,6 @@ export function sqliteDriver(path: string): SqlDriver {
   if (stopCheckpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`)
 
   const cache = new Map<string, Prepared>()
-  // SQLite applies a PRAGMA when it compiles it: a prepared one would not set the timeout again.
-  const setBusyTimeout = (ms: number) => db.pragma(`busy_timeout = ${ms}`)
   // One transaction wrapper, made once: it runs whatever batch it is given.
   const transaction = db.transaction((fn: () => unknown) => fn())
   const driver = syncSqliteDriver<Prepared>({
@@ -44,18 +42,8 @@ export function sqliteDriver(path: string): SqlDriver {
     },
     isReader: (statement) => statement.reader,
     immediate: <T>(fn: () => T) => transaction.immediate(fn) as T,
-    tryImmediate<T>(fn: () => T): T | typeof BUSY {
-      setBusyTimeout(0)
-      try {
-        return transaction.immediate(fn) as T
-      } catch (error) {
-        // BEGIN IMMEDIATE found the lock taken; nothing ran.
-        if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') && !db.inTransaction) return BUSY
-        throw error
-      } finally {
-        setBusyTimeout(BUSY_TIMEOUT_MS)
-      }
-    },
+    // Not a prepared statement: SQLite applies a PRAGMA when it compiles it.
+    setLockWait: (wait) => db.pragma(`busy_timeout = ${wait ? BUSY_TIMEOUT_MS : 0}`),
     exec: (sql) => db.exec(sql),
     get inTransaction() {
       return db.inTransaction

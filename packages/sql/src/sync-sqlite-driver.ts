@@ -19,11 +19,11 @@ export interface SyncSqlite<S extends SyncStatement> {
    */
   immediate<T>(fn: () => T): T
   /**
-   * `immediate`, but answering BUSY at once, without waiting, when another connection holds the
-   * write lock. Without it the group commit waits in SQLite's busy handler, which blocks the
-   * event loop (every request, reads included) while it sleeps.
+   * Whether a statement waits (SQLite's busy timeout) for a lock another connection holds, or
+   * fails at once with SQLITE_BUSY. Without it the group commit waits in SQLite's busy handler,
+   * which blocks the event loop (every request, reads included) while it sleeps.
    */
-  tryImmediate?<T>(fn: () => T): T | typeof BUSY
+  setLockWait?(wait: boolean): void
   exec(sql: string): void
   readonly inTransaction: boolean
   close(): void
@@ -35,7 +35,7 @@ declare const setImmediate: (callback: () => void) => unknown
 declare const setTimeout: (callback: () => void, ms: number) => unknown
 
 /** What `tryImmediate` answers when another connection holds the write lock. */
-export const BUSY: unique symbol = Symbol('SQLITE_BUSY')
+const BUSY: unique symbol = Symbol('SQLITE_BUSY')
 
 /** While another process holds the write lock, the group retries this often, for at most LOCK_WAIT_MS. */
 const LOCK_RETRY_MS = 1
@@ -72,6 +72,21 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
     return { meta: { changes: /^\s*(select|with)\b/i.test(sql) ? 0 : rows.length } }
   }
 
+  /** `immediate`, but answering BUSY at once when another connection holds the write lock. */
+  const tryImmediate = <T>(fn: () => T): T | typeof BUSY => {
+    if (!db.setLockWait) return db.immediate(fn)
+    db.setLockWait(false)
+    try {
+      return db.immediate(fn)
+    } catch (error) {
+      // BEGIN IMMEDIATE found the lock taken; nothing ran.
+      if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') && !db.inTransaction) return BUSY
+      throw error
+    } finally {
+      db.setLockWait(true)
+    }
+  }
+
   let queue: QueuedWrite[] = []
   let scheduled = false
   let waitingSince: number | undefined
@@ -97,7 +112,7 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
     const group = queue
     let results: { ok: boolean; value: unknown }[]
     try {
-      const outcome = wait || !db.tryImmediate ? db.immediate(() => runGroup(group)) : db.tryImmediate(() => runGroup(group))
+      const outcome = wait ? db.immediate(() => runGroup(group)) : tryImmediate(() => runGroup(group))
       if (outcome === BUSY) {
         // Another process (a `tokens clear`, a migration) holds the lock: the loop keeps serving
         // reads meanwhile, and writes asked for until then join this group.
