@@ -1,3 +1,5 @@
+import { delegateToReal } from './delegate-to-real.js'
+
 // A field name as Fetch takes one (RFC 9110 §5.6.2 token); `get`/`has` of any other name throws, as Headers does.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
@@ -46,16 +48,5 @@ export class LeanHeaders {
   }
 }
 
-const OWN_HEADERS = new Set<PropertyKey>(['constructor', 'get', 'has'])
-for (const name of Reflect.ownKeys(Headers.prototype)) {
-  const descriptor = Object.getOwnPropertyDescriptor(Headers.prototype, name)
-  // Symbol.toStringTag is a plain value, inherited as it is.
-  if (OWN_HEADERS.has(name) || typeof descriptor?.value !== 'function') continue
-  Object.defineProperty(LeanHeaders.prototype, name, {
-    value(this: LeanHeaders, ...args: unknown[]) {
-      return (this.real() as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>)[name]!(...args)
-    },
-  })
-}
 // `request.headers instanceof Headers` holds.
-Object.setPrototypeOf(LeanHeaders.prototype, Headers.prototype)
+delegateToReal(LeanHeaders, Headers, ['get', 'has'])

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { delegateToReal } from './delegate-to-real.js'
 import { headersOf, LeanHeaders } from './lean-headers.js'
 
 // A Host header as RFC 9110 allows it (reg-name or IP literal, optional port); anything else is a 400.
@@ -90,26 +91,8 @@ class LeanRequest {
   }
 }
 
-const OWN = new Set(['constructor', 'method', 'url', 'headers', 'text', 'arrayBuffer'])
-for (const name of Object.getOwnPropertyNames(Request.prototype)) {
-  if (OWN.has(name)) continue
-  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, name)
-  if (typeof descriptor?.value === 'function') {
-    Object.defineProperty(LeanRequest.prototype, name, {
-      value(this: LeanRequest, ...args: unknown[]) {
-        return (this.real() as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)
-      },
-    })
-  } else {
-    Object.defineProperty(LeanRequest.prototype, name, {
-      get(this: LeanRequest) {
-        return (this.real() as unknown as Record<string, unknown>)[name]
-      },
-    })
-  }
-}
 // `request instanceof Request` holds, as with @hono/node-server's lazy request.
-Object.setPrototypeOf(LeanRequest.prototype, Request.prototype)
+delegateToReal(LeanRequest, Request, ['method', 'url', 'headers', 'text', 'arrayBuffer'])
 
 /** The lean Request for a node:http request and its buffered body; undefined when its Host header or target makes no URL. */
 export function toRequest(incoming: IncomingMessage, body: Buffer | null): Request | undefined {

@@ -1,3 +1,5 @@
+import { delegateToReal } from './delegate-to-real.js'
+
 /**
  * A Response that keeps a string or byte body as it was given, so that a node:http listener can
  * write it with one `end()` instead of reading it back through a web stream: on Node a Fetch
@@ -84,26 +86,8 @@ export class LeanResponse {
   }
 }
 
-const OWN = new Set(['constructor', 'status', 'ok', 'headers'])
-for (const name of Object.getOwnPropertyNames(NativeResponse.prototype)) {
-  if (OWN.has(name)) continue
-  const descriptor = Object.getOwnPropertyDescriptor(NativeResponse.prototype, name)
-  if (typeof descriptor?.value === 'function') {
-    Object.defineProperty(LeanResponse.prototype, name, {
-      value(this: LeanResponse, ...args: unknown[]) {
-        return (this.real() as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args)
-      },
-    })
-  } else if (descriptor?.get) {
-    Object.defineProperty(LeanResponse.prototype, name, {
-      get(this: LeanResponse) {
-        return (this.real() as unknown as Record<string, unknown>)[name]
-      },
-    })
-  }
-}
 // `response instanceof Response` holds, and Response.json() and the other statics still work.
-Object.setPrototypeOf(LeanResponse.prototype, NativeResponse.prototype)
+delegateToReal(LeanResponse, NativeResponse, ['status', 'ok', 'headers'])
 Object.setPrototypeOf(LeanResponse, NativeResponse)
 
 /** Makes `new Response(...)` build a LeanResponse in this process (idempotent). */
