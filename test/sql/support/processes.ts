@@ -17,7 +17,8 @@ function message<T>(child: ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {
     child.once('message', (value) => resolve(value as T))
     child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before answering`)))
+    // 'close', not 'exit': a child's exit can be reported before the last message it sent is read.
+    child.once('close', (code) => reject(new Error(`worker exited with ${code} before answering`)))
   })
 }
 
