@@ -2,10 +2,26 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 
 const encoder = new TextEncoder()
+const ascii = new Uint8Array(256)
+
+/**
+ * The UTF-8 bytes of `value`. Secrets, codes and digests are ASCII: their bytes are the char codes,
+ * copied into a reused buffer, since TextEncoder costs more than the hash for a short string on
+ * Node. The view is only valid until the next call.
+ */
+function utf8(value: string): Uint8Array {
+  if (value.length > ascii.length) return encoder.encode(value)
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code > 0x7f) return encoder.encode(value)
+    ascii[i] = code
+  }
+  return ascii.subarray(0, value.length)
+}
 
 /** Lowercase hex SHA-256 of the UTF-8 bytes: the storage key of every secret (DOT's checksum). */
 export function sha256Hex(value: string): string {
-  return bytesToHex(sha256(encoder.encode(value)))
+  return bytesToHex(sha256(utf8(value)))
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -55,7 +71,8 @@ export function randomBytes(length: number): Uint8Array {
     offset = 0
   }
   offset += length
-  return pool.slice(offset - length, offset)
+  // A view, not a copy: each range of the pool is handed out once.
+  return pool.subarray(offset - length, offset)
 }
 
 /** A bearer secret with its kind prefix: `gl_at_`, `gl_rt_`, `gl_ac_`, `gl_cs_` + 256 random bits. */
@@ -92,5 +109,5 @@ export async function hmac(secret: string, message: string): Promise<string> {
 
 /** RFC 7636 §4.2: BASE64URL(SHA256(ASCII(code_verifier))). */
 export function s256(verifier: string): string {
-  return base64url(sha256(encoder.encode(verifier)))
+  return base64url(sha256(utf8(verifier)))
 }

@@ -3,7 +3,7 @@ import { OAuthError } from '../errors.js'
 /** Request bodies are capped before parsing (DESIGN.md "The request pipeline"). */
 export const MAX_BODY_BYTES = 64 * 1024
 const MAX_PARAMETERS = 100
-const decoder = new TextDecoder()
+const encoder = new TextEncoder()
 
 /** Request parameters, each present at most once; empty values count as absent (RFC 6749 §3.1). */
 export type Params = Map<string, string>
@@ -38,9 +38,10 @@ export async function readForm(request: Request): Promise<Params> {
   // it), so the whole body is read at once, cheaper than chunk by chunk on every runtime. The
   // length check after it covers a Request built in-process with a header that understates it.
   if (length !== null && Number.isInteger(declared)) {
-    const bytes = await request.arrayBuffer()
-    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge()
-    return parseParams(decoder.decode(bytes))
+    const text = await request.text()
+    // A UTF-8 character is at most 3 bytes per UTF-16 code unit: only a long text is measured.
+    if (text.length * 3 > MAX_BODY_BYTES && encoder.encode(text).byteLength > MAX_BODY_BYTES) throw tooLarge()
+    return parseParams(text)
   }
   return parseParams(await readCapped(request))
 }
