@@ -17,16 +17,16 @@ export interface Minted<T> {
   record: T
 }
 
-/** What a new family may be given; the rest starts empty (no user, no consent, no request claims). */
-export type FamilyFields = Pick<Family, 'client_id' | 'scopes'> &
+/** What a new family may be given besides its client; the rest starts empty (no user, no consent, no request claims). */
+export type FamilyFields = Pick<Family, 'scopes'> &
   Partial<Pick<Family, 'consent_id' | 'sub' | 'auth_time' | 'acr' | 'amr' | 'nonce' | 'claims' | 'resource'>>
 
-export function newFamily(config: ResolvedConfig, fields: FamilyFields, now: number, lifetime = config.ttl.family): Family {
+export function newFamily(clientId: string, fields: FamilyFields, now: number, lifetime: number): Family {
   // Every field named once, in one order: one object shape for every family (no spread).
   return {
     id: randomId(),
     consent_id: fields.consent_id ?? null,
-    client_id: fields.client_id,
+    client_id: clientId,
     sub: fields.sub ?? null,
     scopes: fields.scopes,
     auth_time: fields.auth_time ?? null,
@@ -106,17 +106,12 @@ export function tokenResponse(access: Minted<AccessTokenRecord>, now: number, re
 export async function issueGrant(
   config: ResolvedConfig,
   client: Client,
-  fields: Omit<FamilyFields, 'client_id'>,
+  fields: FamilyFields,
   now: number,
   refresh: boolean,
 ): Promise<{ family: Family; response: TokenResponse }> {
   const withRefresh = refresh && issuesRefresh(config, client)
-  const family = newFamily(
-    config,
-    { ...fields, client_id: client.client_id },
-    now,
-    withRefresh ? config.ttl.family : config.ttl.accessToken,
-  )
+  const family = newFamily(client.client_id, fields, now, withRefresh ? config.ttl.family : config.ttl.accessToken)
   const access = mintAccessToken(config, family, family.scopes, now)
   const minted = withRefresh ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
   await config.storage.issueTokens({ family, access: access.record, ...(minted ? { refresh: minted.record } : {}) })

@@ -23,26 +23,26 @@ export function authenticatedClient(request: Request): Client | undefined {
  */
 export async function authenticateClient(provider: ProviderContext, request: Request, params: Params): Promise<Client> {
   const address = provider.config.clientAddress?.(request)
-  const used: { method: ClientAuthMethod; credentials: ClientCredentials }[] = []
+  let method: ClientAuthMethod | undefined
+  let credentials: ClientCredentials | undefined
+  let basic = false
   try {
-    for (const method of provider.clientAuth) {
-      const credentials = method.extract(request, params)
-      if (credentials) used.push({ method, credentials })
+    for (const candidate of provider.clientAuth) {
+      const found = candidate.extract(request, params)
+      if (!found) continue
+      // RFC 6749 §2.3: exactly one method per request.
+      if (credentials) throw new OAuthError('invalid_request', 'use exactly one client authentication method (RFC 6749 §2.3)')
+      method = candidate
+      credentials = found
+      basic = candidate.name === 'client_secret_basic'
     }
   } catch (error) {
     // A malformed Basic header: presented credentials that failed, naming no usable client_id.
     if (error instanceof OAuthError && error.error === 'invalid_client') failed(provider, 'invalid_credentials', undefined, address)
     throw error
   }
-  // RFC 6749 §5.2: 401 with a Basic challenge when Basic was used; otherwise 400, since a 401
-  // must carry a challenge (RFC 9110 §15.5.2) and one would mislead a client_secret_post client.
-  const basic = used.some(({ method }) => method.name === 'client_secret_basic')
-  const invalid = (description: string) =>
-    new OAuthError('invalid_client', description, basic ? { headers: BASIC_CHALLENGE } : { status: 400 })
-  if (used.length > 1) throw new OAuthError('invalid_request', 'use exactly one client authentication method (RFC 6749 §2.3)')
-  const [attempt] = used
-  if (!attempt) throw invalid('client authentication is required')
-  const { clientId } = attempt.credentials
+  if (!method || !credentials) throw invalidClient('client authentication is required', basic)
+  const { clientId } = credentials
   const key = rateLimitKey(clientId, address)
   const limiter = provider.rateLimiter
   const now = provider.config.seconds()
@@ -60,13 +60,21 @@ export async function authenticateClient(provider: ProviderContext, request: Req
   const bodyClientId = params.get('client_id')
   const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
   const client = mismatch || !clientId ? null : await provider.config.storage.getClient(clientId)
-  if (!client || client.token_endpoint_auth_method !== attempt.method.name || !attempt.method.verify(client, attempt.credentials)) {
+  if (!client || client.token_endpoint_auth_method !== method.name || !method.verify(client, credentials)) {
     if (limiter && key !== undefined) await limiter.fail(key, now)
     failed(provider, 'invalid_credentials', clientId, address)
-    throw invalid(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed')
+    throw invalidClient(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed', basic)
   }
   authenticated.set(request, client)
   return client
+}
+
+/**
+ * RFC 6749 §5.2: 401 with a Basic challenge when Basic was used; otherwise 400, since a 401 must
+ * carry a challenge (RFC 9110 §15.5.2) and one would mislead a client_secret_post client.
+ */
+function invalidClient(description: string, basic: boolean): OAuthError {
+  return new OAuthError('invalid_client', description, basic ? { headers: BASIC_CHALLENGE } : { status: 400 })
 }
 
 /** A client_id that is really a bearer secret (a client sent the wrong value) is left out of the event. */

@@ -34,7 +34,6 @@ export async function respond(
   const { client } = authz
   const parts = responseParts(authz.responseType)
   const fields = {
-    client_id: client.client_id,
     scopes: authz.scopes,
     sub: user.sub,
     consent_id: consent?.id ?? null,
@@ -45,7 +44,7 @@ export async function respond(
     claims: authz.params.get('claims') ?? null,
   }
   // A code's family lives for its refresh tokens; tokens from the browser alone, only as long as they do.
-  const family = newFamily(config, fields, now, parts.code ? config.ttl.family : config.ttl.accessToken)
+  const family = newFamily(client.client_id, fields, now, parts.code ? config.ttl.family : config.ttl.accessToken)
   const code = parts.code ? randomSecret('gl_ac_') : undefined
   const access = parts.token ? mintAccessToken(config, family, authz.scopes, now) : undefined
   const params: Record<string, string> = {}
