@@ -252,6 +252,18 @@ describe('toFastListener: request headers and response headers', () => {
     expect(field(pair, 'content-length')).toEqual([])
   })
 
+  it('writes a frozen record shared by many responses the same each time, for a string body and for bytes', async () => {
+    const shared = Object.freeze({ 'Content-Type': 'application/json', 'cache-control': ' no-store ' })
+    for (const body of ['{"a":1}', '{"b":22}', new TextEncoder().encode('{}')]) {
+      handler = async () => new Response(body, { headers: shared })
+      const answer = await send(base, '/')
+      expect(field(answer, 'content-type')).toEqual(['application/json'])
+      expect(field(answer, 'cache-control')).toEqual(['no-store'])
+      expect(field(answer, 'content-length')).toEqual([String(typeof body === 'string' ? body.length : body.byteLength)])
+    }
+    expect(shared).toEqual({ 'Content-Type': 'application/json', 'cache-control': ' no-store ' })
+  })
+
   it('keeps every Set-Cookie when a header was already set on the ServerResponse (as serve() does when closing)', async () => {
     handler = async (_request, { outgoing }) => {
       outgoing.setHeader('connection', 'close')

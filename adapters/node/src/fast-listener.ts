@@ -99,7 +99,7 @@ async function writeResponse(response: Response, outgoing: ServerResponse, close
   const lean = response instanceof LeanResponse ? response.leanBody() : undefined
   const body = lean !== undefined ? (lean ?? undefined) : response.body ? Buffer.from(await response.arrayBuffer()) : undefined
   const record = response instanceof LeanResponse ? response.leanHeaders() : undefined
-  const headers = (record && fromRecord(record, typeof body === 'string')) ?? fromHeaders(response.headers)
+  const headers = (record && listOf(record, typeof body === 'string')) ?? fromHeaders(response.headers)
   if (close) headers.push('connection', 'close')
   if (!hasField(headers, 'content-length') && response.status !== 204 && response.status !== 304) {
     // A known length, so that an empty body (a redirect) is not sent chunked.
@@ -129,6 +129,19 @@ function fromHeaders(headers: Headers): string[] {
 
 const EDGE_WHITESPACE = /^[\t\n\r ]|[\t\n\r ]$/
 const TRIM = /^[\t\n\r ]+|[\t\n\r ]+$/g
+
+/** The lists of frozen header records (the core's shared JSON headers): built once, copied per response. */
+const frozenLists = new WeakMap<object, { text: string[] | undefined; other: string[] | undefined }>()
+
+function listOf(record: Readonly<Record<string, string>>, text: boolean): string[] | undefined {
+  if (!Object.isFrozen(record)) return fromRecord(record, text)
+  let cached = frozenLists.get(record)
+  if (!cached) {
+    cached = { text: fromRecord(record, true), other: fromRecord(record, false) }
+    frozenLists.set(record, cached)
+  }
+  return (text ? cached.text : cached.other)?.slice()
+}
 
 /**
  * A LeanResponse's plain record as `new Headers(record)` reads it, without building one: names

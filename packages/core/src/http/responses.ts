@@ -1,7 +1,8 @@
 /** RFC 6749 §5.1: responses carrying tokens or credentials must not be cached. */
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
 
-const JSON_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json;charset=UTF-8', ...NO_STORE }
+// Frozen: shared by every JSON response, and a frozen record lets the Node listener convert it once.
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json;charset=UTF-8', ...NO_STORE })
 
 export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
   // The Response copies its init headers, so the shared record is never changed.
