@@ -38,7 +38,8 @@ export async function token(provider: ProviderContext, request: Request): Promis
   const now = provider.config.seconds()
   const issue: GrantContext['issue'] = async (fields, options) => {
     const { family, response } = await issueGrant(provider.config, client, fields, now, options?.refresh ?? false)
-    emit(provider, { type: 'token.issued', grant_type: grantType, ...grantFields(family) })
+    // Built only when a hook listens: this runs on every token request.
+    if (provider.config.onEvent) emit(provider, { type: 'token.issued', grant_type: grantType, ...grantFields(family) })
     return response
   }
   return json(await grant.handle({ request, params, client, provider, now, issue }))

@@ -48,7 +48,7 @@ export const authorizationCode: GrantHandler = {
       : undefined
     await storage.issueTokens({ access: access.record, ...(refresh ? { refresh: refresh.record } : {}) })
     const response = tokenResponse(access, now, refresh)
-    emit(provider, { type: 'token.issued', grant_type: 'authorization_code', ...grantFields(family) })
+    if (provider.config.onEvent) emit(provider, { type: 'token.issued', grant_type: 'authorization_code', ...grantFields(family) })
     return id_token === undefined ? response : { ...response, id_token }
   },
 }

@@ -49,7 +49,7 @@ export const refreshToken: GrantHandler = {
 
 /** Reports the refresh once its response is complete. */
 function refreshed(provider: ProviderContext, family: Family, scopes: string[], response: TokenResponse): TokenResponse {
-  emit(provider, { type: 'token.refreshed', ...grantFields(family), scopes })
+  if (provider.config.onEvent) emit(provider, { type: 'token.refreshed', ...grantFields(family), scopes })
   return response
 }
 

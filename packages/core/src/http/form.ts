@@ -27,7 +27,9 @@ export function parseParams(encoded: string): Params {
 
 /** Reads a capped form body. Anything but a form is refused with invalid_request, never a 500. */
 export async function readForm(request: Request): Promise<Params> {
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
+  const header = request.headers.get('content-type') ?? ''
+  const semicolon = header.indexOf(';')
+  const type = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase()
   if (type !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
   }
