@@ -120,12 +120,15 @@ export function evaluateGates(results) {
   if (sqlite?.clear) {
     const c = sqlite.clear
     gates.push({
-      // A stall is latency the clear adds: p99 stays within a few ms, and the slowest request
-      // during the clear within 5 ms of the slowest the same probe saw before it (this machine's
-      // own outliers: GC, the other core's work).
-      name: '`tokens clear` on 1M expired rows: bounded batches; p99 <= 5 ms and the slowest request <= 5 ms above the slowest before the clear',
-      pass: c.removed >= c.rows && c.during.p99_ms <= 5 && c.during.max_ms <= c.before.max_ms + 5,
-      detail: `removed ${c.removed} rows in ${c.seconds} s (${c.batch === 'default' ? 'paced batches' : `batches of at most ${c.batch}`}); probe during clear p50 ${c.during.p50_ms} ms, p99 ${c.during.p99_ms} ms, max ${c.during.max_ms} ms (before: p99 ${c.before.p99_ms} ms, max ${c.before.max_ms} ms)`,
+      // A stall is latency the clear adds: p99 stays within a few ms, and p99.9 within 5 ms of
+      // p99.9 before the clear. Not the maximum: the clear's window holds twenty-odd times the
+      // requests of the one before it, and this VM's own outliers (GC, the other core's work,
+      // the hypervisor) reach 25 ms with nothing else running, so the longer window's maximum
+      // is larger whatever the clear does. A clear that stalled requests systematically (at each
+      // batch, commit or checkpoint) would move p99.9 of its tens of thousands of requests.
+      name: '`tokens clear` on 1M expired rows: bounded batches; p99 <= 5 ms and p99.9 <= 5 ms above p99.9 before the clear',
+      pass: c.removed >= c.rows && c.during.p99_ms <= 5 && c.during.p999_ms <= c.before.p999_ms + 5,
+      detail: `removed ${c.removed} rows in ${c.seconds} s (${c.batch === 'default' ? 'paced batches' : `batches of at most ${c.batch}`}); probe during clear p50 ${c.during.p50_ms} ms, p99 ${c.during.p99_ms} ms, p99.9 ${c.during.p999_ms} ms, max ${c.during.max_ms} ms (before: p99 ${c.before.p99_ms} ms, p99.9 ${c.before.p999_ms} ms, max ${c.before.max_ms} ms)`,
     })
   } else gates.push({ name: '`tokens clear` on 1M expired rows', pass: false, detail: 'not measured' })
   return gates
@@ -176,10 +179,10 @@ export function renderMarkdown(results) {
       '',
       `Removed ${c.removed} rows in ${c.seconds} s while a probe sent one client_credentials request at a time (${c.during.requests} requests).`,
       '',
-      '| probe | p50 ms | p99 ms | max ms |',
-      '|---|---:|---:|---:|',
-      `| before clear | ${c.before.p50_ms} | ${c.before.p99_ms} | ${c.before.max_ms} |`,
-      `| during clear | ${c.during.p50_ms} | ${c.during.p99_ms} | ${c.during.max_ms} |`,
+      '| probe | requests | p50 ms | p99 ms | p99.9 ms | max ms |',
+      '|---|---:|---:|---:|---:|---:|',
+      `| before clear | ${c.before.requests} | ${c.before.p50_ms} | ${c.before.p99_ms} | ${c.before.p999_ms} | ${c.before.max_ms} |`,
+      `| during clear | ${c.during.requests} | ${c.during.p50_ms} | ${c.during.p99_ms} | ${c.during.p999_ms} | ${c.during.max_ms} |`,
       '',
     )
   }

@@ -152,7 +152,8 @@ async function clear({ quick, log }) {
     // A fresh server: one unrecorded second warms it up (JIT) so that "before" is its steady state.
     const warmEnd = Date.now() + 1000
     await probe(server.port, () => Date.now() > warmEnd)
-    const beforeEnd = Date.now() + (quick ? 2000 : 5000)
+    // Long enough (about 8,000 requests) that its p99.9 is not one outlier.
+    const beforeEnd = Date.now() + (quick ? 5000 : 20000)
     const before = await probe(server.port, () => Date.now() > beforeEnd)
     let finished = false
     const t0 = performance.now()
