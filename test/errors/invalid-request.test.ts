@@ -159,6 +159,20 @@ describe('request body cap (DESIGN "The request pipeline": 64 KiB before parsing
     await expectJsonError(response, 'invalid_request', 413)
   })
 
+  it('RFC 9110 §15.5.14: the cap counts bytes: a body of fewer than 64 Ki characters but more UTF-8 bytes, whose Content-Length lies, is 413', async () => {
+    const s = setup()
+    const body = `grant_type=client_credentials&pad=${'é'.repeat(40 * 1024)}`
+    expect(body.length).toBeLessThan(KIB_64)
+    const response = await s.provider.handle(
+      new Request(TOKEN, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '32' },
+        body,
+      }),
+    )
+    await expectJsonError(response, 'invalid_request', 413)
+  })
+
   it('RFC 9110 §15.5.14: the cap also guards the authorization endpoint, on a local page', async () => {
     const s = setup()
     const response = await s.provider.handle(

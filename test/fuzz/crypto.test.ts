@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { base64, base64url, timingSafeEqual } from '../../packages/core/src/crypto.js'
+import { base64, base64url, randomBytes, s256, sha256Hex, timingSafeEqual } from '../../packages/core/src/crypto.js'
 
 describe('the core byte and string helpers agree with the platform', () => {
   it('base64 and base64url encode as Buffer does (RFC 4648 §4 with padding, §5 without)', () => {
@@ -22,5 +23,36 @@ describe('the core byte and string helpers agree with the platform', () => {
       }),
       { numRuns: 5_000, seed: 42 },
     )
+  })
+
+  it('sha256Hex and s256 hash the UTF-8 bytes as node:crypto does: ASCII, non-ASCII, and past the reused buffer', () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.string({ unit: fc.constantFrom('a', 'Z', '~', 'é', '😀', '\u0000', '\u007f', '\u0080'), maxLength: 300 }),
+    )
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        // Two hashes in a row: the second must not see the first's bytes in the reused buffer.
+        expect([sha256Hex(a), sha256Hex(b)]).toEqual([
+          createHash('sha256').update(a).digest('hex'),
+          createHash('sha256').update(b).digest('hex'),
+        ])
+        expect(s256(a)).toBe(createHash('sha256').update(a).digest('base64url'))
+      }),
+      { numRuns: 5_000, seed: 42 },
+    )
+  })
+
+  it('randomBytes hands out each pooled byte once: views never overlap, also across a refill', () => {
+    const views = Array.from({ length: 300 }, () => randomBytes(32))
+    const ranges = views.map((view) => [view.buffer, view.byteOffset, view.byteOffset + view.byteLength] as const)
+    for (let i = 0; i < ranges.length; i++) {
+      for (let j = i + 1; j < ranges.length; j++) {
+        const [bufferA, startA, endA] = ranges[i]!
+        const [bufferB, startB, endB] = ranges[j]!
+        if (bufferA === bufferB) expect(endA <= startB || endB <= startA).toBe(true)
+      }
+    }
+    expect(views.every((view) => view.byteLength === 32)).toBe(true)
   })
 })
