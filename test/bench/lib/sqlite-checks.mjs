@@ -184,7 +184,7 @@ async function clear({ quick, log }) {
     const seconds = Number(((performance.now() - t0) / 1000).toFixed(1))
     const removed = Number(/"removed":\s*(\d+)/.exec(output)?.[1] ?? 0)
     log(
-      `clear: exit ${code}, removed ${removed} rows in ${seconds} s; probe p99 ${before.p99_ms} -> ${during.p99_ms} ms, max ${before.max_ms} -> ${during.max_ms} ms (slowest ${before.slowest_ms.join(', ')} -> ${during.slowest_ms.join(', ')})`,
+      `clear: exit ${code}, removed ${removed} rows in ${seconds} s; probe p99 ${before.p99_ms} -> ${during.p99_ms} ms, p99.9 ${before.p999_ms} -> ${during.p999_ms} ms, max ${before.max_ms} -> ${during.max_ms} ms (slowest ${before.slowest_ms.join(', ')} -> ${during.slowest_ms.join(', ')})`,
     )
     return { rows: rows * 2, tokens: rows, batch: batch ? Number(batch) : 'default', removed, seconds, exit_code: code, before, during }
   } finally {
