@@ -3,3 +3,4 @@ export { type PostgresDriverOptions, postgresDriver } from './postgres-driver.js
 export type { RequestLogger } from './request-log.js'
 export { type RunningServer, type ServeOptions, serve, toNodeListener } from './serve.js'
 export { sqliteDriver } from './sqlite-driver.js'
+export { serveWorkers, type WorkersOptions } from './workers.js'

@@ -1,4 +1,6 @@
-import { serve } from '../../serve.js'
+import cluster from 'node:cluster'
+import { type RunningServer, serve } from '../../serve.js'
+import { serveWorkers } from '../../workers.js'
 import { integer, parseFlags, usageError } from '../args.js'
 import { buildServer, readConfigFile, type Server } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
@@ -13,10 +15,11 @@ const flags = {
   config: { type: 'string' },
   data: { type: 'string' },
   'no-demo': { type: 'boolean' },
+  workers: { type: 'string' },
 } as const
 
 export const serveUsage =
-  'grantline serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--db PATH_OR_POSTGRES_URL] [--config FILE.json] [--data DIR] [--no-demo]'
+  'grantline serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--db PATH_OR_POSTGRES_URL] [--config FILE.json] [--data DIR] [--no-demo] [--workers N]'
 
 const starting = () =>
   new Response('Grantline is starting\n', {
@@ -26,17 +29,59 @@ const starting = () =>
 
 /**
  * Runs the standalone server until SIGTERM/SIGINT; in-flight requests finish and the database
- * closes. It listens before it builds the provider, so that with `--port 0` the default issuer
- * names the port the system chose; until the provider is ready every request answers 503.
+ * closes. With `--workers N`, N processes serve the one port and database (workers.ts).
  */
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseFlags(argv, flags)
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`)
   const port = integer(values.port ?? process.env.PORT, 'port') ?? 8080
   if (port > 65535) throw new CliError('--port must be at most 65535')
+  const workers = integer(values.workers, 'workers') ?? 1
+  if (workers < 1 || workers > 64) throw new CliError('--workers must be between 1 and 64')
   const host = values.host ?? '127.0.0.1'
   readConfigFile(values.config) // a bad file is a usage error, reported before anything listens
+  // The last line of start-up: scripts wait for it.
+  const listening = ({ origin, issuer, dialect }: Listening, also = '') =>
+    process.stdout.write(`Grantline listening on ${origin} (issuer ${issuer}, ${dialect} storage${also})\n`)
+  if (workers === 1) {
+    listening((await serveOne(values, port, host, true)).listening)
+    return
+  }
+  const db = values.db ?? process.env.GRANTLINE_DB
+  if (db === '' || db?.startsWith(':memory:') || db?.startsWith('file::memory:')) {
+    throw new CliError('--workers needs a database file or a PostgreSQL URL that every worker shares')
+  }
+  await serveWorkers({
+    workers,
+    start: async () => {
+      const { running, listening } = await serveOne(values, port, host, false)
+      return { server: running, ready: listening }
+    },
+    onReady: (first) => first && listening(first, `, ${workers} workers`),
+    onSignal: (signal) => process.stdout.write(`Grantline stopping on ${signal}: finishing the requests in flight\n`),
+    onReplace: ({ code, signal }) => process.stderr.write(`grantline: a worker exited (${signal ?? `status ${code}`}); starting another\n`),
+  }).catch((error: Error) => {
+    throw cluster.isPrimary ? new CliError(error.message, 1) : error
+  })
+}
 
+interface Listening {
+  origin: string
+  issuer: string
+  dialect: string
+}
+
+/**
+ * One serving process. It listens before it builds the provider, so that with `--port 0` the
+ * default issuer names the port the system chose; until the provider is ready every request
+ * answers 503. Answers the line that says where it listens.
+ */
+async function serveOne(
+  values: ReturnType<typeof parseFlags<typeof flags>>['values'],
+  port: number,
+  host: string,
+  handleSignals: boolean,
+): Promise<{ running: RunningServer; listening: Listening }> {
   let server: Server | undefined
   const running = await serve(
     {
@@ -48,6 +93,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     {
       port,
       hostname: host,
+      handleSignals,
       onSignal: (signal) => process.stdout.write(`Grantline stopping on ${signal}: finishing the requests in flight\n`),
       onClose: () => server?.database.close(),
     },
@@ -64,6 +110,5 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const { provider, database } = server
   const banner = values['no-demo'] ? null : await seedDemo(server, origin, provider.basePath)
   if (banner) process.stdout.write(`${banner}\n\n`)
-  // The last line of start-up: scripts wait for it.
-  process.stdout.write(`Grantline listening on ${origin} (issuer ${provider.issuer}, ${database.dialect} storage)\n`)
+  return { running, listening: { origin, issuer: provider.issuer, dialect: database.dialect } }
 }
