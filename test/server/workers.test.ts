@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { afterAll, describe, expect, it, vi } from 'vitest'
@@ -6,6 +7,7 @@ import {
   type CreatedClient,
   createClient,
   createWorkspace,
+  freePort,
   runCli,
   type ServerProcess,
   startServer,
@@ -38,7 +40,12 @@ function children(pid: number): number[] {
 }
 
 /** A form POST on a connection of its own, so that node:cluster hands each one to the next worker. */
-function post(server: ServerProcess, path: string, client: CreatedClient, body: string): Promise<{ status: number; json: Record<string, unknown> }> {
+function post(
+  server: ServerProcess,
+  path: string,
+  client: CreatedClient,
+  body: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const auth = Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')
   return new Promise((resolve, reject) => {
     const req = request(
@@ -112,5 +119,28 @@ describe('grantline serve --workers: refused configurations', () => {
     const zero = await runCli(['serve', '--port', '0', '--workers', '0'])
     expect(zero.status).toBe(2)
     expect(zero.stderr).toContain('--workers must be between 1 and 64')
+  })
+})
+
+describe('serveWorkers (library)', () => {
+  it('with no callbacks the primary still waits for a signal, and both workers serve until SIGTERM stops them', async () => {
+    const port = await freePort()
+    const child = spawn(process.execPath, [new URL('./workers-fixture.mjs', import.meta.url).pathname], {
+      env: { ...process.env, PORT: String(port) },
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    await until(() => (out.match(/serving/g) ?? []).length === 2, 'two serving workers')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(child.exitCode).toBeNull()
+    const pids = new Set<unknown>()
+    for (let i = 0; i < 4; i++)
+      pids.add((await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } }).then((r) => r.json())).pid)
+    expect(pids.size).toBe(2)
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
   })
 })

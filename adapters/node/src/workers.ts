@@ -51,7 +51,7 @@ export async function serveWorkers<T>(options: WorkersOptions<T>): Promise<void>
       worker.on('message', (message: { type?: unknown; ready?: T }) => {
         if (message?.type !== READY) return
         // A worker that started while all were stopping may have missed the request.
-        if (stopping) worker.send(STOP)
+        if (stopping && worker.isConnected()) worker.send(STOP)
         worker.off('exit', early)
         worker.once('exit', (code, signal) => {
           live.delete(worker)
@@ -68,7 +68,7 @@ export async function serveWorkers<T>(options: WorkersOptions<T>): Promise<void>
   const stopAll = () => {
     stopping = true
     const gone = [...live].map((worker) => new Promise((resolve) => worker.once('exit', resolve)))
-    for (const worker of live) worker.send(STOP)
+    for (const worker of live) if (worker.isConnected()) worker.send(STOP)
     return Promise.all(gone)
   }
 
@@ -82,7 +82,9 @@ export async function serveWorkers<T>(options: WorkersOptions<T>): Promise<void>
   }
   // A signal that came during the start is handled now, once every worker can stop gracefully.
   options.onReady?.(first)
-  options.onSignal?.(await signalled)
+  // Awaited on its own line: `onSignal?.(await signalled)` would skip the await when there is no onSignal.
+  const signal = await signalled
+  options.onSignal?.(signal)
   await stopAll()
 }
 
