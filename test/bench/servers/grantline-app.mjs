@@ -23,6 +23,8 @@ export async function createBenchProvider(storage) {
     accounts,
     secrets: ['bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz'],
   })
+  // A second worker on the same database finds the client the first one made.
+  if (await storage.getClient(CLIENT_ID)) return provider
   const { client } = await provider.clients.create({
     client_id: CLIENT_ID,
     client_name: 'bench',

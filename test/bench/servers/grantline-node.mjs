@@ -1,9 +1,10 @@
 // Grantline on Node: `serve()` of @grantline/node (node:http through its lean listener), over
 // memory storage or SQLite on disk (STORAGE=sqlite, DB=path; WAL and synchronous=NORMAL, as
-// sqliteDriver sets them). Pre-created rows arrive on CONTROL_PORT.
+// sqliteDriver sets them); with WORKERS=N, N such processes on one port and database
+// (`serveWorkers`, as `grantline serve --workers N`). Pre-created rows arrive on CONTROL_PORT.
 import { createServer } from 'node:http'
 import { memoryStorage } from '@grantline/core'
-import { sqliteDriver } from '@grantline/node'
+import { serveWorkers, sqliteDriver } from '@grantline/node'
 import { migrate, sqlStorage } from '@grantline/sql'
 import Database from 'better-sqlite3'
 import { serve } from '../../../adapters/node/dist/serve.js'
@@ -12,25 +13,36 @@ import { controlHandler, controlListener, createBenchProvider, runCleanup, store
 const port = Number(process.env.PORT ?? 8080)
 const kind = process.env.STORAGE ?? 'memory'
 
-let storage
-let store
-if (kind === 'sqlite') {
-  const driver = sqliteDriver(process.env.DB)
-  await migrate(driver, 'sqlite')
-  storage = sqlStorage(driver, { dialect: 'sqlite' })
-  store = bulkInsert(process.env.DB)
-} else {
-  storage = memoryStorage()
-  store = (records) => storeRecords(storage, records)
-}
-const provider = await createBenchProvider(storage)
-runCleanup(provider)
+const workers = Number(process.env.WORKERS ?? 1)
 
-await serve(provider, { port, hostname: '127.0.0.1', log: false, handleSignals: false })
-await new Promise((resolve) =>
-  createServer(controlListener(controlHandler(store))).listen(Number(process.env.CONTROL_PORT), '127.0.0.1', resolve),
-)
-console.log(JSON.stringify({ ready: true, pid: process.pid }))
+async function start() {
+  let storage
+  let store
+  if (kind === 'sqlite') {
+    const driver = sqliteDriver(process.env.DB)
+    await migrate(driver, 'sqlite')
+    storage = sqlStorage(driver, { dialect: 'sqlite' })
+    store = bulkInsert(process.env.DB)
+  } else {
+    storage = memoryStorage()
+    store = (records) => storeRecords(storage, records)
+  }
+  const provider = await createBenchProvider(storage)
+  runCleanup(provider)
+  const server = await serve(provider, { port, hostname: '127.0.0.1', log: false, handleSignals: false })
+  // Under node:cluster the workers share this port too: a seed goes to one of them, into the one database.
+  await new Promise((resolve) =>
+    createServer(controlListener(controlHandler(store))).listen(Number(process.env.CONTROL_PORT), '127.0.0.1', resolve),
+  )
+  return server
+}
+
+const ready = () => console.log(JSON.stringify({ ready: true, pid: process.pid }))
+if (workers > 1) await serveWorkers({ workers, start: async () => ({ server: await start() }), onReady: ready })
+else {
+  await start()
+  ready()
+}
 
 /** Pre-created rows go in by a direct SQL bulk insert on a second connection (one transaction). */
 function bulkInsert(path) {
