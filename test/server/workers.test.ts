@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import {
   BACKENDS,
@@ -122,18 +124,27 @@ describe('grantline serve --workers: refused configurations', () => {
   })
 })
 
+/** The library fixture as a child process, with what it printed and its exit status. */
+async function fixture(env: Record<string, string>) {
+  const port = await freePort()
+  const child = spawn(process.execPath, [new URL('./workers-fixture.mjs', import.meta.url).pathname], {
+    env: { ...process.env, PORT: String(port), ...env },
+  })
+  const printed = { out: '', err: '' }
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    printed.out += chunk
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    printed.err += chunk
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return { port, child, printed, exited }
+}
+
 describe('serveWorkers (library)', () => {
   it('with no callbacks the primary still waits for a signal, and both workers serve until SIGTERM stops them', async () => {
-    const port = await freePort()
-    const child = spawn(process.execPath, [new URL('./workers-fixture.mjs', import.meta.url).pathname], {
-      env: { ...process.env, PORT: String(port) },
-    })
-    let out = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk
-    })
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-    await until(() => (out.match(/serving/g) ?? []).length === 2, 'two serving workers')
+    const { port, child, printed, exited } = await fixture({})
+    await until(() => (printed.out.match(/serving/g) ?? []).length === 2, 'two serving workers')
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(child.exitCode).toBeNull()
     const pids = new Set<unknown>()
@@ -142,5 +153,16 @@ describe('serveWorkers (library)', () => {
     expect(pids.size).toBe(2)
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+  })
+
+  it('when the last worker dies and its replacement cannot start, the primary fails instead of serving nothing', async () => {
+    const flag = join(mkdtempSync(join(tmpdir(), 'grantline-workers-')), 'fail')
+    const { child, printed, exited } = await fixture({ WORKERS: '1', FAIL_FLAG: flag })
+    await until(() => printed.out.includes('serving'), 'the worker')
+    writeFileSync(flag, '')
+    process.kill(children(child.pid as number)[0] as number, 'SIGKILL')
+    expect(await exited).toBe(1)
+    expect(printed.err).toContain('cannot replace a worker: a worker exited before it was ready')
+    expect(printed.err).toContain('every worker has exited')
   })
 })

@@ -26,9 +26,10 @@ const READY = 'grantline:ready'
  * Serves on several processes, as gunicorn's workers do for DOT: call it at the top level of the
  * program; in the primary it forks, in each worker it runs `start`. The first worker starts alone,
  * so that first-run work (migrations, demo data) happens once, then the others. A worker that dies
- * after it was ready is replaced; one that dies before fails the start. SIGTERM or SIGINT stops
- * every worker gracefully (each finishes its requests in flight and closes its database); the
- * promise resolves once they are gone. In a worker it resolves once the worker serves.
+ * after it was ready is replaced; one that dies before fails the start (the promise rejects), as
+ * does a replacement failing when no worker is left. SIGTERM or SIGINT stops every worker
+ * gracefully (each finishes its requests in flight and closes its database); the promise resolves
+ * once they are gone. In a worker it resolves once the worker serves.
  */
 export async function serveWorkers<T>(options: WorkersOptions<T>): Promise<void> {
   if (cluster.isWorker) return runWorker(options)
@@ -38,6 +39,12 @@ export async function serveWorkers<T>(options: WorkersOptions<T>): Promise<void>
     process.once('SIGTERM', resolve)
     process.once('SIGINT', resolve)
   })
+  // Rejected when a worker could not be replaced and none is left: the primary then fails.
+  let lost: (error: Error) => void = () => {}
+  const allLost = new Promise<never>((_, reject) => {
+    lost = reject
+  })
+  allLost.catch(() => {})
 
   const fork = () =>
     new Promise<{ worker: Worker; ready: T | undefined }>((resolve, reject) => {
@@ -58,7 +65,9 @@ export async function serveWorkers<T>(options: WorkersOptions<T>): Promise<void>
           if (stopping) return
           options.onReplace?.({ code, signal })
           fork().catch((error: Error) => {
-            if (!stopping) process.stderr.write(`grantline: cannot replace a worker: ${error.message}\n`)
+            if (stopping) return
+            process.stderr.write(`grantline: cannot replace a worker: ${error.message}\n`)
+            if (live.size === 0) lost(new Error('every worker has exited'))
           })
         })
         resolve({ worker, ready: message.ready })
@@ -83,7 +92,7 @@ export async function serveWorkers<T>(options: WorkersOptions<T>): Promise<void>
   // A signal that came during the start is handled now, once every worker can stop gracefully.
   options.onReady?.(first)
   // Awaited on its own line: `onSignal?.(await signalled)` would skip the await when there is no onSignal.
-  const signal = await signalled
+  const signal = await Promise.race([signalled, allLost])
   options.onSignal?.(signal)
   await stopAll()
 }
