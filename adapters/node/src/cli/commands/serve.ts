@@ -74,7 +74,7 @@ interface Listening {
 /**
  * One serving process. It listens before it builds the provider, so that with `--port 0` the
  * default issuer names the port the system chose; until the provider is ready every request
- * answers 503. Answers the line that says where it listens.
+ * answers 503. Answers the server and where it listens.
  */
 async function serveOne(
   values: ReturnType<typeof parseFlags<typeof flags>>['values'],
