@@ -1,14 +1,18 @@
 import { Database, type Statement } from 'bun:sqlite'
-import { type SqlDriver, type SqlValue, syncSqliteDriver } from '@grantline/sql'
+import { Worker } from 'node:worker_threads'
+import { type SqlDriver, type SqlValue, syncSqliteDriver, walCheckpointer } from '@grantline/sql'
 
 type Prepared = Statement<Record<string, unknown>, SqlValue[]>
+
+/** The WAL size (pages) at which a commit checkpoints by itself: a backstop; the checkpointer works well below it. */
+const BACKSTOP_PAGES = 16_000
 
 /**
  * A SQLite driver over bun:sqlite for `sqlStorage` and `migrate`, as `sqliteDriver` of
  * @grantline/node is over better-sqlite3. WAL lets readers run beside the one writer;
  * `synchronous = NORMAL` is durable across crashes of the process; a writer waits up to 5 s for
  * the lock, retried off the event loop. Writes are group-committed `BEGIN IMMEDIATE` transactions
- * (see `syncSqliteDriver`).
+ * (see `syncSqliteDriver`); a file's WAL is checkpointed by a worker, not by the commits.
  */
 export function bunSqliteDriver(path: string): SqlDriver {
   const db = new Database(path, { create: true, strict: true })
@@ -16,10 +20,16 @@ export function bunSqliteDriver(path: string): SqlDriver {
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA foreign_keys = ON')
+  const inMemory = path === '' || path === ':memory:' || path.startsWith('file::memory:')
+  // A worker thread checkpoints the file every 100 ms (checkpoint-worker.ts), as on Node.
+  const stopCheckpointer = inMemory
+    ? undefined
+    : walCheckpointer(new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { path, intervalMs: 100 } }))
+  if (stopCheckpointer) db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`)
 
   // One transaction wrapper, made once: it runs whatever batch it is given.
   const transaction = db.transaction((fn: () => unknown) => fn())
-  return syncSqliteDriver<Prepared>({
+  const driver = syncSqliteDriver<Prepared>({
     // bun:sqlite caches `query()` statements by SQL text.
     prepare: (sql) => db.query<Record<string, unknown>, SqlValue[]>(sql),
     // A write with RETURNING has result columns, like a SELECT.
@@ -33,4 +43,12 @@ export function bunSqliteDriver(path: string): SqlDriver {
     },
     close: () => db.close(),
   })
+  return {
+    ...driver,
+    async close() {
+      // The checkpointer's connection first, so that closing the last one checkpoints and removes the WAL.
+      await stopCheckpointer?.()
+      await driver.close?.()
+    },
+  }
 }
