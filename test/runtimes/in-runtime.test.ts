@@ -71,9 +71,10 @@ describe('Bun', () => {
     expect(status, output).toBe(0)
   })
 
-  it('bun test: Storage and AccountStore conformance on bun:sqlite, and single use across Bun processes', async () => {
+  it('bun test: Storage and AccountStore conformance on bun:sqlite, single use across Bun processes, the WAL checkpointer', async () => {
     const { status, output } = await run(binary('bun'), ['test', './test/runtimes/bun/'])
     expect(status, output).toBe(0)
+    expect(output).toContain('(pass) bunSqliteDriver: the WAL is checkpointed by a worker thread, not by commits')
     const passed = /^\s*(\d+) pass$/m.exec(output)
     expect(passed, output).not.toBeNull()
     expect(Number(passed?.[1]), output).toBeGreaterThanOrEqual(70)
