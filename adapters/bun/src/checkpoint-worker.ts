@@ -5,8 +5,9 @@
 
 import { Database } from 'bun:sqlite'
 import { parentPort, workerData } from 'node:worker_threads'
+import type { CheckpointWorkerData } from '@grantline/sql'
 
-const { path, intervalMs } = workerData as { path: string; intervalMs: number }
+const { path, intervalMs } = workerData as CheckpointWorkerData
 const db = new Database(path)
 const timer = setInterval(() => {
   try {

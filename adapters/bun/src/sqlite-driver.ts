@@ -4,9 +4,6 @@ import { type SqlDriver, type SqlValue, syncSqliteDriver, walCheckpointer } from
 
 type Prepared = Statement<Record<string, unknown>, SqlValue[]>
 
-/** The WAL size (pages) at which a commit checkpoints by itself: a backstop; the checkpointer works well below it. */
-const BACKSTOP_PAGES = 16_000
-
 /**
  * A SQLite driver over bun:sqlite for `sqlStorage` and `migrate`, as `sqliteDriver` of
  * @grantline/node is over better-sqlite3. WAL lets readers run beside the one writer;
@@ -20,12 +17,12 @@ export function bunSqliteDriver(path: string): SqlDriver {
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('PRAGMA synchronous = NORMAL')
   db.exec('PRAGMA foreign_keys = ON')
-  const inMemory = path === '' || path === ':memory:' || path.startsWith('file::memory:')
-  // A worker thread checkpoints the file every 100 ms (checkpoint-worker.ts), as on Node.
-  const stopCheckpointer = inMemory
-    ? undefined
-    : walCheckpointer(new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { path, intervalMs: 100 } }))
-  if (stopCheckpointer) db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`)
+  // A worker thread checkpoints the file (checkpoint-worker.ts), as on Node.
+  const stopCheckpointer = walCheckpointer(
+    path,
+    (workerData) => new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData }),
+    (sql) => db.exec(`PRAGMA ${sql}`),
+  )
 
   // One transaction wrapper, made once: it runs whatever batch it is given.
   const transaction = db.transaction((fn: () => unknown) => fn())

@@ -2,9 +2,10 @@
 // WAL back into the database file every `intervalMs`, so that the copy and its fsync run beside
 // the event loop serving requests, not inside one of its commits. PASSIVE waits for no one.
 import { parentPort, workerData } from 'node:worker_threads'
+import type { CheckpointWorkerData } from '@grantline/sql'
 import Database from 'better-sqlite3'
 
-const { path, intervalMs } = workerData as { path: string; intervalMs: number }
+const { path, intervalMs } = workerData as CheckpointWorkerData
 const db = new Database(path)
 const checkpoint = () => {
   try {
