@@ -6,10 +6,23 @@ export interface StoredClient {
   epoch: string
 }
 
-/** A family as stored, with the epoch of its client when it was made (null: no such client). */
+/**
+ * A family as stored, with the epoch of its client when it was made (null: no such client) and,
+ * for a user's family, the epoch of its subject then (null or absent: never revoked before).
+ */
 export interface StoredFamily {
   family: Family
   client_epoch: string | null
+  subject_epoch?: string | null
+}
+
+/**
+ * A user whose grants were revoked: every family stamped with an older epoch is dead. Never
+ * deleted, since a family stamped before the first revocation (null) would then come back.
+ */
+export interface StoredSubject {
+  epoch: string
+  revoked_at: number
 }
 
 /** The row kinds that expire or get revoked, and so are swept by cleanup(). */
@@ -27,6 +40,8 @@ export function kvKeys(prefix: Deno.KvKey) {
     consentsOf: (sub: string, clientId?: string) =>
       clientId === undefined ? key('consent_by_sub', sub) : key('consent_by_sub', sub, clientId),
     family: (id: string) => key('family', id),
+    /** A user's revocation epoch (revokeSubject), compared with each family's stamp on every read. */
+    subject: (sub: string) => key('subject', sub),
     code: (hash: string) => key('code', hash),
     interaction: (id: string) => key('interaction', id),
     access: (hash: string) => key('access', hash),
@@ -99,7 +114,7 @@ export async function listValues<T>(kv: Deno.Kv, prefix: Deno.KvKey): Promise<T[
   return values
 }
 
-/** A random id for client epochs. */
+/** A random id for client and subject epochs. */
 export function randomEpoch(): string {
   return crypto.randomUUID()
 }

@@ -1,5 +1,5 @@
 import type { AccessTokenRecord, Consent, Family, IssuedTokens, RefreshTokenRecord } from '@grantline/core'
-import type { KvKeys, StoredClient, StoredFamily, SweptKind } from './kv-keys.ts'
+import type { KvKeys, StoredClient, StoredFamily, StoredSubject, SweptKind } from './kv-keys.ts'
 
 /** The key of the row of `kind` named `id`. */
 export function rowKey(keys: KvKeys, kind: SweptKind, id: string): Deno.KvKey {
@@ -59,19 +59,30 @@ const checkOf = (entry: Deno.KvEntryMaybe<unknown>): Deno.AtomicCheck => ({ key:
 
 /**
  * The family `id` when it is live at `now`: unrevoked, unexpired, its client registered in the
- * same epoch as when the family was made, and its consent (if any) present and unrevoked. The
- * checks pin all of those rows, so a write conditioned on them cannot act on a stale read.
+ * same epoch as when the family was made, its user's grants not revoked since (same subject
+ * epoch), and its consent (if any) present and unrevoked. The checks pin all of those rows, so a
+ * write conditioned on them cannot act on a stale read.
  */
 export async function liveFamily(kv: Deno.Kv, keys: KvKeys, id: string, now: number): Promise<Live<Family> | null> {
   const entry = await kv.get<StoredFamily>(keys.family(id))
   const stored = entry.value
   if (!stored || stored.family.revoked_at !== null || stored.family.expires_at <= now) return null
   const { family } = stored
-  const related = [keys.client(family.client_id), ...(family.consent_id === null ? [] : [keys.consent(family.consent_id)])]
-  const [client, consent] = (await kv.getMany(related)) as [Deno.KvEntryMaybe<StoredClient>, Deno.KvEntryMaybe<Consent>?]
+  const related = [
+    keys.client(family.client_id),
+    ...(family.sub === null ? [] : [keys.subject(family.sub)]),
+    ...(family.consent_id === null ? [] : [keys.consent(family.consent_id)]),
+  ]
+  const entries: Deno.KvEntryMaybe<unknown>[] = await kv.getMany(related)
+  const client = entries[0] as Deno.KvEntryMaybe<StoredClient>
+  let next = 1
+  const subject = family.sub === null ? undefined : (entries[next++] as Deno.KvEntryMaybe<StoredSubject>)
+  const consent = family.consent_id === null ? undefined : (entries[next++] as Deno.KvEntryMaybe<Consent>)
   if (!client.value || client.value.epoch !== stored.client_epoch) return null
+  if (subject && (subject.value?.epoch ?? null) !== (stored.subject_epoch ?? null)) return null
   if (consent && (!consent.value || consent.value.revoked_at !== null)) return null
-  return { value: family, family, checks: [entry, client, ...(consent ? [consent] : [])].map(checkOf) }
+  const checks = [entry, client, ...(subject ? [subject] : []), ...(consent ? [consent] : [])]
+  return { value: family, family, checks: checks.map(checkOf) }
 }
 
 /** The token of `entry` when it is unrevoked and unexpired at `now` and its family is live. */
@@ -87,8 +98,19 @@ export async function liveToken<T extends AccessTokenRecord | RefreshTokenRecord
   return chain && { value: token, family: chain.family, checks: [checkOf(entry), ...chain.checks] }
 }
 
-/** The family record as stored, stamped with its client's current epoch (null when unregistered). */
+/**
+ * The family record as stored, stamped with its client's current epoch (null when unregistered)
+ * and its user's (null when never revoked). A revocation that commits after this read leaves the
+ * family stamped with the older epoch, so dead: a race errs on the side of revoking.
+ */
 export async function stampFamily(kv: Deno.Kv, keys: KvKeys, family: Family): Promise<StoredFamily> {
-  const client = await kv.get<StoredClient>(keys.client(family.client_id))
-  return { family, client_epoch: client.value?.epoch ?? null }
+  if (family.sub === null) {
+    const client = await kv.get<StoredClient>(keys.client(family.client_id))
+    return { family, client_epoch: client.value?.epoch ?? null }
+  }
+  const [client, subject] = (await kv.getMany([keys.client(family.client_id), keys.subject(family.sub)])) as [
+    Deno.KvEntryMaybe<StoredClient>,
+    Deno.KvEntryMaybe<StoredSubject>,
+  ]
+  return { family, client_epoch: client.value?.epoch ?? null, subject_epoch: subject.value?.epoch ?? null }
 }

@@ -10,6 +10,7 @@ import {
   retrying,
   type StoredClient,
   type StoredFamily,
+  type StoredSubject,
   type SweptKind,
   write,
 } from './kv-keys.ts'
@@ -51,15 +52,23 @@ async function liveConsents(kv: Deno.Kv, keys: KvKeys, sub: string, clientId?: s
 /**
  * A Storage on Deno KV. Every single-use step is one `kv.atomic()` commit guarded by `check()` on
  * the versionstamps it read: `consume` (codes, consent decisions), `rotateRefresh` (old token,
- * family, client, consent, successor) and the first signing key (`ifNone`). A commit that loses
- * to a concurrent writer is retried from a fresh read, so each of these succeeds once across
- * every isolate and process sharing the database. A token is valid only while it, its family,
- * its client (same registration) and its consent are live; TTL is checked on every read, and
- * `cleanup()` deletes expired and revoked rows through indexes, in chunks.
+ * family, client, user, consent, successor) and the first signing key (`ifNone`). A commit that
+ * loses to a concurrent writer is retried from a fresh read, so each of these succeeds once
+ * across every isolate and process sharing the database. A token is valid only while it, its
+ * family, its client (same registration), its user (same revocation epoch) and its consent are
+ * live; TTL is checked on every read, and `cleanup()` deletes expired and revoked rows through
+ * indexes, in chunks (a family ended by its client's or user's epoch goes when it expires).
  */
 export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): Storage {
   const keys = kvKeys(options.prefix ?? ['grantline'])
   const revoke = revoker(kv, keys)
+  const revokeConsent = (id: string, now: number) =>
+    revoke<Consent>(
+      'consent',
+      id,
+      (c) => c,
+      (c) => ({ ...c, revoked_at: now }),
+    )
 
   return {
     capabilities: { atomicConsume: true },
@@ -100,13 +109,13 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
     listConsents(sub) {
       return liveConsents(kv, keys, sub)
     },
-    revokeConsent(id, now) {
-      return revoke<Consent>(
-        'consent',
-        id,
-        (c) => c,
-        (c) => ({ ...c, revoked_at: now }),
-      )
+    revokeConsent,
+    async revokeSubject(sub, now) {
+      // One commit ends every family of `sub`: each read compares the family's stamp with this epoch.
+      const subject: StoredSubject = { epoch: randomEpoch(), revoked_at: now }
+      await write(() => kv.atomic().set(keys.subject(sub), subject))
+      // Then each consent gets its revoked_at (idempotent: a retry after a failure finishes the job).
+      for (const consent of await liveConsents(kv, keys, sub)) await revokeConsent(consent.id, now)
     },
 
     async createInteraction(interaction) {

@@ -135,6 +135,12 @@ export function memoryStorage(): Storage {
       consent.revoked_at = now
       return true
     },
+    async revokeSubject(sub, now) {
+      for (const consent of consents.values()) {
+        if (consent.sub === sub && consent.revoked_at === null) consent.revoked_at = now
+      }
+      revokeFamiliesWhere((family) => family.sub === sub, now)
+    },
 
     async createInteraction(interaction) {
       interactions.set(interaction.id, copy(interaction))

@@ -181,6 +181,15 @@ export interface Storage {
   listConsents(sub: string): Promise<Consent[]>
   /** Revokes the consent (and through it every family it covers); false when absent. */
   revokeConsent(id: string, now: number): Promise<boolean>
+  /**
+   * Revokes every consent and every family of the user `sub`, as deleting the user must (RFC 9700
+   * §4.14, RFC 7009 §2.1): none of their codes, access or refresh tokens is found afterwards, and
+   * other users' grants are untouched. Like every revocation it sets `revoked_at` (on the consents
+   * and families, or an equivalent mark that every token read checks), never enumerating token
+   * rows, in one atomic step (one SQL batch; one Deno KV commit ends the families). Idempotent;
+   * grants made for `sub` afterwards live as usual.
+   */
+  revokeSubject(sub: string, now: number): Promise<void>
 
   createInteraction(interaction: Interaction): Promise<void>
   getInteraction(id: string, now: number): Promise<Interaction | null>

@@ -123,6 +123,8 @@ export function cachedStorage(storage: Storage, cache: ReadCache, options: Cache
     putConsent: (consent) => storage.putConsent(consent),
     listConsents: (sub) => storage.listConsents(sub),
     revokeConsent: (id, now) => storage.revokeConsent(id, now),
+    // A user's cached access tokens stay usable for at most maxStaleSeconds, as after any revocation.
+    revokeSubject: (sub, now) => storage.revokeSubject(sub, now),
     createInteraction: (interaction) => storage.createInteraction(interaction),
     getInteraction: (id, now) => storage.getInteraction(id, now),
     createCode: (code, family) => storage.createCode(code, family),

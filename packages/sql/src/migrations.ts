@@ -190,6 +190,14 @@ CREATE TABLE rate_limits (
 CREATE INDEX rate_limits_expires ON rate_limits (expires_at);
 `,
     },
+    {
+      version: 4,
+      name: 'families_sub',
+      sql: `-- Families by user, for revokeSubject: deleting a user revokes every family of theirs in one
+-- statement without scanning the table. client_credentials families (no sub) stay out of it.
+CREATE INDEX families_sub ON families (sub) WHERE sub IS NOT NULL;
+`,
+    },
   ],
   postgres: [
     {
@@ -370,6 +378,14 @@ CREATE TABLE rate_limits (
   expires_at BIGINT NOT NULL
 );
 CREATE INDEX rate_limits_expires ON rate_limits (expires_at);
+`,
+    },
+    {
+      version: 4,
+      name: 'families_sub',
+      sql: `-- Families by user, for revokeSubject: deleting a user revokes every family of theirs in one
+-- statement without scanning the table. client_credentials families (no sub) stay out of it.
+CREATE INDEX families_sub ON families (sub) WHERE sub IS NOT NULL;
 `,
     },
   ],

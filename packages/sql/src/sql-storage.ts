@@ -6,6 +6,7 @@ import { consumableMethods } from './storage/consumables.js'
 import { rateLimitMethods } from './storage/rate-limits.js'
 import { rotateRefreshMethod } from './storage/rotate-refresh.js'
 import { signingKeyMethods } from './storage/signing-keys.js'
+import { revokeSubjectMethod } from './storage/subjects.js'
 import { tokenMethods } from './storage/tokens.js'
 
 export interface SqlStorageOptions {
@@ -27,6 +28,7 @@ export function sqlStorage(driver: SqlDriver, options: SqlStorageOptions): Stora
     ...tokenMethods(driver),
     ...signingKeyMethods(driver, options.dialect),
     ...rateLimitMethods(driver),
+    revokeSubject: revokeSubjectMethod(driver),
     rotateRefresh: rotateRefreshMethod(driver, options.dialect),
     cleanup: cleanupMethod(driver),
   }

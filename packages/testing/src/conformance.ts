@@ -9,7 +9,7 @@ export type { ConformanceOptions } from './storage-conformance.js'
 /**
  * Registers vitest suites pinning every rule of the Storage contract: lifecycle reads, single-use
  * consumption with tombstones, refresh rotation with reuse detection and a grace window,
- * revocation through family and consent, cleanup, copy semantics, and races that a non-atomic
+ * revocation through family, consent and user, cleanup, copy semantics, and races that a non-atomic
  * store fails. `makeStorage` is called once per test and must return an empty store. Other
  * runners call `storageConformance` from `@grantline/testing/portable` with their own functions.
  */

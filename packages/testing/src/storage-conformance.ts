@@ -7,6 +7,7 @@ import { describeRateLimits } from './conformance/rate-limits.js'
 import { describeRotation } from './conformance/rotation.js'
 import type { MakeStorage } from './conformance/seed.js'
 import { describeSigningKeys } from './conformance/signing-keys.js'
+import { describeSubjects } from './conformance/subjects.js'
 import { describeTokens } from './conformance/tokens.js'
 import type { TestApi } from './test-api.js'
 
@@ -18,7 +19,7 @@ export interface ConformanceOptions {
 /**
  * Registers, through `t`, suites pinning every rule of the Storage contract: lifecycle reads,
  * single-use consumption with tombstones, refresh rotation with reuse detection and a grace
- * window, revocation through family and consent, cleanup, copy semantics, and races that a
+ * window, revocation through family, consent and user, cleanup, copy semantics, and races that a
  * non-atomic store fails. `makeStorage` is called once per test and must return an empty store.
  * Runner-neutral: vitest (`runStorageConformance`), `bun test` and `deno test` all drive it.
  */
@@ -30,6 +31,7 @@ export function storageConformance(t: TestApi, name: string, makeStorage: MakeSt
     describeConsumables(t, makeStorage)
     describeTokens(t, makeStorage)
     describeRotation(t, makeStorage)
+    describeSubjects(t, makeStorage)
     describeCleanup(t, makeStorage)
     describeSigningKeys(t, makeStorage, n)
     describeConcurrency(t, makeStorage, n)

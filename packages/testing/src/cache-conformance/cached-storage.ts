@@ -156,6 +156,19 @@ export function describeCachedStorage(makeCache: MakeCache, makeStorage: MakeSto
       expect(await storage.findAccessToken(later.access.hash, T + 60)).toBeNull()
     })
 
+    it("RFC 9700 §4.14: revoking a user reaches the Storage; the user's cached token lasts no longer than maxStaleSeconds", async () => {
+      const { storage, calls } = await wrapped(makeCache, makeStorage, { accessTokens: { maxStaleSeconds: 120 } })
+      const grant = await seedGrant(storage, { consent: { sub: 'alice' } })
+      const pair = await issuePair(storage, grant, T, { access: { expires_at: T + 600 } })
+      await storage.findAccessToken(pair.access.hash, T + 1)
+      await storage.revokeSubject('alice', T + 2)
+      expect(calls('revokeSubject')).toBe(1)
+      expect(await storage.findAccessToken(pair.access.hash, T + 3, { consistent: true })).toBeNull()
+      expect(await storage.findRefreshToken(pair.refresh.hash, T + 3)).toBeNull()
+      expect(await storage.listConsents('alice')).toEqual([])
+      expect(await storage.findAccessToken(pair.access.hash, T + 1 + 120)).toBeNull()
+    })
+
     it('revokeAccessToken removes the cached token', async () => {
       const { storage } = await wrapped(makeCache, makeStorage, { accessTokens: { maxStaleSeconds: 120 } })
       const pair = await issuePair(storage, await seedGrant(storage))

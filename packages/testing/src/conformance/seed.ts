@@ -17,9 +17,12 @@ export interface TokenPair {
 }
 
 /** Stores a client, a consent of `sub` for it, and a family covered by that consent. */
-export async function seedGrant(storage: Storage, overrides: { client?: Partial<Client>; family?: Partial<Family> } = {}): Promise<Grant> {
+export async function seedGrant(
+  storage: Storage,
+  overrides: { client?: Partial<Client>; consent?: Partial<Consent>; family?: Partial<Family> } = {},
+): Promise<Grant> {
   const client = makeClient(overrides.client)
-  const consent = makeConsent({ client_id: client.client_id })
+  const consent = makeConsent({ ...overrides.consent, client_id: client.client_id })
   const family = makeFamily({
     client_id: client.client_id,
     consent_id: consent.id,
