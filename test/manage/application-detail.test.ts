@@ -88,6 +88,33 @@ describe('application detail, update and delete (DOT ApplicationDetail, Applicat
     })
   })
 
+  it("RFC 6749 §10.2: the edit form neither shows nor changes skip_authorization: a posted value is ignored, the operator's kept", async () => {
+    const s = setup()
+    const alice = s.users.signIn('user-1')
+    for (const [clientId, operatorValue] of [
+      ['trusted', true],
+      ['ordinary', false],
+    ] as const) {
+      await s.provider.clients.create({
+        client_id: clientId,
+        client_name: 'Photo Printer',
+        redirect_uris: [REDIRECT_URI],
+        skip_authorization: operatorValue,
+        owner_sub: 'user-1',
+      })
+      const html = await (await get(s, app(clientId, 'update'), alice)).text()
+      expect(html).not.toContain('skip_authorization')
+      const posted: Record<string, string> = operatorValue ? {} : { skip_authorization: 'on' }
+      const response = await post(s, app(clientId, 'update'), alice, {
+        ...appForm({ client_name: 'Renamed' }),
+        ...posted,
+        csrf: await csrfFor(s, alice),
+      })
+      expect(response.status).toBe(303)
+      expect(await s.storage.getClient(clientId)).toMatchObject({ client_name: 'Renamed', skip_authorization: operatorValue })
+    }
+  })
+
   it("deletes the owner's application after a confirmation and answers 303 to the list", async () => {
     const s = setup()
     const alice = s.users.signIn('user-1')

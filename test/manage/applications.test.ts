@@ -110,19 +110,27 @@ describe('applications list and registration (DOT ApplicationList, ApplicationRe
     })
   })
 
-  it('saves allowed scopes, post-logout URIs and skip authorization', async () => {
+  it('saves allowed scopes and post-logout URIs', async () => {
     const s = setup()
-    const { clientId, html } = await registerApp(s, s.users.signIn('user-1'), {
+    const { clientId } = await registerApp(s, s.users.signIn('user-1'), {
       'scope:read': 'on',
       post_logout_redirect_uris: 'https://app.example/bye\r\n\r\nhttps://app.example/later',
-      skip_authorization: 'on',
     })
     expect(await s.storage.getClient(clientId)).toMatchObject({
       scope: 'read',
-      skip_authorization: true,
       post_logout_redirect_uris: ['https://app.example/bye', 'https://app.example/later'],
     })
-    expect(html).toContain('<dt>Skip authorization</dt><dd>Yes</dd>')
+  })
+
+  it("RFC 6749 §10.2: the register form neither shows nor accepts skip_authorization, which is the operator's to set", async () => {
+    const s = setup()
+    const alice = s.users.signIn('user-1')
+    const form = await (await get(s, REGISTER, alice)).text()
+    expect(form).not.toContain('skip_authorization')
+    expect(form).not.toContain('Skip authorization')
+    const { clientId, html } = await registerApp(s, alice, { skip_authorization: 'on' })
+    expect(await s.storage.getClient(clientId)).toMatchObject({ skip_authorization: false })
+    expect(html).toContain('<dt>Skip authorization</dt><dd>No</dd>')
   })
 })
 

@@ -20,7 +20,6 @@ export interface ApplicationFormValues {
   redirect_uris: string
   post_logout_redirect_uris: string
   scopes: string[]
-  skip_authorization: boolean
 }
 
 /** What the form may offer: grant types the server enables, scopes it knows (name -> description). */
@@ -38,7 +37,6 @@ export function blankValues(choices: FormChoices): ApplicationFormValues {
     redirect_uris: '',
     post_logout_redirect_uris: '',
     scopes: [],
-    skip_authorization: false,
   }
 }
 
@@ -50,11 +48,14 @@ export function clientValues(client: Client): ApplicationFormValues {
     redirect_uris: client.redirect_uris.join('\n'),
     post_logout_redirect_uris: client.post_logout_redirect_uris.join('\n'),
     scopes: client.scope.split(' ').filter(Boolean),
-    skip_authorization: client.skip_authorization,
   }
 }
 
-/** Reads a submitted form; checkboxes the form did not offer are ignored. */
+/**
+ * Reads a submitted form; fields and checkboxes the form did not offer are ignored. There is no
+ * `skip_authorization`: letting an application skip the consent page is the operator's decision,
+ * never its owner's (RFC 6749 §10.2), so a posted value is not read.
+ */
 export function readValues(form: Params, choices: FormChoices, clientType?: ClientType): ApplicationFormValues {
   return {
     client_name: form.get('client_name') ?? '',
@@ -63,7 +64,6 @@ export function readValues(form: Params, choices: FormChoices, clientType?: Clie
     redirect_uris: form.get('redirect_uris') ?? '',
     post_logout_redirect_uris: form.get('post_logout_redirect_uris') ?? '',
     scopes: Object.keys(choices.scopes).filter((scope) => form.has(`scope:${scope}`)),
-    skip_authorization: form.has('skip_authorization'),
   }
 }
 
@@ -88,7 +88,10 @@ const lines = (text: string) =>
     .map((line) => line.trim())
     .filter(Boolean)
 
-/** The metadata `provider.clients` takes; the server-side fields (owner, introspection) are not here. */
+/**
+ * The metadata `provider.clients` takes. The operator's fields (owner, introspection,
+ * skip_authorization) are not here: a new client gets the defaults, an updated one keeps its own.
+ */
 export function toMetadata(values: ApplicationFormValues, grantTypes: string[]): ClientUpdate & { client_name: string } {
   return {
     client_name: values.client_name.trim(),
@@ -96,7 +99,6 @@ export function toMetadata(values: ApplicationFormValues, grantTypes: string[]):
     redirect_uris: lines(values.redirect_uris),
     post_logout_redirect_uris: lines(values.post_logout_redirect_uris),
     scope: values.scopes.join(' '),
-    skip_authorization: values.skip_authorization,
   }
 }
 
@@ -162,7 +164,6 @@ ${type}
 <label for="post_logout_redirect_uris">Post-logout redirect URIs</label><p class="muted" id="post_logout-hint">One per line, where the application may send users after signing out.</p>
 <textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" aria-describedby="post_logout-hint">${escapeHtml(values.post_logout_redirect_uris)}</textarea>
 <fieldset><legend>Allowed scopes</legend><p class="muted">Leave all unchecked to allow every scope the server offers.</p>${scopes}</fieldset>
-${checkbox('skip_authorization', values.skip_authorization, 'Skip authorization', 'users are not asked to approve this application')}
 <div class="actions"><a class="button" href="${escapeHtml(options.cancel)}">Cancel</a><button type="submit" class="primary">${escapeHtml(options.submit)}</button></div>
 </form>`
 }
