@@ -3,10 +3,13 @@ import { randomId } from '../../crypto.js'
 import { OAuthError } from '../../errors.js'
 import { queryParams, readForm } from '../../http/form.js'
 import { type ConsentContext, consentPage } from '../../pages/consent-page.js'
+import type { Consent } from '../../storage.js'
 import { type AuthorizationRequest, RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
+import { identityAssured } from './client-identity.js'
 import { consentCsrf } from './consent-csrf.js'
 import { decide } from './decide.js'
 import { loginResponse, needsLogin } from './login.js'
+import { covers, recordConsent } from './record-consent.js'
 import { redirectError, respond } from './respond.js'
 
 /**
@@ -30,15 +33,18 @@ export async function authorize(provider: ProviderContext, request: Request): Pr
 }
 
 /**
- * Whether the user has to see the consent page: unless the client skips authorization or an
- * earlier consent covers the scopes. A request may force the page (prompt=consent, OIDC Core
- * §3.1.2.1; DOT's approval_prompt=force) but never relax the server's 'force'.
+ * Whether the request is approved without showing the consent page: the operator let the client
+ * skip it (`skip_authorization`, DOT's), or an earlier consent covers the scopes (DOT's
+ * approval_prompt=auto) and the client's identity is assured, since a request that may come from
+ * an impersonator is never processed without the user (RFC 6749 §10.2, RFC 8252 §8.6). A request
+ * may force the page (prompt=consent, OIDC Core §3.1.2.1; DOT's approval_prompt=force) but never
+ * relax the server's 'force'.
  */
-function needsConsent(provider: ProviderContext, authz: AuthorizationRequest, covered: boolean): boolean {
-  const { config } = provider
-  if (authz.oidc.prompt.has('consent')) return true
-  const forced = config.approvalPrompt === 'force' || authz.params.get('approval_prompt') === 'force'
-  return !(authz.client.skip_authorization || (covered && !forced))
+function approvedWithoutPage(provider: ProviderContext, authz: AuthorizationRequest, consent: Consent | null): boolean {
+  if (authz.oidc.prompt.has('consent')) return false
+  if (authz.client.skip_authorization) return true
+  const forced = provider.config.approvalPrompt === 'force' || authz.params.get('approval_prompt') === 'force'
+  return !forced && covers(consent, authz.scopes) && identityAssured(authz.client, authz.target.redirectUri)
 }
 
 async function handleRequest(provider: ProviderContext, request: Request, authz: AuthorizationRequest): Promise<Response> {
@@ -46,8 +52,11 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
   const user = await config.accounts.current(request)
   if (!user || needsLogin(provider, authz, user)) return loginResponse(provider, request, authz, user)
   const consent = await config.storage.findConsent(user.sub, authz.client.client_id)
-  const covered = consent !== null && authz.scopes.every((scope) => consent.scopes.includes(scope))
-  if (!needsConsent(provider, authz, covered)) return respond(provider, request, authz, user, covered ? consent : null)
+  if (approvedWithoutPage(provider, authz, consent)) {
+    // Skipping the page still records the grant as a consent, so the user sees and can revoke it.
+    const granted = covers(consent, authz.scopes) ? consent : await recordConsent(provider, user.sub, authz, consent)
+    return respond(provider, request, authz, user, granted)
+  }
   if (authz.oidc.prompt.has('none')) {
     // OIDC Core §3.1.2.6: prompt=none never shows a page.
     throw new RedirectableError(new OAuthError('consent_required', 'the user has not approved this request'), authz.target)

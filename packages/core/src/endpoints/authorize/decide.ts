@@ -1,10 +1,10 @@
 import type { ProviderContext } from '../../context.js'
-import { randomId } from '../../crypto.js'
 import { OAuthError } from '../../errors.js'
 import { emit } from '../../events.js'
 import { type Params, required } from '../../http/form.js'
 import { RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
 import { checkConsentCsrf } from './consent-csrf.js'
+import { recordConsent } from './record-consent.js'
 import { redirectError, respond } from './respond.js'
 
 const refused = (description: string) => new OAuthError('invalid_request', description)
@@ -35,12 +35,7 @@ export async function decide(provider: ProviderContext, request: Request, form: 
       emit(provider, { type: 'consent.denied', client_id: authz.client.client_id, sub: user.sub, scopes: authz.scopes })
       return redirectError(provider, request, authz.target, new OAuthError('access_denied', 'the user denied the request'))
     }
-    const existing = await storage.findConsent(user.sub, authz.client.client_id)
-    const consent = existing
-      ? { ...existing, scopes: [...new Set([...existing.scopes, ...authz.scopes])] }
-      : { id: randomId(), sub: user.sub, client_id: authz.client.client_id, scopes: authz.scopes, created_at: now, revoked_at: null }
-    await storage.putConsent(consent)
-    emit(provider, { type: 'consent.granted', client_id: consent.client_id, sub: user.sub, scopes: authz.scopes, consent_id: consent.id })
+    const consent = await recordConsent(provider, user.sub, authz, await storage.findConsent(user.sub, authz.client.client_id))
     return await respond(provider, request, authz, user, consent)
   } catch (error) {
     if (error instanceof RedirectableError) return redirectError(provider, request, error.target, error.error)

@@ -19,15 +19,17 @@ export function redirectError(provider: ProviderContext, request: Request, targe
  * Issues the authorization response of an approved request, as its response type asks: a code
  * (RFC 6749 §4.1.2), an access token (§4.2.2; never a refresh token, RFC 9700 §2.1.2), an ID Token
  * (OIDC Core §3.2.2.5, with c_hash and at_hash for what it comes with, §3.3.2.11), or a hybrid of
- * them. Everything issued here belongs to one family, so a replayed code revokes it all. The ID
- * Token is signed before anything is stored: a signing failure leaves nothing behind.
+ * them. Everything issued here belongs to one family, so a replayed code revokes it all; the
+ * family hangs from the user's consent, so revoking that consent ends it, whether or not the user
+ * saw a consent page. The ID Token is signed before anything is stored: a signing failure leaves
+ * nothing behind.
  */
 export async function respond(
   provider: ProviderContext,
   request: Request,
   authz: AuthorizationRequest,
   user: AccountSession,
-  consent: Consent | null,
+  consent: Consent,
 ): Promise<Response> {
   const { config } = provider
   const now = config.seconds()
@@ -36,7 +38,7 @@ export async function respond(
   const fields = {
     scopes: authz.scopes,
     sub: user.sub,
-    consent_id: consent?.id ?? null,
+    consent_id: consent.id,
     auth_time: user.authTime,
     acr: user.acr ?? null,
     amr: user.amr ?? null,
