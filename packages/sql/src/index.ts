@@ -1,3 +1,4 @@
+export { deleteUserWithGrants } from './delete-user.js'
 export type { SqlDialect, SqlDriver, SqlRunResult, SqlStatement, SqlValue } from './driver.js'
 export { migrate } from './migrate.js'
 export { type Migration, migrations } from './migrations.js'

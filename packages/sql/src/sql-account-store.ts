@@ -2,7 +2,7 @@ import type { AccountStore } from '@grantline/core'
 import type { SqlDriver } from './driver.js'
 import { execute, executeBatch, queryAll, queryOne } from './query.js'
 import { columnList, insertRow, sessionShape, upsertRow, userShape } from './shapes.js'
-import { sql, statement } from './sql-fragment.js'
+import { type SqlFragment, sql, statement } from './sql-fragment.js'
 import type { SqlStorageOptions } from './sql-storage.js'
 
 const USER = columnList(userShape)
@@ -16,6 +16,11 @@ async function countSince(driver: SqlDriver, key: string, since: number): Promis
     sql`SELECT COUNT(*) AS n FROM login_failures WHERE failure_key = ${key} AND failed_at > ${since}`,
   ).first<{ n: unknown }>()
   return Number(row?.n ?? 0)
+}
+
+/** The statements that remove a user and their sessions. */
+export function deleteUserStatements(sub: string): SqlFragment[] {
+  return [sql`DELETE FROM sessions WHERE sub = ${sub}`, sql`DELETE FROM users WHERE sub = ${sub}`]
 }
 
 /**
@@ -45,7 +50,7 @@ export function sqlAccountStore(driver: SqlDriver, _options?: SqlStorageOptions)
       )
     },
     async deleteUser(sub) {
-      await executeBatch(driver, [sql`DELETE FROM sessions WHERE sub = ${sub}`, sql`DELETE FROM users WHERE sub = ${sub}`])
+      await executeBatch(driver, deleteUserStatements(sub))
     },
     listUsers() {
       return queryAll(driver, sql`SELECT ${USER} FROM users ORDER BY created_at, username`, userShape)

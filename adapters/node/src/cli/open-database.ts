@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AccountStore, Storage } from '@grantline/core'
-import { migrate, type SqlDriver, sqlAccountStore, sqlStorage } from '@grantline/sql'
+import { deleteUserWithGrants, migrate, type SqlDriver, sqlAccountStore, sqlStorage } from '@grantline/sql'
 import { postgresDriver } from '../postgres-driver.js'
 import { sqliteDriver } from '../sqlite-driver.js'
 import { CliError } from './cli-error.js'
@@ -10,6 +10,11 @@ export interface Database {
   storage: Storage
   accountStore: AccountStore
   dialect: 'sqlite' | 'postgres'
+  /**
+   * Deletes the user `sub` and revokes every consent and family of theirs, in one transaction:
+   * the account store and the storage share this database (RFC 9700 §4.14).
+   */
+  deleteUser(sub: string, now: number): Promise<void>
   /** SQLite: copies the WAL into the database file (PASSIVE: waits for no reader or writer). PostgreSQL: nothing. */
   checkpoint(): Promise<void>
   close(): Promise<void>
@@ -45,6 +50,7 @@ export async function openDatabase(db: string): Promise<Database> {
     storage: sqlStorage(opened, { dialect }),
     accountStore: sqlAccountStore(opened, { dialect }),
     dialect,
+    deleteUser: (sub, now) => deleteUserWithGrants(opened, sub, now),
     checkpoint: async () => {
       if (dialect === 'sqlite') await opened.exec?.('PRAGMA wal_checkpoint(PASSIVE)')
     },

@@ -10,10 +10,17 @@ const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u
 export interface LocalUsers {
   /** Adds a user with a new random `sub`; a taken username throws ConfigError `ERR_USERNAME_TAKEN`. */
   create(input: { username: string; password: string; claims?: Record<string, unknown> }): Promise<UserRecord>
-  /** Sets the password of the user named by `sub` or, failing that, by username. */
-  /** Sets a new password and ends every session of the user. */
+  /**
+   * Sets a new password for the user named by `sub` or, failing that, by username, and ends every
+   * session of the user (as Django does): a browser signed in before the change is signed out.
+   */
   setPassword(subOrUsername: string, password: string): Promise<UserRecord>
-  /** Removes the user and their sessions. */
+  /**
+   * Removes the user and their sessions. The user's grants live in the `Storage`, which the
+   * account store does not hold: call `storage.revokeSubject(sub, now)` first (RFC 9700 §4.14), so
+   * a failure never leaves a deleted user with live tokens. `grantline users delete` does both in
+   * one transaction.
+   */
   delete(sub: string): Promise<void>
   list(): Promise<UserRecord[]>
 }

@@ -51,7 +51,8 @@ export async function users(argv: string[]): Promise<void> {
     const user = await store.findUserByUsername(username as string)
     if (!user) throw new CliError(`no user "${username}"`)
     if (action === 'delete') {
-      await accounts.users.delete(user.sub)
+      // RFC 9700 §4.14: the user's grants end with the account, in the same transaction.
+      await database.deleteUser(user.sub, Math.floor(Date.now() / 1000))
       return print(values.json ? { deleted: user.username } : `deleted ${user.username}`)
     }
     await accounts.users.setPassword(user.sub, password)
