@@ -92,15 +92,34 @@ describe('login page (Django LoginView)', () => {
     expect(setCookie(after, 'gl_session')).toBeDefined()
   })
 
-  it('locks unknown usernames the same way, and counts per client address when one is known', async () => {
-    const s = await setupAccounts({ maxFailures: 2, clientAddress: (request) => request.headers.get('x-test-address') ?? undefined })
+  it('locks unknown usernames the same way', async () => {
+    const s = await setupAccounts({ maxFailures: 2 })
     expect((await s.logIn('ghost', 'x')).status).toBe(200)
     expect((await s.logIn('ghost', 'x')).status).toBe(200)
     expect((await s.logIn('ghost', 'x')).status).toBe(429)
-    const t = await setupAccounts({ maxFailures: 2, clientAddress: () => '203.0.113.9' })
-    await t.logIn('u1', 'x')
-    await t.logIn('u2', 'x')
-    expect((await t.logIn('alice', 'correct horse')).status).toBe(429)
+  })
+
+  it('RFC 6585 §4: password spraying: maxFailuresPerAddress failures from the address the provider lends, across usernames, lock that address only', async () => {
+    const s = await setupAccounts({ maxFailures: 2, maxFailuresPerAddress: 3 })
+    const from = (username: string, password: string, address: string) => s.logIn(username, password, undefined, undefined, address)
+    for (const username of ['u1', 'u2', 'u3']) expect((await from(username, 'x', '203.0.113.9')).status).toBe(200)
+    const locked = await from('alice', 'correct horse', '203.0.113.9')
+    expect(locked.status).toBe(429)
+    expect(locked.headers.get('retry-after')).toBe('900')
+    expect((await from('alice', 'correct horse', '198.51.100.7')).status).toBe(303)
+  })
+
+  it('RFC 6585 §4: without an address only the username is counted: spraying from nowhere in particular is limited per username', async () => {
+    const s = await setupAccounts({ maxFailuresPerAddress: 1 })
+    for (const username of ['u1', 'u2', 'u3']) expect((await s.logIn(username, 'x')).status).toBe(200)
+    expect((await s.logIn('alice', 'correct horse')).status).toBe(303)
+  })
+
+  it('refuses the removed clientAddress option with a coded ConfigError: the provider lends the address', async () => {
+    await expect(setupAccounts({ clientAddress: () => '203.0.113.9' } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_CONFIG',
+      message: expect.stringContaining('createProvider'),
+    })
   })
 
   it('clears the failures on success', async () => {

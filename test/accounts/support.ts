@@ -50,7 +50,7 @@ export async function setupAccounts(options: Partial<LocalAccountsOptions> = {},
   /** A browser request through the account pages: sends and keeps the jar's cookies. */
   async function browse(
     path: string,
-    init: { method?: string; form?: Record<string, string>; origin?: string; headers?: Record<string, string> } = {},
+    init: { method?: string; form?: Record<string, string>; origin?: string; headers?: Record<string, string>; address?: string } = {},
   ) {
     const headers = new Headers(init.headers)
     if (jar.cookies.size > 0) headers.set('cookie', jar.header())
@@ -64,13 +64,14 @@ export async function setupAccounts(options: Partial<LocalAccountsOptions> = {},
       headers,
       ...(body === undefined ? {} : { body }),
     })
-    const response = await accounts.pages.handle(request)
+    // What provider.handle lends the pages: the client address it learned, when there is one.
+    const response = await accounts.pages.handle(request, { emit: () => {}, ...(init.address ? { clientAddress: init.address } : {}) })
     jar.store(response)
     return response
   }
 
-  /** Loads the login form (as `next` says), then posts it with the given credentials. */
-  async function logIn(username: string, password: string, next?: string, origin?: string) {
+  /** Loads the login form (as `next` says), then posts it with the given credentials, from `address` when given. */
+  async function logIn(username: string, password: string, next?: string, origin?: string, address?: string) {
     const form = await browse(next === undefined ? '/accounts/login/' : `/accounts/login/?next=${encodeURIComponent(next)}`, {
       ...(origin ? { origin } : {}),
     })
@@ -78,7 +79,7 @@ export async function setupAccounts(options: Partial<LocalAccountsOptions> = {},
     const fields: Record<string, string> = { csrf: field(html, 'csrf') ?? '', username, password }
     const carried = field(html, 'next')
     if (carried !== undefined) fields.next = carried
-    return browse('/accounts/login/', { form: fields, ...(origin ? { origin } : {}) })
+    return browse('/accounts/login/', { form: fields, ...(origin ? { origin } : {}), ...(address ? { address } : {}) })
   }
 
   return { clock, store, accounts, alice, jar, browse, logIn }

@@ -252,6 +252,8 @@ describe('audit events (onEvent): every type, with its fields and never a secret
       via: 'login_form',
       username: 'alice',
       reason: 'invalid_credentials',
+      // The provider's address reaches the login form: failures are counted per address too.
+      address: '198.51.100.7',
     })
     expect(failures[5]?.reason).toBe('locked_out')
     expectNoSecret(rec.events, ['wrong-password-0', 'wrong-password-5', 'correct horse'])

@@ -124,11 +124,14 @@ describe('RFC 6585 §4 / RFC 6749 §2.3: failed client authentications are rate 
     expect((await attempt(s, c, c.client_secret, undefined, 'introspect', 'token=x')).status).toBe(429)
   })
 
-  it('without a client address there is no limit: a count per client_id alone would let anyone lock a public client_id out', async () => {
+  it('RFC 6749 §10.10: without a client address failures are counted per client_id alone, so guessing is still limited', async () => {
     const s = setupLimited({ clientAddress: () => undefined })
     const c = await machine(s)
-    for (let i = 0; i < 10; i++) expect((await attempt(s, c, 'gl_cs_wrong')).status).toBe(401)
-    expect((await attempt(s, c, c.client_secret)).status).toBe(200)
+    const other = await machine(s)
+    for (let i = 0; i < 3; i++) expect((await attempt(s, c, 'gl_cs_wrong')).status).toBe(401)
+    // The trade-off: whoever knows the client_id can lock it out, which is why the address is preferred.
+    expect((await attempt(s, c, c.client_secret)).status).toBe(429)
+    expect((await attempt(s, other, other.client_secret)).status).toBe(200)
   })
 
   it('rateLimit: false, or a Storage without hit/countHits, turns it off', async () => {
@@ -167,5 +170,20 @@ describe('RFC 6585 §4 / RFC 6749 §2.3: failed client authentications are rate 
     const [key] = keys
     expect(key).toMatch(/^client_auth:[0-9a-f]{64}$/)
     expect(key).not.toContain(c.client_id)
+  })
+
+  it('rateLimit.limiter: without an address the key names the client_id alone, in another shape than any address key', async () => {
+    const keys: string[] = []
+    const limiter: RateLimiter = {
+      check: async (key) => {
+        keys.push(key)
+        return { allowed: true, retryAfter: 0 }
+      },
+      fail: async () => {},
+    }
+    const s = setupLimited({ rateLimit: { limiter }, clientAddress: () => undefined })
+    const c = await machine(s)
+    await attempt(s, c, 'gl_cs_wrong')
+    expect(keys).toEqual([expect.stringMatching(/^client_auth:id:[0-9a-f]{64}$/)])
   })
 })

@@ -29,6 +29,20 @@ export interface LoginContext {
 export interface AccountPagesContext {
   /** Reports an audit event (e.g. `login.failed`) to the provider's `onEvent`, stamped with `at`; never throws. */
   emit(event: AuditEventInput): void
+  /**
+   * The caller's address, as the provider learned it (the runtime's, or `clientAddress` in its
+   * configuration); undefined when unknown. Failed logins are counted per address too.
+   */
+  clientAddress?: string
+}
+
+/** What the password grant lends `verifyPassword` for one request. */
+export interface VerifyPasswordContext {
+  /**
+   * The caller's address when it is the user's own: set for a public client (the user's device),
+   * left out for a confidential one, whose address is its server, shared by all its users.
+   */
+  clientAddress?: string
 }
 
 /**
@@ -48,8 +62,12 @@ export interface Accounts {
   current(request: Request): Promise<AccountSession | null>
   loginResponse(request: Request, context: LoginContext): Promise<Response>
   logout(request: Request, context: { returnTo: string }): Promise<Response>
-  /** Resource owner password credentials (RFC 6749 §4.3); absent means the grant cannot work. */
-  verifyPassword?(username: string, password: string): Promise<{ sub: string } | null>
+  /**
+   * Resource owner password credentials (RFC 6749 §4.3); absent means the grant cannot work. May
+   * throw an OAuthError, e.g. 429 `temporarily_unavailable` with `Retry-After` (RFC 6585 §4) when
+   * too many passwords are being checked at once.
+   */
+  verifyPassword?(username: string, password: string, context?: VerifyPasswordContext): Promise<{ sub: string } | null>
   claims(
     sub: string,
     context: { scopes: string[]; claims?: ClaimsRequest; clientId: string; use: 'id_token' | 'userinfo' },

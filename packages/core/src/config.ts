@@ -90,9 +90,15 @@ const schema = v.strictObject({
   onError: v.optional(fn<(error: unknown, request: Request) => unknown>('onError')),
   onEvent: v.optional(fn<(event: AuditEvent) => unknown>('onEvent')),
   /**
-   * Failed client authentications allowed per client_id and address in a sliding window, at the
-   * token, revocation and introspection endpoints; then 429 with Retry-After. Needs `clientAddress`
-   * and a Storage with `hit`/`countHits` (or `limiter`); `false` turns it off.
+   * Operator warnings, such as the one said once when requests arrive without a client address.
+   * Default `console.warn`.
+   */
+  onWarning: v.optional(fn<(message: string) => unknown>('onWarning')),
+  /**
+   * Failed client authentications allowed per client_id and client address (per client_id alone
+   * when no address is known) in a sliding window, at the token, revocation and introspection
+   * endpoints; then 429 with Retry-After. Needs a Storage with `hit`/`countHits` (or `limiter`);
+   * `false` turns it off.
    */
   rateLimit: v.optional(
     v.union([
@@ -115,6 +121,11 @@ const schema = v.strictObject({
     {},
   ),
   now: v.optional(fn<() => number>('now'), () => Date.now),
+  /**
+   * The caller's address, replacing the one the runtime passes `handle` (behind a reverse proxy the
+   * runtime sees only the proxy): read the header your proxy sets and no other. Undefined means
+   * unknown; the runtime's address is then not used.
+   */
   clientAddress: v.optional(fn<(request: Request) => string | undefined>('clientAddress')),
 })
 

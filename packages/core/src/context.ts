@@ -23,4 +23,9 @@ export interface ProviderContext {
    * carries audit events past the response, never a storage write the response depends on.
    */
   waitUntil?: (promise: Promise<unknown>) => void
+  /**
+   * The caller's address for this request: `config.clientAddress(request)` when set, else what the
+   * runtime passed `handle` (see client-address.ts). Rate limits and audit events read it here.
+   */
+  clientAddress?: string
 }

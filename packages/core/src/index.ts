@@ -1,5 +1,13 @@
 export type { AccountStore, SessionRecord, UserRecord } from './account-store.js'
-export type { AccountPages, AccountPagesContext, AccountSession, Accounts, ClaimsRequest, LoginContext } from './accounts.js'
+export type {
+  AccountPages,
+  AccountPagesContext,
+  AccountSession,
+  Accounts,
+  ClaimsRequest,
+  LoginContext,
+  VerifyPasswordContext,
+} from './accounts.js'
 export type { ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
 export type { RateLimiter } from './client-auth/rate-limit.js'
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'

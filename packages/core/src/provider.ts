@@ -6,6 +6,7 @@ import type { ProviderContext } from './context.js'
 import { ConfigError } from './errors.js'
 import { emit } from './events.js'
 import { createGrantRegistry } from './grants/registry.js'
+import { createClientAddress } from './http/client-address.js'
 import { createCorsOrigins, withoutCors } from './http/cors.js'
 import { pathnameOf } from './http/pathname.js'
 import { renderError } from './http/render-error.js'
@@ -65,6 +66,7 @@ export function createProvider(input: ProviderConfig): Provider {
   }
   const router = createRouter(context)
   const route = (request: Request) => router(pathnameOf(request.url))
+  const addressOf = createClientAddress(config)
 
   return {
     issuer: config.issuer,
@@ -73,13 +75,14 @@ export function createProvider(input: ProviderConfig): Provider {
     owns: (request) => route(request) !== undefined || config.accounts.pages?.owns(request) === true,
     async handle(request, ...rest) {
       const waitUntil = findWaitUntil(rest)
-      const ctx: ProviderContext = waitUntil ? { ...context, waitUntil } : context
+      const clientAddress = addressOf(request, rest, waitUntil !== undefined)
+      const ctx: ProviderContext = waitUntil || clientAddress ? { ...context, waitUntil, clientAddress } : context
       const found = route(request)
       // The host's pages (localAccounts' login and logout), with the same generic error page.
       if (!found && config.accounts.pages?.owns(request)) {
         const pages = config.accounts.pages
         const response = await pages
-          .handle(request, { emit: (event) => emit(ctx, event) })
+          .handle(request, { emit: (event) => emit(ctx, event), clientAddress })
           .catch((error: unknown) => renderError(error, 'page', request, config.onError))
         return withoutCors(response)
       }
@@ -104,8 +107,8 @@ export function createProvider(input: ProviderConfig): Provider {
 }
 
 /**
- * DESIGN.md: of `handle`'s extra arguments the core reads only a `waitUntil` function (Workers
- * pass `(request, env, ctx)`); Deno's and Bun's second arguments have none and are ignored.
+ * Of `handle`'s extra arguments this reads a `waitUntil` function (Workers pass `(request, env,
+ * ctx)`); the client address is read from them too, by runtimeClientAddress.
  */
 function findWaitUntil(rest: unknown[]): ((promise: Promise<unknown>) => void) | undefined {
   for (const arg of rest) {

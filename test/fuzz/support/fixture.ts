@@ -86,6 +86,7 @@ export async function createFuzzFixture() {
     lockoutSeconds: 60,
   })
   const errors: unknown[] = []
+  let unnamed = 0
   const provider: Provider = createProvider({
     issuer: ISSUER,
     storage: tracked,
@@ -95,8 +96,9 @@ export async function createFuzzFixture() {
     oidc: { keyEncryptionKey: KEY_ENCRYPTION_KEY, signingAlg: 'ES256' },
     grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'password'],
     // Failed client authentications are rate limited per client_id and address; the fuzzer sends
-    // an address only sometimes, so the limit is reached without shutting the deep paths.
-    clientAddress: (request) => request.headers.get('x-forwarded-for') ?? undefined,
+    // an address only sometimes, so the limit is reached without shutting the deep paths: a
+    // request without one gets an address of its own (unknown, it would count per client_id).
+    clientAddress: (request) => request.headers.get('x-forwarded-for') || `fuzz-${++unnamed}`,
     onError: (error) => {
       errors.push(error)
     },

@@ -18,11 +18,12 @@ export function authenticatedClient(request: Request): Client | undefined {
 /**
  * Authenticates the caller of the token, revocation or introspection endpoint (RFC 6749 §2.3):
  * exactly one method, the one the client registered, with matching credentials. Failures are
- * reported as `client_authentication.failed` and counted per client_id and address; past the
- * rate limit the credentials are not even checked (RFC 6585 §4: 429 with Retry-After).
+ * reported as `client_authentication.failed` and counted per client_id and address (per client_id
+ * alone when no address is known); past the rate limit the credentials are not even checked
+ * (RFC 6585 §4: 429 with Retry-After).
  */
 export async function authenticateClient(provider: ProviderContext, request: Request, params: Params): Promise<Client> {
-  const address = provider.config.clientAddress?.(request)
+  const address = provider.clientAddress
   let method: ClientAuthMethod | undefined
   let credentials: ClientCredentials | undefined
   let basic = false
@@ -46,7 +47,7 @@ export async function authenticateClient(provider: ProviderContext, request: Req
   const key = rateLimitKey(clientId, address)
   const limiter = provider.rateLimiter
   const now = provider.config.seconds()
-  if (limiter && key !== undefined) {
+  if (limiter) {
     const verdict = await limiter.check(key, now)
     if (!verdict.allowed) {
       failed(provider, 'rate_limited', clientId, address)
@@ -61,7 +62,7 @@ export async function authenticateClient(provider: ProviderContext, request: Req
   const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
   const client = mismatch || !clientId ? null : await provider.config.storage.getClient(clientId)
   if (!client || client.token_endpoint_auth_method !== method.name || !method.verify(client, credentials)) {
-    if (limiter && key !== undefined) await limiter.fail(key, now)
+    if (limiter) await limiter.fail(key, now)
     failed(provider, 'invalid_credentials', clientId, address)
     throw invalidClient(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed', basic)
   }

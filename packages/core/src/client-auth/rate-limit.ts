@@ -4,8 +4,8 @@ import type { HitCounts, Storage } from '../storage.js'
 
 /**
  * Decides whether a caller may try to authenticate, and learns of its failures: the
- * `rateLimit.limiter` hook. Keys are opaque (a hash naming one client_id at one address); times
- * are epoch seconds; `retryAfter` is in seconds.
+ * `rateLimit.limiter` hook. Keys are opaque (a hash naming one client_id at one address, or one
+ * client_id when no address is known); times are epoch seconds; `retryAfter` is in seconds.
  */
 export interface RateLimiter {
   check(key: string, now: number): Promise<{ allowed: boolean; retryAfter: number }>
@@ -60,10 +60,12 @@ export function createRateLimiter(config: ResolvedConfig): RateLimiter | null {
 }
 
 /**
- * The key failures are counted under: one client_id at one address, hashed so that neither an
- * attacker's 64 KiB client_id nor the address is stored as it is. Without an address there is no
- * key: a count per client_id alone would let anyone who knows a (public) client_id lock it out.
+ * The key failures are counted under (RFC 6749 §10.10): one client_id at one address, hashed so
+ * that neither an attacker's 64 KiB client_id nor the address is stored as it is. Without an
+ * address, the client_id alone: anyone who knows a client_id (they are public) can then lock that
+ * client out, which is why the address is preferred; but unlimited guessing would be worse. The
+ * two forms differ in shape, so a crafted client_id cannot name another's key.
  */
-export function rateLimitKey(clientId: string, address: string | undefined): string | undefined {
-  return address ? `client_auth:${sha256Hex(`${clientId}\n${address}`)}` : undefined
+export function rateLimitKey(clientId: string, address: string | undefined): string {
+  return address ? `client_auth:${sha256Hex(`${clientId}\n${address}`)}` : `client_auth:id:${sha256Hex(clientId)}`
 }

@@ -13,9 +13,19 @@ export const password: GrantHandler = {
     const username = required(params, 'username')
     const secret = required(params, 'password')
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
-    const user = await config.accounts.verifyPassword?.(username, secret)
+    // A public client runs on the user's device, so its address is the user's; a confidential
+    // one calls from its server, for all its users, and counting that address would let one
+    // user's typos lock every other user of the client out.
+    const address = client.token_endpoint_auth_method === 'none' ? provider.clientAddress : undefined
+    const user = await config.accounts.verifyPassword?.(username, secret, address ? { clientAddress: address } : {})
     if (!user) {
-      emit(provider, { type: 'login.failed', via: 'password_grant', username: username.slice(0, 150), client_id: client.client_id })
+      emit(provider, {
+        type: 'login.failed',
+        via: 'password_grant',
+        username: username.slice(0, 150),
+        client_id: client.client_id,
+        ...(provider.clientAddress ? { address: provider.clientAddress } : {}),
+      })
       throw new OAuthError('invalid_grant', 'the username or password is wrong')
     }
     return issue({ scopes, sub: user.sub, auth_time: now }, { refresh: true })

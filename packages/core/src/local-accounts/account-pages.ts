@@ -3,6 +3,7 @@ import { escapeHtml, page } from '../pages/layout.js'
 /** Django's LoginView message, the same for an unknown user and a wrong password. */
 export const INVALID_LOGIN = 'Please enter a correct username and password. Note that both fields may be case-sensitive.'
 export const LOCKED_OUT = 'Too many failed sign-in attempts. Wait a while, then try again.'
+export const BUSY = 'The server is busy checking other sign-ins. Wait a moment, then try again.'
 
 const hidden = (fields: Record<string, string | undefined>) =>
   Object.entries(fields)

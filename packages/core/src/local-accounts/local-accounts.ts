@@ -1,5 +1,6 @@
 import type { AccountStore } from '../account-store.js'
-import type { AccountPages, Accounts } from '../accounts.js'
+import type { AccountPages, Accounts, VerifyPasswordContext } from '../accounts.js'
+import { OAuthError } from '../errors.js'
 import { createAuthenticate } from './authenticate.js'
 import { scopedClaims } from './claims.js'
 import { type LocalAccountsOptions, resolveLocalAccountsOptions } from './options.js'
@@ -9,7 +10,7 @@ import { type LocalUsers, localUsers } from './users.js'
 
 /** `Accounts` for the standalone server, with its login and logout pages and user administration. */
 export interface LocalAccounts extends Accounts {
-  verifyPassword(username: string, password: string): Promise<{ sub: string } | null>
+  verifyPassword(username: string, password: string, context?: VerifyPasswordContext): Promise<{ sub: string } | null>
   username(sub: string): Promise<string | undefined>
   pages: AccountPages
   users: LocalUsers
@@ -17,9 +18,9 @@ export interface LocalAccounts extends Accounts {
 
 /**
  * Users and server-side sessions in an AccountStore, as Django's auth serves DOT: a login page at
- * `loginPath` (DESIGN.md "Identity: the host app owns the user"), passwords in Django's PBKDF2
- * format, failed-login lockout, signed double-submit CSRF on every form. Bad options throw a
- * coded ConfigError here, at start-up.
+ * `loginPath`, passwords in Django's PBKDF2 format, failed-login lockout per username and per
+ * address, a bound on derivations in flight, signed double-submit CSRF on every form. Bad options
+ * throw a coded ConfigError here, at start-up.
  */
 export function localAccounts(store: AccountStore, options: LocalAccountsOptions): LocalAccounts {
   const resolved = resolveLocalAccountsOptions(options)
@@ -41,9 +42,13 @@ export function localAccounts(store: AccountStore, options: LocalAccountsOptions
       response.headers.append('set-cookie', await sessions.end(request))
       return response
     },
-    /** The password grant (RFC 6749 §4.3) under the login form's lockout; counted per username only. */
-    async verifyPassword(username, password) {
-      const result = await authenticate(username, password)
+    /**
+     * The password grant (RFC 6749 §4.3) under the login form's lockout, per username and, when the
+     * grant passes one, per address. No free derivation slot: 429 with Retry-After (RFC 6585 §4).
+     */
+    async verifyPassword(username, password, context) {
+      const result = await authenticate(username, password, context?.clientAddress)
+      if (result.status === 'busy') throw busy(result.retryAfter)
       return result.status === 'ok' ? { sub: result.user.sub } : null
     },
     async claims(sub, context) {
@@ -55,4 +60,11 @@ export function localAccounts(store: AccountStore, options: LocalAccountsOptions
     pages: createAccountPages(resolved, sessions, authenticate),
     users: localUsers(store, { iterations: resolved.iterations, now: resolved.now }),
   }
+}
+
+function busy(retryAfter: number): OAuthError {
+  return new OAuthError('temporarily_unavailable', 'too many passwords are being checked; retry later', {
+    status: 429,
+    headers: { 'retry-after': String(retryAfter) },
+  })
 }

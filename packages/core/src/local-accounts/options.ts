@@ -18,12 +18,25 @@ export interface LocalAccountsOptions {
   secureCookies?: boolean
   /** The clock, in epoch milliseconds. Default `Date.now`. */
   now?: () => number
-  /** Failed logins allowed per username (and per client address) within `lockoutSeconds`. Default 5. */
+  /** Failed logins allowed per username within `lockoutSeconds`. Default 5. */
   maxFailures?: number
+  /**
+   * Failed logins allowed per client address, whatever the usernames, within `lockoutSeconds`:
+   * the limit on password spraying. Default 20, so that users behind one NAT do not lock each
+   * other out with a few typos. The address is the one the provider learned (createProvider's
+   * `clientAddress`, else the runtime's).
+   */
+  maxFailuresPerAddress?: number
   /** The window failures are counted in, and the longest a lockout lasts. Default 900. */
   lockoutSeconds?: number
-  /** The client's address, when the runtime knows it: failures are then counted per address too. */
-  clientAddress?: (request: Request) => string | undefined
+  /**
+   * Password derivations (PBKDF2) allowed in flight at once; a login or password grant past it is
+   * answered 429 with `Retry-After: 1` instead of waiting. Default 2: one derivation at 600,000
+   * iterations keeps a core busy for a few hundred milliseconds, so two already make about ten
+   * logins a second, while on Node they leave two of libuv's four threads (shared with the rest of
+   * Web Crypto and file I/O) to other requests. Raise it with the cores (and `UV_THREADPOOL_SIZE`).
+   */
+  hashConcurrency?: number
 }
 
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1))
@@ -44,10 +57,9 @@ const schema = v.object({
     () => Date.now,
   ),
   maxFailures: v.optional(positive, 5),
+  maxFailuresPerAddress: v.optional(positive, 20),
   lockoutSeconds: v.optional(positive, 900),
-  clientAddress: v.optional(
-    v.custom<(request: Request) => string | undefined>((value) => typeof value === 'function', 'clientAddress must be a function'),
-  ),
+  hashConcurrency: v.optional(positive, 2),
 })
 
 export type ResolvedLocalAccountsOptions = v.InferOutput<typeof schema> & {
@@ -57,6 +69,12 @@ export type ResolvedLocalAccountsOptions = v.InferOutput<typeof schema> & {
 
 /** Validates the options once; bad ones throw a coded ConfigError at start-up. */
 export function resolveLocalAccountsOptions(input: LocalAccountsOptions): ResolvedLocalAccountsOptions {
+  if (input && 'clientAddress' in input) {
+    throw new ConfigError(
+      'ERR_INVALID_CONFIG',
+      'localAccounts clientAddress: the provider passes the address it learned to the login page; set clientAddress on createProvider instead',
+    )
+  }
   const result = v.safeParse(schema, input ?? {})
   if (!result.success) {
     const issue = result.issues[0]

@@ -3,7 +3,7 @@ import { OAuthError } from '../errors.js'
 import { queryParams, readForm } from '../http/form.js'
 import { NO_STORE } from '../http/responses.js'
 import { page } from '../pages/layout.js'
-import { badRequestPage, forbiddenPage, INVALID_LOGIN, LOCKED_OUT, loginPage, logoutPage } from './account-pages.js'
+import { BUSY, badRequestPage, forbiddenPage, INVALID_LOGIN, LOCKED_OUT, loginPage, logoutPage } from './account-pages.js'
 import type { Authenticate } from './authenticate.js'
 import { isSecure } from './cookies.js'
 import { checkFormCsrf, csrfCookie, formCsrf, renewCsrfCookie } from './csrf.js'
@@ -51,9 +51,9 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
     const view = { action: loginPath, csrf: params.get('csrf') as string, next, username }
     const password = params.get('password')
     if (!username || !password) return loginPage({ ...view, error: INVALID_LOGIN })
-    const address = options.clientAddress?.(request)
+    const address = context?.clientAddress
     const result = await authenticate(username, password, address)
-    if (result.status !== 'ok') {
+    if (result.status === 'invalid' || result.status === 'locked') {
       context?.emit({
         type: 'login.failed',
         via: 'login_form',
@@ -62,8 +62,9 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
         ...(address ? { address } : {}),
       })
     }
-    if (result.status === 'locked') {
-      const response = loginPage({ ...view, error: LOCKED_OUT, status: 429 })
+    // RFC 6585 §4: locked out, or no free slot to check the password in; the form stays filled in.
+    if (result.status === 'locked' || result.status === 'busy') {
+      const response = loginPage({ ...view, error: result.status === 'locked' ? LOCKED_OUT : BUSY, status: 429 })
       response.headers.set('retry-after', String(result.retryAfter))
       return response
     }
