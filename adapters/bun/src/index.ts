@@ -1,2 +1,2 @@
-export { clientAddress, type RunningServer, type ServeOptions, serve } from './serve.js'
+export { type RunningServer, type ServeOptions, serve } from './serve.js'
 export { bunSqliteDriver } from './sqlite-driver.js'

@@ -23,15 +23,6 @@ export interface RunningServer {
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const
-const addresses = new WeakMap<Request, string>()
-
-/**
- * The peer address of a request served by `serve`, for `createProvider({ clientAddress })` (login
- * throttling). Behind a proxy, read the proxy's header instead.
- */
-export function clientAddress(request: Request): string | undefined {
-  return addresses.get(request)
-}
 
 /**
  * Serves a provider with `Bun.serve`. SIGTERM and SIGINT stop it gracefully: `server.stop()`
@@ -41,11 +32,8 @@ export function serve(provider: Pick<Provider, 'handle'>, options: ServeOptions 
   const server = Bun.serve({
     port: options.port ?? 8080,
     hostname: options.hostname ?? '127.0.0.1',
-    fetch(request, bunServer) {
-      const peer = bunServer.requestIP(request)
-      if (peer) addresses.set(request, peer.address)
-      return provider.handle(request)
-    },
+    // The core asks `bunServer.requestIP(request)` for the client address, as with Bun.serve({ fetch: provider.handle }).
+    fetch: (request, bunServer) => provider.handle(request, bunServer),
   })
   let closing: Promise<void> | undefined
   const close = () => {

@@ -46,7 +46,6 @@ function build(env: WorkerEnv, config: WorkerConfig): ScheduledTarget {
         cachedStorage(storage, kvCache(env.CACHE, prefix === undefined ? {} : { prefix }), { ...cacheOptions, defer: waitUntil })
       : storage
   const provider = createProvider({
-    clientAddress: (request) => request.headers.get('cf-connecting-ip') ?? undefined,
     ...providerConfig,
     ...(providerConfig.oidc ? { oidc: { ...providerConfig.oidc, createKeysOnDemand: false } } : {}),
     storage: cached,
@@ -73,7 +72,8 @@ export function createWorker<Env extends WorkerEnv>(configure: (env: Env) => Wor
   }
   return {
     async fetch(request, env, ctx) {
-      // The core reads only ctx.waitUntil from here, for audit events.
+      // From ctx the core reads waitUntil (audit events) and that this is workerd, where the
+      // CF-Connecting-IP header is Cloudflare's own: the client address its rate limits count by.
       return forEnv(env).provider.handle(request, ctx)
     },
     async scheduled(controller, env) {

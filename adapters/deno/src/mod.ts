@@ -6,4 +6,4 @@
  */
 export { denoKvAccountStore } from './kv-account-store.ts'
 export { type DenoKvStorageOptions, denoKvStorage } from './kv-storage.ts'
-export { clientAddress, type RunningServer, type ServeOptions, serve } from './serve.ts'
+export { type RunningServer, type ServeOptions, serve } from './serve.ts'

@@ -25,15 +25,6 @@ export interface RunningServer {
 }
 
 const SIGNALS: Deno.Signal[] = ['SIGTERM', 'SIGINT']
-const addresses = new WeakMap<Request, string>()
-
-/**
- * The peer address of a request served by `serve`, for `createProvider({ clientAddress })` (login
- * throttling). Behind a proxy, read the proxy's header instead.
- */
-export function clientAddress(request: Request): string | undefined {
-  return addresses.get(request)
-}
 
 /**
  * Serves a provider with `Deno.serve`. SIGTERM and SIGINT stop it gracefully: the listener closes,
@@ -47,11 +38,8 @@ export async function serve(provider: Pick<Provider, 'handle'>, options: ServeOp
       hostname: options.hostname ?? '127.0.0.1',
       onListen: (address) => listening.resolve(address as Deno.NetAddr),
     },
-    (request, info) => {
-      const remote = info.remoteAddr
-      if (remote.transport === 'tcp') addresses.set(request, remote.hostname)
-      return provider.handle(request)
-    },
+    // `info.remoteAddr` is the client address the core's rate limits count by, as with Deno.serve(provider.handle).
+    (request, info) => provider.handle(request, info),
   )
   let closing: Promise<void> | undefined
   const close = () => {

@@ -12,9 +12,10 @@ export function rememberAddress(request: Request, bindings: NodeBindings | undef
 }
 
 /**
- * The caller's address, for rate limits (`createProvider({ clientAddress })`, `localAccounts`):
- * the TCP peer. Behind a reverse proxy every request shares the proxy's address; with
- * `trustProxy` the right-most `X-Forwarded-For` entry (the one the proxy itself appended) is used.
+ * The caller's address: the TCP peer, which `serve()` and `toNodeListener()` already pass the core
+ * for its rate limits. Behind a reverse proxy every request shares the proxy's address: then give
+ * `createProvider({ clientAddress: (request) => clientAddress(request, { trustProxy: true }) })`,
+ * which uses the right-most `X-Forwarded-For` entry (the one the proxy itself appended).
  */
 export function clientAddress(request: Request, options: { trustProxy?: boolean } = {}): string | undefined {
   const peer = (request as WithAddress)[ADDRESS]

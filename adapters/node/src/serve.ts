@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Provider } from '@grantline/core'
-import { rememberAddress } from './client-address.js'
+import { clientAddress, rememberAddress } from './client-address.js'
 import { type FetchHandler, toFastListener } from './fast-listener.js'
 import { type RequestLogger, withRequestLog } from './request-log.js'
 
@@ -31,7 +31,8 @@ type Handler = Pick<Provider, 'handle'>
 const DRAIN_SWEEP_MS = 20
 
 function fetchOf(provider: Handler, log: RequestLogger | false | undefined): FetchHandler {
-  const handle = (request: Request) => provider.handle(request)
+  // The TCP peer, for the core's rate limits; createProvider's clientAddress replaces it behind a proxy.
+  const handle = (request: Request) => provider.handle(request, { clientAddress: clientAddress(request) })
   const logged = log === false ? handle : withRequestLog(handle, log ?? ((line) => process.stdout.write(`${line}\n`)))
   return (request, bindings) => {
     rememberAddress(request, bindings)

@@ -102,9 +102,11 @@ export async function buildServer(flags: ServerFlags, defaults: { issuer: string
       // the signing keys comes from the data folder or the environment, never from the file.
       ...((oidc as unknown) === false ? {} : { oidc: { ...oidc, keyEncryptionKey } }),
       onError: reportError,
-      // Failed client authentications are rate-limited per client and address: the TCP peer, or
-      // behind a reverse proxy (GRANTLINE_TRUST_PROXY=1) the address the proxy appended.
-      clientAddress: (request) => clientAddress(request, { trustProxy: process.env.GRANTLINE_TRUST_PROXY === '1' }),
+      // Rate limits and the login lockout count per client address: the TCP peer, which serve()
+      // passes the core, or behind a reverse proxy (GRANTLINE_TRUST_PROXY=1) the address the proxy appended.
+      ...(process.env.GRANTLINE_TRUST_PROXY === '1'
+        ? { clientAddress: (request: Request) => clientAddress(request, { trustProxy: true }) }
+        : {}),
     })
     return { provider, accounts, database, oidc: (oidc as unknown) !== false }
   } catch (error) {

@@ -85,9 +85,12 @@ async function serveOne(
   let server: Server | undefined
   const running = await serve(
     {
-      handle: (request) =>
+      // The rest carries the client address that serve() learned, for the rate limits.
+      handle: (request, ...rest) =>
         server
-          ? Promise.resolve(demoCallback(request) ?? homePage(request, server.provider.basePath) ?? server.provider.handle(request))
+          ? Promise.resolve(
+              demoCallback(request) ?? homePage(request, server.provider.basePath) ?? server.provider.handle(request, ...rest),
+            )
           : Promise.resolve(starting()),
     },
     {
