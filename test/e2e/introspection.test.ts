@@ -25,7 +25,6 @@ describe('token introspection (RFC 7662, oauth4webapi)', () => {
       exp: issuedAt + 3600,
       iat: issuedAt,
       sub: 'user-1',
-      aud: reg.client.client_id,
       iss: ISSUER,
     })
   })
@@ -46,7 +45,6 @@ describe('token introspection (RFC 7662, oauth4webapi)', () => {
       exp: issuedAt + 3600,
       iat: issuedAt,
       sub: 'user-1',
-      aud: reg.client.client_id,
       iss: ISSUER,
     })
   })

@@ -23,6 +23,7 @@ export type FetchHandler = (request: Request, bindings: NodeBindings) => Promise
 const MAX_BUFFERED = 64 * 1024 + 1
 
 const BAD_REQUEST = 'Bad Request'
+const SERVER_ERROR = 'Internal Server Error'
 
 /**
  * A node:http request listener that hands each request to a Fetch handler with less conversion
@@ -83,7 +84,7 @@ function respond(
   const request = toRequest(incoming, body)
   if (!request) {
     // A Host header or request target that makes no URL.
-    outgoing.writeHead(400, { 'content-type': 'text/plain', connection: 'close' }).end(BAD_REQUEST)
+    plain(outgoing, 400, BAD_REQUEST, true)
     return
   }
   handle(request, { incoming, outgoing })
@@ -91,8 +92,15 @@ function respond(
     .catch(() => {
       // The core renders its own errors; this is a handler that threw, or a body that failed.
       if (outgoing.headersSent) outgoing.destroy()
-      else outgoing.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error')
+      else plain(outgoing, 500, SERVER_ERROR, false)
     })
+}
+
+/** The listener's own short answers: plain text of a known length, never a stack trace. */
+function plain(outgoing: ServerResponse, status: number, text: string, close: boolean): void {
+  const headers: Record<string, string> = { 'content-type': 'text/plain', 'content-length': String(text.length) }
+  if (close) headers.connection = 'close'
+  outgoing.writeHead(status, headers).end(text)
 }
 
 async function writeResponse(response: Response, outgoing: ServerResponse, close: boolean): Promise<void> {

@@ -5,6 +5,23 @@ import { headersOf, LeanHeaders } from './lean-headers.js'
 // A Host header as RFC 9110 allows it (reg-name or IP literal, optional port); anything else is a 400.
 const HOST = /^([A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/
 
+/** Host values that made a URL; a few are plenty, since nearly every request repeats one. */
+const goodHosts = new Set<string>()
+const GOOD_HOSTS_KEPT = 16
+
+/**
+ * RFC 9112 §3.2: a Host the URL parser refuses (port over 65535, `999.999.999.999`, `[::1::2]`)
+ * is a 400 here, before any code reads `request.url`. The parser runs once per new value, so a
+ * request whose Host was seen before costs one lookup.
+ */
+function hostMakesUrl(host: string): boolean {
+  if (goodHosts.has(host)) return true
+  if (!HOST.test(host) || !URL.canParse(`http://${host}/`)) return false
+  if (goodHosts.size >= GOOD_HOSTS_KEPT) goodHosts.clear()
+  goodHosts.add(host)
+  return true
+}
+
 /** The request's URL from its Host header (the core takes its issuer from configuration, never from here). */
 function requestUrl(incoming: IncomingMessage): string | undefined {
   const host = incoming.headers.host ?? 'localhost'
@@ -14,7 +31,7 @@ function requestUrl(incoming: IncomingMessage): string | undefined {
   const query = path.indexOf('?')
   if (backslash !== -1 && (query === -1 || backslash < query)) return undefined
   if (!path.startsWith('/')) return absoluteUrl(path)
-  if (!HOST.test(host)) return undefined
+  if (!hostMakesUrl(host)) return undefined
   const scheme = (incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
   return `${scheme}://${host}${path}`
 }

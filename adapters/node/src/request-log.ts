@@ -5,9 +5,22 @@
 export type RequestLogger = (line: string) => void
 
 export function logLine(request: Request, status: number, startedAt: number): string {
-  const { pathname } = new URL(request.url)
+  const pathname = pathOf(request.url)
   const ms = (performance.now() - startedAt).toFixed(1)
   return `${new Date().toISOString()} ${request.method} ${pathname} ${status} ${ms}ms`
+}
+
+/**
+ * The path to print, or `-` for a URL that does not parse. The lean listener refuses such a Host
+ * before the handler runs; this keeps the line of a 500 from ever being lost to the logger
+ * throwing inside its own catch.
+ */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return '-'
+  }
 }
 
 /** Wraps a fetch handler so each request writes one log line. */

@@ -5,6 +5,7 @@ import { ConfigError } from './errors.js'
 import type { AuditEvent } from './events.js'
 import type { GrantHandler } from './grants/grant-handler.js'
 import type { ConsentContext } from './pages/consent-page.js'
+import { canonicalResources } from './resources.js'
 import type { Storage } from './storage.js'
 
 const fn = <T>(name: string) => v.custom<T>((value) => typeof value === 'function', `${name} must be a function`)
@@ -74,6 +75,23 @@ const schema = v.strictObject({
       /** Also end the client's grants at RP-initiated logout. */
       revokeOnLogout: v.optional(v.boolean(), false),
     }),
+  ),
+  /**
+   * RFC 8707 resource indicators: the resources tokens may be issued for (each an absolute https
+   * URI), or 'any'. Unset, a `resource` parameter is refused with invalid_target.
+   */
+  resources: v.optional(
+    v.union([
+      v.literal('any'),
+      v.array(
+        v.strictObject({
+          uri: v.string(),
+          name: v.optional(v.string()),
+          scopes: v.optional(v.array(scopeToken)),
+          clients: v.optional(v.array(v.string())),
+        }),
+      ),
+    ]),
   ),
   /** DOT's application and authorized-token pages under `basePath`; a host app may turn them off. */
   managementPages: v.optional(v.boolean(), true),
@@ -168,5 +186,6 @@ export function resolveConfig(input: ProviderConfig): ResolvedConfig {
     throw new ConfigError('ERR_INVALID_CONFIG', 'grantTypes: password needs accounts.verifyPassword')
   }
   const now = config.now
-  return { ...config, scopes, issuer: config.issuer.replace(/\/$/, ''), defaultScopes, seconds: () => Math.floor(now() / 1000) }
+  const resources = config.resources === undefined ? undefined : canonicalResources(config.resources)
+  return { ...config, resources, scopes, issuer: config.issuer.replace(/\/$/, ''), defaultScopes, seconds: () => Math.floor(now() / 1000) }
 }

@@ -51,4 +51,6 @@ export type {
   TokenWithFamily,
 } from './storage.js'
 export type { TokenResponse } from './tokens.js'
-export type { VerifiedToken } from './verify-access-token.js'
+export type { VerifiedToken, VerifyOptions } from './verify-access-token.js'
+export type { ResourceEntry, ResourcesSetting } from './resources.js'
+export { canonicalResource } from './resources.js'

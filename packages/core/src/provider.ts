@@ -13,14 +13,14 @@ import { renderError } from './http/render-error.js'
 import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
 import { createRouter } from './router.js'
-import { type VerifiedToken, verifyAccessToken } from './verify-access-token.js'
+import { type VerifiedToken, type VerifyOptions, verifyAccessToken } from './verify-access-token.js'
 
 export interface Provider {
   /** Maps a request to a response. Bound: pass it detached to any Fetch runtime. */
   handle(request: Request, ...rest: unknown[]): Promise<Response>
   /** Whether a request's path is one of Grantline's, for host routers. */
   owns(request: Request): boolean
-  verifyAccessToken(request: Request, options?: { scopes?: string[] }): Promise<VerifiedToken | Response>
+  verifyAccessToken(request: Request, options?: VerifyOptions): Promise<VerifiedToken | Response>
   clients: ClientsApi
   /**
    * Adds a signing key that is published now and signs once relying parties have re-fetched the

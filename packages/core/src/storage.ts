@@ -78,6 +78,8 @@ export interface AccessTokenRecord {
   client_id: string
   sub: string | null
   scopes: string[]
+  /** The resources it is for (RFC 8707): some or all of its family's; empty when none was named. */
+  audience: string[]
   created_at: number
   expires_at: number
   revoked_at: number | null

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from './config.js'
 import { randomId, randomSecret, sha256Hex } from './crypto.js'
+import { scopesForAudience } from './resources.js'
 import type { AccessTokenRecord, Client, Family, RefreshTokenRecord } from './storage.js'
 
 /** RFC 6749 §5.1. */
@@ -41,7 +42,18 @@ export function newFamily(clientId: string, fields: FamilyFields, now: number, l
   }
 }
 
-export function mintAccessToken(config: ResolvedConfig, family: Family, scopes: string[], now: number): Minted<AccessTokenRecord> {
+/**
+ * A new access token of `family` for `audience` (RFC 8707: the family's resources unless a token
+ * request narrowed them); its scopes are cut to those the audience understands.
+ */
+export function mintAccessToken(
+  config: ResolvedConfig,
+  family: Family,
+  requested: string[],
+  now: number,
+  audience: string[] = family.resource,
+): Minted<AccessTokenRecord> {
+  const scopes = scopesForAudience(config.resources, audience, requested)
   const value = randomSecret('gl_at_')
   const expires_at = Math.min(now + config.ttl.accessToken, family.expires_at)
   return {
@@ -52,6 +64,7 @@ export function mintAccessToken(config: ResolvedConfig, family: Family, scopes: 
       client_id: family.client_id,
       sub: family.sub,
       scopes,
+      audience,
       created_at: now,
       expires_at,
       revoked_at: null,

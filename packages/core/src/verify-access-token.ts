@@ -1,5 +1,6 @@
 import type { ProviderContext } from './context.js'
 import { sha256Hex } from './crypto.js'
+import { canonicalResource } from './resources.js'
 import type { AccessTokenRecord, TokenWithFamily } from './storage.js'
 
 /** The token behind a request that passed `verifyAccessToken`. */
@@ -10,6 +11,18 @@ export interface VerifiedToken {
   scopes: string[]
   /** Epoch seconds. */
   expires_at: number
+  /** The resources the token is for (RFC 8707); empty when it named none. */
+  audience: string[]
+}
+
+export interface VerifyOptions {
+  /** Scopes the token must all carry; otherwise 403 insufficient_scope. */
+  scopes?: string[]
+  /**
+   * This resource's indicator (RFC 8707): a token whose audience does not include it, or that has
+   * no audience, is refused with 401 invalid_token, so a token for another API cannot be replayed here.
+   */
+  resource?: string
 }
 
 /**
@@ -66,7 +79,7 @@ export async function checkBearerToken(
 export async function verifyAccessToken(
   provider: ProviderContext,
   request: Request,
-  options: { scopes?: string[] } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifiedToken | Response> {
   const value = bearerFromHeader(provider, request)
   if (value === undefined) return bearerChallenge(401, provider.config.issuer)
@@ -74,5 +87,8 @@ export async function verifyAccessToken(
   const found = await checkBearerToken(provider, value, options.scopes)
   if (found instanceof Response) return found
   const { token } = found
-  return { sub: token.sub, client_id: token.client_id, scopes: token.scopes, expires_at: token.expires_at }
+  if (options.resource !== undefined && !token.audience.includes(canonicalResource(options.resource) ?? options.resource)) {
+    return bearerChallenge(401, provider.config.issuer, 'invalid_token', 'the access token is not for this resource')
+  }
+  return { sub: token.sub, client_id: token.client_id, scopes: token.scopes, expires_at: token.expires_at, audience: token.audience }
 }

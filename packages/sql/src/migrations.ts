@@ -198,6 +198,14 @@ CREATE INDEX rate_limits_expires ON rate_limits (expires_at);
 CREATE INDEX families_sub ON families (sub) WHERE sub IS NOT NULL;
 `,
     },
+    {
+      version: 5,
+      name: 'access_token_audience',
+      sql: `-- The resources an access token is for (RFC 8707): a JSON list, some or all of its family's.
+-- Tokens issued before resource indicators have none.
+ALTER TABLE access_tokens ADD COLUMN audience TEXT NOT NULL DEFAULT '[]';
+`,
+    },
   ],
   postgres: [
     {
@@ -386,6 +394,14 @@ CREATE INDEX rate_limits_expires ON rate_limits (expires_at);
       sql: `-- Families by user, for revokeSubject: deleting a user revokes every family of theirs in one
 -- statement without scanning the table. client_credentials families (no sub) stay out of it.
 CREATE INDEX families_sub ON families (sub) WHERE sub IS NOT NULL;
+`,
+    },
+    {
+      version: 5,
+      name: 'access_token_audience',
+      sql: `-- The resources an access token is for (RFC 8707): a JSON list, some or all of its family's.
+-- Tokens issued before resource indicators have none.
+ALTER TABLE access_tokens ADD COLUMN audience TEXT NOT NULL DEFAULT '[]';
 `,
     },
   ],

@@ -96,6 +96,7 @@ export const accessShape: Shape<AccessTokenRecord> = {
   client_id: 'text',
   sub: 'text?',
   scopes: 'json',
+  audience: 'json',
   created_at: 'int',
   expires_at: 'int',
   revoked_at: 'int?',

@@ -92,6 +92,7 @@ export function makeAccessToken(overrides: Partial<AccessTokenRecord> = {}): Acc
     client_id: randomId('client'),
     sub: 'user-1',
     scopes: ['openid', 'read'],
+    audience: [],
     created_at: FIXTURE_TIME,
     expires_at: FIXTURE_TIME + 3600,
     revoked_at: null,

@@ -29,7 +29,13 @@ export async function introspect(provider: ProviderContext, request: Request): P
     exp: token.expires_at,
     iat: token.created_at,
     ...(token.sub === null ? {} : { sub: token.sub }),
-    aud: family.resource.length > 0 ? family.resource : token.client_id,
+    // RFC 8707: the resources the token is for; a token for none names no audience.
+    ...audienceOf(found.kind === 'access_token' ? found.token.audience : family.resource),
     iss: config.issuer,
   })
+}
+
+function audienceOf(audience: string[]): { aud?: string | string[] } {
+  if (audience.length === 0) return {}
+  return { aud: audience.length === 1 ? (audience[0] as string) : audience }
 }

@@ -1,18 +1,20 @@
 import { OAuthError } from '../errors.js'
 import { emit } from '../events.js'
 import { required } from '../http/form.js'
+import { requestedResources, resolveResources } from '../resources.js'
 import { resolveScopes } from '../scopes.js'
 import type { GrantHandler } from './grant-handler.js'
 
 /** RFC 6749 §4.3, off unless enabled for the server and the client (RFC 9700 §2.4). */
 export const password: GrantHandler = {
   grantType: 'password',
-  parameters: ['username', 'password', 'scope'],
+  parameters: ['username', 'password', 'scope', 'resource'],
   async handle({ params, client, provider, now, issue }) {
     const { config } = provider
     const username = required(params, 'username')
     const secret = required(params, 'password')
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
+    const resource = resolveResources(config.resources, requestedResources(params.get('resource')), client.client_id)
     // A public client runs on the user's device, so its address is the user's; a confidential
     // one calls from its server, for all its users, and counting that address would let one
     // user's typos lock every other user of the client out.
@@ -28,6 +30,6 @@ export const password: GrantHandler = {
       })
       throw new OAuthError('invalid_grant', 'the username or password is wrong')
     }
-    return issue({ scopes, sub: user.sub, auth_time: now }, { refresh: true })
+    return issue({ scopes, sub: user.sub, auth_time: now, resource }, { refresh: true })
   },
 }

@@ -4,6 +4,7 @@ import { OAuthError } from '../errors.js'
 import { emit, grantFields } from '../events.js'
 import { required } from '../http/form.js'
 import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
+import { narrowResources } from '../resources.js'
 import { parseScope } from '../scopes.js'
 import type { Family } from '../storage.js'
 import { mintAccessToken, mintRefreshToken, type TokenResponse, tokenResponse } from '../tokens.js'
@@ -11,11 +12,12 @@ import type { GrantHandler } from './grant-handler.js'
 
 /**
  * RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2): each use marks the token used
- * and issues its successor atomically; reuse outside the grace window revokes the family.
+ * and issues its successor atomically; reuse outside the grace window revokes the family. A
+ * `resource` narrows the new access token's audience within the grant's (RFC 8707 §2.2).
  */
 export const refreshToken: GrantHandler = {
   grantType: 'refresh_token',
-  parameters: ['refresh_token', 'scope'],
+  parameters: ['refresh_token', 'scope', 'resource'],
   async handle({ params, client, provider, now }) {
     const { config } = provider
     const { storage } = config
@@ -28,11 +30,12 @@ export const refreshToken: GrantHandler = {
     const scopes = requested === undefined ? token.scopes : parseScope(requested)
     const wider = scopes.find((scope) => !token.scopes.includes(scope))
     if (wider) throw new OAuthError('invalid_scope', `the scope "${wider}" was not granted to this refresh token`)
-    const access = mintAccessToken(config, family, scopes, now)
+    // RFC 8707 §2.2: the access token may be for fewer of the grant's resources; the refresh token keeps them all.
+    const access = mintAccessToken(config, family, scopes, now, narrowResources(family.resource, params.get('resource')))
     if (!config.rotateRefreshTokens) {
       if (token.used_at !== null) throw new OAuthError('invalid_grant', 'the refresh token was already used')
       await storage.issueTokens({ access: access.record })
-      return refreshed(provider, family, scopes, await withIdToken(provider, family, tokenResponse(access, now), now, access.value))
+      return refreshed(provider, family, scopes, await withIdToken(provider, family, scopes, tokenResponse(access, now), now, access.value))
     }
     // RFC 6749 §6: a new refresh token keeps exactly the scope of the one presented.
     const refresh = mintRefreshToken(config, family, token.scopes, access.record.hash, now)
@@ -43,7 +46,7 @@ export const refreshToken: GrantHandler = {
       throw new OAuthError('invalid_grant', 'the refresh token was already used; its grant is revoked')
     }
     if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
-    return refreshed(provider, family, scopes, await withIdToken(provider, family, tokenResponse(access, now, refresh), now, access.value))
+    return refreshed(provider, family, scopes, await withIdToken(provider, family, scopes, tokenResponse(access, now, refresh), now, access.value))
   },
 }
 
@@ -57,12 +60,12 @@ function refreshed(provider: ProviderContext, family: Family, scopes: string[], 
 async function withIdToken(
   provider: ProviderContext,
   family: Family,
+  scopes: string[],
   response: TokenResponse,
   now: number,
   accessToken: string,
 ): Promise<TokenResponse> {
   // A refresh narrowed to fewer scopes releases only their claims, and none without openid.
-  const scopes = response.scope.split(' ')
   if (!wantsIdToken(provider, family, scopes)) return response
   return { ...response, id_token: await signIdToken(provider, { family: { ...family, scopes }, now, accessToken }) }
 }

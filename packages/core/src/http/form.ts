@@ -5,12 +5,17 @@ export const MAX_BODY_BYTES = 64 * 1024
 const MAX_PARAMETERS = 100
 const encoder = new TextEncoder()
 
-/** Request parameters, each present at most once; empty values count as absent (RFC 6749 §3.1). */
+/**
+ * Request parameters, each present at most once; empty values count as absent (RFC 6749 §3.1).
+ * The one parameter that may repeat, RFC 8707's `resource`, holds its values joined by a space
+ * (a URI has none).
+ */
 export type Params = Map<string, string>
 
 /**
  * Parses `application/x-www-form-urlencoded` pairs, refusing repeated parameters: RFC 6749 §3.1
- * "Request and response parameters MUST NOT be included more than once".
+ * "Request and response parameters MUST NOT be included more than once", except `resource`,
+ * which RFC 8707 §2 lets a request name several times.
  */
 export function parseParams(encoded: string): Params {
   const params: Params = new Map()
@@ -18,11 +23,22 @@ export function parseParams(encoded: string): Params {
   let count = 0
   for (const [name, value] of new URLSearchParams(encoded)) {
     if (++count > MAX_PARAMETERS) throw new OAuthError('invalid_request', 'too many parameters')
+    if (name === 'resource') {
+      addResource(params, value)
+      continue
+    }
     if (seen.has(name)) throw new OAuthError('invalid_request', `parameter "${name}" is repeated`)
     seen.add(name)
     if (value !== '') params.set(name, value)
   }
   return params
+}
+
+function addResource(params: Params, value: string): void {
+  // A space cannot be in a URI; refused here, it cannot split one value into two.
+  if (value === '' || value.includes(' ')) throw new OAuthError('invalid_target', 'a resource must be an absolute URI (RFC 8707 §2)')
+  const earlier = params.get('resource')
+  params.set('resource', earlier === undefined ? value : `${earlier} ${value}`)
 }
 
 /** Reads a capped form body. Anything but a form is refused with invalid_request, never a 500. */

@@ -1,0 +1,28 @@
+import { connect } from 'node:net'
+
+/**
+ * Raw HTTP/1.1 over a net socket, for what fetch and node:http refuse to send or hide (a Host the
+ * URL parser refuses, a body that never ends, a connection the server closes unanswered).
+ */
+
+/** Writes `head` on a new connection and answers everything the server wrote before it closed. */
+export function rawRequest(port: number, head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(head))
+    let answer = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => {
+      answer += chunk
+    })
+    socket.on('error', reject)
+    socket.on('close', () => resolve(answer))
+  })
+}
+
+/** A GET that asks the server to close the connection after its answer. */
+export const rawGet = (path: string, host: string) => `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`
+
+/** The status line's code (NaN when the server wrote nothing), and the body after the head. */
+export function parseAnswer(answer: string): { status: number; body: string } {
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]), body: answer.slice(answer.indexOf('\r\n\r\n') + 4) }
+}
