@@ -83,13 +83,15 @@ async function serveOne(
   handleSignals: boolean,
 ): Promise<{ running: RunningServer; listening: Listening }> {
   let server: Server | undefined
+  // The demo's callback page is the demo's: with --no-demo its path is an unknown path (404).
+  const demoPage = values['no-demo'] ? () => null : demoCallback
   const running = await serve(
     {
       // The rest carries the client address that serve() learned, for the rate limits.
       handle: (request, ...rest) =>
         server
           ? Promise.resolve(
-              demoCallback(request) ?? homePage(request, server.provider.basePath) ?? server.provider.handle(request, ...rest),
+              demoPage(request) ?? homePage(request, server.provider.basePath) ?? server.provider.handle(request, ...rest),
             )
           : Promise.resolve(starting()),
     },
