@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { smokeFlow } from './flow.js'
 import { RUNTIMES, type Runtime, type RuntimeServer, startRuntime } from './harness.js'
+import { rateLimitFlow } from './rate-limit-flow.js'
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 30_000 })
 
@@ -18,6 +19,15 @@ describe('the runtime matrix: one smoke flow, a server in each runtime, oauth4we
   it('covers node, deno, bun and workerd', () => {
     expect([...RUNTIMES].sort()).toEqual(['bun', 'deno', 'node', 'workerd'])
   })
+
+  // Before the smoke flow, which ends with a graceful stop.
+  it.each(RUNTIMES)(
+    '%s: RFC 6585 §4: after 10 failed client authentications from one address the next is 429 with Retry-After; another address is not limited',
+    async (runtime) => {
+      const server = await (starting.get(runtime) as Promise<RuntimeServer>)
+      await rateLimitFlow(server)
+    },
+  )
 
   it.each(RUNTIMES)(
     '%s: code + S256 PKCE through consent, refresh, revoke, introspect, client_credentials; then a graceful stop',
