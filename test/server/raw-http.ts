@@ -26,3 +26,34 @@ export const rawGet = (path: string, host: string) => `GET ${path} HTTP/1.1\r\nH
 export function parseAnswer(answer: string): { status: number; body: string } {
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]), body: answer.slice(answer.indexOf('\r\n\r\n') + 4) }
 }
+
+export interface RawConnection {
+  write(data: string): void
+  /** Resolves once the server's bytes so far contain `text`. */
+  received(text: string): Promise<void>
+  /** Everything the server wrote, once it closed the connection. */
+  closed: Promise<string>
+}
+
+/** A connection the test writes to piece by piece (a body that never ends, headers left open). */
+export function rawConnection(port: number): RawConnection {
+  const socket = connect(port, '127.0.0.1')
+  let answer = ''
+  const waiting: { text: string; resolve: () => void }[] = []
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => {
+    answer += chunk
+    for (const w of waiting.filter((w) => answer.includes(w.text))) {
+      waiting.splice(waiting.indexOf(w), 1)
+      w.resolve()
+    }
+  })
+  // A reset (the server dropped the connection) is a close too.
+  socket.on('error', () => {})
+  const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(answer)))
+  return {
+    write: (data) => socket.write(data),
+    received: (text) => (answer.includes(text) ? Promise.resolve() : new Promise((resolve) => waiting.push({ text, resolve }))),
+    closed,
+  }
+}

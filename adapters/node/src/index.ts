@@ -1,4 +1,5 @@
 export { clientAddress } from './client-address.js'
+export type { ConnectionLimits } from './connection-limits.js'
 export { type PostgresDriverOptions, postgresDriver } from './postgres-driver.js'
 export type { RequestLogger } from './request-log.js'
 export { type RunningServer, type ServeOptions, serve, toNodeListener } from './serve.js'

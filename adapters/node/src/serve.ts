@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Provider } from '@grantline/core'
 import { clientAddress, rememberAddress } from './client-address.js'
+import { type ConnectionLimits, capConnections, serverOptionsOf } from './connection-limits.js'
 import { type FetchHandler, toFastListener } from './fast-listener.js'
 import { type RequestLogger, withRequestLog } from './request-log.js'
 
-export interface ServeOptions {
+export interface ServeOptions extends ConnectionLimits {
   port?: number
   hostname?: string
   /** One line per request; `false` turns it off. Defaults to stdout. */
@@ -53,12 +54,13 @@ export function toNodeListener(
 
 /**
  * Serves a provider over node:http, through the lean listener (fast-listener.ts), with graceful
- * shutdown on SIGTERM/SIGINT.
+ * shutdown on SIGTERM/SIGINT, request and header timeouts and a connection cap (connection-limits.ts).
  */
 export function serve(provider: Handler, options: ServeOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let draining = false
-    const server = createServer(toFastListener(fetchOf(provider, options.log), { closing: () => draining }))
+    const server = createServer(serverOptionsOf(options), toFastListener(fetchOf(provider, options.log), { closing: () => draining }))
+    capConnections(server, options)
     let closing: Promise<void> | undefined
     const close = () => {
       closing ??= new Promise<void>((done, fail) => {

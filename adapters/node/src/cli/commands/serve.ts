@@ -4,6 +4,7 @@ import { serveWorkers } from '../../workers.js'
 import { integer, parseFlags, usageError } from '../args.js'
 import { buildServer, readConfigFile, type Server } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
+import { connectionFlags, connectionFlagsUsage, connectionLimitsOf } from '../connection-flags.js'
 import { demoCallback, seedDemo } from '../demo.js'
 import { homePage } from '../home.js'
 
@@ -16,10 +17,12 @@ const flags = {
   data: { type: 'string' },
   'no-demo': { type: 'boolean' },
   workers: { type: 'string' },
+  ...connectionFlags,
 } as const
 
 export const serveUsage =
-  'grantline serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--db PATH_OR_POSTGRES_URL] [--config FILE.json] [--data DIR] [--no-demo] [--workers N]'
+  'grantline serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--db PATH_OR_POSTGRES_URL] [--config FILE.json] [--data DIR] [--no-demo] [--workers N]\n' +
+  `                ${connectionFlagsUsage}`
 
 const starting = () =>
   new Response('Grantline is starting\n', {
@@ -40,6 +43,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (workers < 1 || workers > 64) throw new CliError('--workers must be between 1 and 64')
   const host = values.host ?? '127.0.0.1'
   readConfigFile(values.config) // a bad file is a usage error, reported before anything listens
+  connectionLimitsOf(values) // so are bad limits
   // The last line of start-up: scripts wait for it.
   const listening = ({ origin, issuer, dialect }: Listening, also = '') =>
     process.stdout.write(`Grantline listening on ${origin} (issuer ${issuer}, ${dialect} storage${also})\n`)
@@ -90,15 +94,14 @@ async function serveOne(
       // The rest carries the client address that serve() learned, for the rate limits.
       handle: (request, ...rest) =>
         server
-          ? Promise.resolve(
-              demoPage(request) ?? homePage(request, server.provider.basePath) ?? server.provider.handle(request, ...rest),
-            )
+          ? Promise.resolve(demoPage(request) ?? homePage(request, server.provider.basePath) ?? server.provider.handle(request, ...rest))
           : Promise.resolve(starting()),
     },
     {
       port,
       hostname: host,
       handleSignals,
+      ...connectionLimitsOf(values),
       onSignal: (signal) => process.stdout.write(`Grantline stopping on ${signal}: finishing the requests in flight\n`),
       onClose: () => server?.database.close(),
     },
