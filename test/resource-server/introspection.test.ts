@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { basic, ISSUER } from '../support/provider.js'
 import {
   apiRequest,
   asResponse,
@@ -72,6 +73,26 @@ describe('remote mode: RFC 7662 introspection of a real provider', () => {
     const { server } = await remoteResourceServer(s)
     const token = await clientCredentialsToken(s, await createAgent(s), [MCP, OTHER])
     expect(await server.verify(bearer(token))).toMatchObject({ audience: [MCP, OTHER] })
+  })
+
+  it('RFC 6749 §1.5: a refresh token presented as a Bearer token is refused, though introspection calls it active', async () => {
+    const s = setupAs({ grantTypes: ['password', 'refresh_token', 'client_credentials'] })
+    const { server } = await remoteResourceServer(s)
+    const created = await s.provider.clients.create({ client_name: 'App', grant_types: ['password', 'refresh_token'] })
+    const body = new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'correct horse', scope: 'read', resource: MCP })
+    const response = await s.provider.handle(
+      new Request(`${ISSUER}/token/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basic(created.client.client_id, created.client_secret ?? ''),
+        },
+        body,
+      }),
+    )
+    const tokens = (await response.json()) as { access_token: string; refresh_token: string }
+    expect(await server.verify(bearer(tokens.access_token))).toMatchObject({ sub: 'user-1', audience: [MCP] })
+    await expectInvalidToken(await server.verify(bearer(tokens.refresh_token)), 'the access token is invalid, expired or revoked')
   })
 
   it('RFC 7662 §2.2: a revoked or expired token is refused as invalid_token', async () => {
