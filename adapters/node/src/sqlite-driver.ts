@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { type SqlDriver, type SqlValue, syncSqliteDriver, walCheckpointer } from '@grantline/sql'
 import Database from 'better-sqlite3'
@@ -9,6 +10,21 @@ const CACHE_LIMIT = 500
 const BUSY_TIMEOUT_MS = 5000
 
 /**
+ * Creates a new database file readable by its owner only (0600): it holds client records, token
+ * hashes and password hashes. SQLite gives the -wal and -shm files the database file's mode, so
+ * they follow. An existing file keeps its mode; a temporary or in-memory database has no file.
+ */
+function createPrivately(path: string): void {
+  if (path === '' || path === ':memory:' || path.startsWith('file:')) return
+  try {
+    closeSync(openSync(path, 'wx', 0o600))
+  } catch {
+    // It is there already (or another process just made it); a missing folder or a permission
+    // error, SQLite reports when it opens the path.
+  }
+}
+
+/**
  * A SQLite driver over better-sqlite3 for `sqlStorage` and `migrate`. WAL lets readers run
  * beside the one writer; `synchronous = NORMAL` is durable across crashes of the process (WAL
  * may lose the last commits on power loss only); a writer waits up to 5 s for the lock.
@@ -16,6 +32,7 @@ const BUSY_TIMEOUT_MS = 5000
  * WAL is checkpointed by a worker thread, not by the commits (`walCheckpointer`, checkpoint-worker.ts).
  */
 export function sqliteDriver(path: string): SqlDriver {
+  createPrivately(path)
   const db = new Database(path)
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.pragma('journal_mode = WAL')

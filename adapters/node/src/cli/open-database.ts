@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AccountStore, Storage } from '@grantline/core'
 import { deleteUserWithGrants, migrate, type SqlDriver, sqlAccountStore, sqlStorage } from '@grantline/sql'
@@ -28,6 +28,25 @@ export function describeDatabase(db: string): string {
   return url.toString()
 }
 
+/**
+ * A database file that an earlier version created readable by others (0644) becomes the owner's
+ * only, with its -wal and -shm files: they hold token, secret and password hashes. New files are
+ * created 0600 by sqliteDriver.
+ */
+function restrictExisting(db: string): void {
+  for (const file of [db, `${db}-wal`, `${db}-shm`]) {
+    const mode = statSync(file, { throwIfNoEntry: false })?.mode
+    if (mode === undefined || (mode & 0o077) === 0) continue
+    try {
+      chmodSync(file, mode & 0o700)
+    } catch (error) {
+      process.stderr.write(
+        `grantline: warning: ${file} is readable by others and cannot be changed (${(error as NodeJS.ErrnoException).code})\n`,
+      )
+    }
+  }
+}
+
 /** Opens `--db` (a SQLite file path or a postgres:// URL) and applies pending migrations. */
 export async function openDatabase(db: string): Promise<Database> {
   const dialect = /^postgres(ql)?:\/\//.test(db) ? 'postgres' : 'sqlite'
@@ -36,7 +55,9 @@ export async function openDatabase(db: string): Promise<Database> {
     if (dialect === 'postgres') {
       driver = postgresDriver(db)
     } else {
-      mkdirSync(dirname(db), { recursive: true })
+      // A folder made here is the owner's only; an existing one is the user's and keeps its mode.
+      mkdirSync(dirname(db), { recursive: true, mode: 0o700 })
+      restrictExisting(db)
       driver = sqliteDriver(db)
     }
     // The first statement is where an unreachable server or an unwritable file shows.
