@@ -140,6 +140,32 @@ const schema = v.strictObject({
   ),
   now: v.optional(fn<() => number>('now'), () => Date.now),
   /**
+   * Outbound HTTP (client ID metadata documents), the runtime's `fetch` when unset. On Node the
+   * `grantline` CLI passes safeFetch from @grantline/node, which refuses names that resolve to
+   * special-use addresses.
+   */
+  fetch: v.optional(fn<typeof fetch>('fetch')),
+  /**
+   * draft-ietf-oauth-client-id-metadata-document: an `https` client_id with a path names a JSON
+   * document that is fetched (through `fetch`) as the client's metadata. Present means on.
+   */
+  clientIdMetadataDocuments: v.optional(
+    v.strictObject({
+      /** A trust policy: whether a Client Identifier URL (already checked for SSRF) may be used. */
+      allow: v.optional(fn<(url: URL) => boolean | Promise<boolean>>('clientIdMetadataDocuments.allow')),
+      /** Bounds on the Cache-Control lifetime a document is cached for. */
+      cacheSeconds: v.optional(
+        v.pipe(
+          v.strictObject({ min: v.optional(seconds, 60), max: v.optional(seconds, 86400) }),
+          v.check((bounds) => bounds.min <= bounds.max, 'cacheSeconds.min must not exceed cacheSeconds.max'),
+        ),
+        {},
+      ),
+      maxBytes: v.optional(count, 5120),
+      timeoutMs: v.optional(count, 5000),
+    }),
+  ),
+  /**
    * The caller's address, replacing the one the runtime passes `handle` (behind a reverse proxy the
    * runtime sees only the proxy): read the header your proxy sets and no other. Undefined means
    * unknown; the runtime's address is then not used.

@@ -1,5 +1,6 @@
 import type { ClientAuthMethod } from './client-auth/client-auth-method.js'
 import type { RateLimiter } from './client-auth/rate-limit.js'
+import type { ClientMetadataDocuments } from './clients/metadata-document-cache.js'
 import type { ResolvedConfig } from './config.js'
 import type { GrantHandler } from './grants/grant-handler.js'
 import type { CorsOrigins } from './http/cors.js'
@@ -18,6 +19,8 @@ export interface ProviderContext {
   rateLimiter: RateLimiter | null
   /** The origins some client allows, for CORS preflights (which name no client). */
   corsOrigins: CorsOrigins
+  /** Client ID Metadata Documents and their cache; null when `clientIdMetadataDocuments` is off. */
+  clientMetadataDocuments: ClientMetadataDocuments | null
   /**
    * The runtime's `waitUntil` for this request (Workers' `ctx.waitUntil`), when it gave one:
    * carries audit events past the response, never a storage write the response depends on.

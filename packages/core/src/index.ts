@@ -10,6 +10,7 @@ export type {
 } from './accounts.js'
 export type { ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
 export type { RateLimiter } from './client-auth/rate-limit.js'
+export { isPublicAddress } from './clients/special-use-address.js'
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'
 export type { ProviderConfig } from './config.js'
 export { sha256Hex } from './crypto.js'

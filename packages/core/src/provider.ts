@@ -1,5 +1,6 @@
 import { createRateLimiter } from './client-auth/rate-limit.js'
 import { defaultClientAuthMethods } from './client-auth/registry.js'
+import { createClientMetadataDocuments } from './clients/metadata-document-cache.js'
 import { type ClientsApi, createClientsApi } from './clients.js'
 import { type ProviderConfig, resolveConfig } from './config.js'
 import type { ProviderContext } from './context.js'
@@ -63,6 +64,7 @@ export function createProvider(input: ProviderConfig): Provider {
       : null,
     rateLimiter: createRateLimiter(config),
     corsOrigins: createCorsOrigins(config.storage, config.seconds),
+    clientMetadataDocuments: config.clientIdMetadataDocuments ? createClientMetadataDocuments(config) : null,
   }
   const router = createRouter(context)
   const route = (request: Request) => router(pathnameOf(request.url))

@@ -69,6 +69,8 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
     introspection_endpoint_auth_methods_supported: authMethods,
     code_challenge_methods_supported: config.pkce.allowPlain ? ['S256', 'plain'] : ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // draft-ietf-oauth-client-id-metadata-document §6: said only when client_id URLs are accepted.
+    ...(config.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
   }
   if (!config.oidc) return base
   const alg = config.oidc.signingAlg
