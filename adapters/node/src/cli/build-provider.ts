@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError, createProvider, localAccounts, type Provider, type ProviderConfig } from '@grantline/core'
 import { clientAddress } from '../client-address.js'
+import { safeFetch } from '../safe-fetch.js'
 import { CliError } from './cli-error.js'
 import { loadSecrets } from './data-dir.js'
 import { type Database, openDatabase } from './open-database.js'
@@ -38,6 +39,7 @@ const FILE_OPTIONS = new Set([
   'approvalPrompt',
   'managementPages',
   'oidc',
+  'clientIdMetadataDocuments',
 ])
 
 /** Provider options from a `--config` JSON file; an unknown key is refused, as createProvider refuses one. */
@@ -102,6 +104,9 @@ export async function buildServer(flags: ServerFlags, defaults: { issuer: string
       // the signing keys comes from the data folder or the environment, never from the file.
       ...((oidc as unknown) === false ? {} : { oidc: { ...oidc, keyEncryptionKey } }),
       onError: reportError,
+      // Client ID Metadata Documents are fetched on a client's say-so: never from a name that
+      // resolves to a private, loopback or link-local address (server-side request forgery).
+      fetch: safeFetch(),
       // Rate limits and the login lockout count per client address: the TCP peer, which serve()
       // passes the core, or behind a reverse proxy (GRANTLINE_TRUST_PROXY=1) the address the proxy appended.
       ...(process.env.GRANTLINE_TRUST_PROXY === '1'
