@@ -105,3 +105,9 @@ export function canonicalResources(setting: ResourcesSetting): ResourcesSetting 
     return { ...entry, uri }
   })
 }
+
+/** A resource as the consent page names it: its configured name, when it has one. */
+export function resourceLabel(setting: ResourcesSetting | undefined, uri: string): { uri: string; name?: string } {
+  const name = setting === 'any' ? undefined : setting?.find((entry) => entry.uri === uri)?.name
+  return name === undefined ? { uri } : { uri, name }
+}

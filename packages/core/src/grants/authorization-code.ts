@@ -4,13 +4,14 @@ import { emit, grantFields } from '../events.js'
 import { required } from '../http/form.js'
 import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
 import { checkVerifier } from '../pkce.js'
+import { narrowResources } from '../resources.js'
 import { issuesRefresh, mintAccessToken, mintRefreshToken, tokenResponse } from '../tokens.js'
 import type { GrantHandler } from './grant-handler.js'
 
 /** RFC 6749 §4.1.3: redeems a single-use code bound to its client, redirect_uri and PKCE challenge. */
 export const authorizationCode: GrantHandler = {
   grantType: 'authorization_code',
-  parameters: ['code', 'redirect_uri', 'code_verifier'],
+  parameters: ['code', 'redirect_uri', 'code_verifier', 'resource'],
   async handle({ params, client, provider, now }) {
     const { config } = provider
     const { storage } = config
@@ -39,7 +40,8 @@ export const authorizationCode: GrantHandler = {
     checkVerifier(code, params.get('code_verifier'))
     const family = await storage.getFamily(code.family_id, now)
     if (!family) throw new OAuthError('invalid_grant', 'the authorization was revoked')
-    const access = mintAccessToken(config, family, family.scopes, now)
+    // RFC 8707 §2.2: the token request may narrow the grant's resources, never widen them.
+    const access = mintAccessToken(config, family, family.scopes, now, narrowResources(family.resource, params.get('resource')))
     const refresh = issuesRefresh(config, client) ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
     // OIDC Core §3.1.3.3: the ID Token carries the request's nonce and the access token's hash. It is
     // signed first, so a signing failure stores no token.

@@ -8,6 +8,8 @@ export interface ConsentContext {
   /** Where the decision is posted, with the hidden fields it must carry. */
   form: { action: string; fields: { interaction: string; csrf: string } }
   redirectUri: string
+  /** The resources (APIs) the tokens will be for (RFC 8707), with their configured names. */
+  resources?: { uri: string; name?: string }[]
   /** OIDC Core §3.1.2.1 `ui_locales`: well-formed language tags, preferred first; the built-in page takes the first as its `lang`. */
   uiLocales?: string[]
 }
@@ -27,6 +29,9 @@ export function consentPage(context: ConsentContext): Response {
         `<li><strong>${escapeHtml(scope.description)}</strong><br><span class="muted"><code>${escapeHtml(scope.name)}</code></span></li>`,
     )
     .join('')
+  const apis = (context.resources ?? [])
+    .map((resource) => `<li>${resource.name ? `<strong>${escapeHtml(resource.name)}</strong> ` : ''}<code>${escapeHtml(resource.uri)}</code></li>`)
+    .join('')
   const hidden = Object.entries(form.fields)
     .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
     .join('')
@@ -35,6 +40,7 @@ export function consentPage(context: ConsentContext): Response {
     `<div class="card"><h1>Authorize <span>${escapeHtml(client.client_name)}</span>?</h1>
 <p>This application asks for the following permissions:</p>
 <ul class="scopes" aria-label="Requested permissions">${items}</ul>
+${apis ? `<p>It will use them at:</p><ul class="plain" aria-label="Where the permissions apply">${apis}</ul>` : ''}
 <p class="muted">You will be sent back to <code>${escapeHtml(target)}</code>.</p>
 <form method="post" action="${escapeHtml(form.action)}">${hidden}
 <div class="actions"><button type="submit" name="deny" value="Cancel">Cancel</button><button type="submit" class="primary" name="allow" value="Authorize">Authorize</button></div>

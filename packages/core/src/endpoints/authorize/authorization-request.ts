@@ -4,6 +4,7 @@ import type { Params } from '../../http/form.js'
 import { supportedResponseTypes } from '../../oidc/discovery.js'
 import { checkChallenge } from '../../pkce.js'
 import { matchRedirectUri } from '../../redirect-uri.js'
+import { requestedResources, resolveResources } from '../../resources.js'
 import { resolveScopes } from '../../scopes.js'
 import type { Client, CodeRecord } from '../../storage.js'
 import { checkOidcRequest, LOGIN_MARKER, type OidcRequest } from './oidc-request.js'
@@ -30,6 +31,8 @@ export interface AuthorizationRequest {
   nonce: string | undefined
   oidc: OidcRequest
   pkce: Pick<CodeRecord, 'code_challenge' | 'code_challenge_method'>
+  /** The resources the grant is for (RFC 8707 §2.1), canonical; empty when none was named. */
+  resources: string[]
   /** The request's authorization parameters only: what the interaction stores and the login round trip carries. */
   params: Params
 }
@@ -56,6 +59,7 @@ const AUTHORIZATION_PARAMETERS = new Set([
   'ui_locales',
   'login_hint',
   'approval_prompt',
+  'resource',
   LOGIN_MARKER,
 ])
 
@@ -136,6 +140,7 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
     target = { ...target, mode: checkResponseMode(provider, params.get('response_mode'), target.mode) }
     const type = checkResponseType(provider, client, responseType)
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
+    const resources = resolveResources(config.resources, requestedResources(params.get('resource')), client.client_id)
     const nonce = params.get('nonce')
     checkOpenIdRequest(type, scopes, nonce)
     const pkce = responseParts(type).code ? checkChallenge(config, client, params) : { code_challenge: null, code_challenge_method: null }
@@ -149,6 +154,7 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
       nonce,
       oidc,
       pkce,
+      resources,
       params: new Map([...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name))),
     }
   } catch (error) {

@@ -3,6 +3,7 @@ import { randomId } from '../../crypto.js'
 import { OAuthError } from '../../errors.js'
 import { queryParams, readForm } from '../../http/form.js'
 import { type ConsentContext, consentPage } from '../../pages/consent-page.js'
+import { resourceLabel } from '../../resources.js'
 import type { Consent } from '../../storage.js'
 import { type AuthorizationRequest, RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
 import { identityAssured } from './client-identity.js'
@@ -82,6 +83,7 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
       fields: { interaction: id, csrf: await consentCsrf(config.secrets, id, user.sessionId) },
     },
     redirectUri: authz.target.redirectUri,
+    ...(authz.resources.length > 0 ? { resources: authz.resources.map((uri) => resourceLabel(config.resources, uri)) } : {}),
     ...(authz.oidc.uiLocales.length > 0 ? { uiLocales: authz.oidc.uiLocales } : {}),
   }
   return config.renderConsent ? config.renderConsent(context) : consentPage(context)

@@ -44,6 +44,7 @@ export async function respond(
     amr: user.amr ?? null,
     nonce: authz.nonce ?? null,
     claims: authz.params.get('claims') ?? null,
+    resource: authz.resources,
   }
   // A code's family lives for its refresh tokens; tokens from the browser alone, only as long as they do.
   const family = newFamily(client.client_id, fields, now, parts.code ? config.ttl.family : config.ttl.accessToken)
