@@ -11,6 +11,8 @@ export interface ServerFlags {
   db?: string | undefined
   config?: string | undefined
   data?: string | undefined
+  /** `--resource URI`, repeatable: RFC 8707 resources added to the config file's list. */
+  resource?: string[] | undefined
 }
 
 export interface Server {
@@ -40,6 +42,7 @@ const FILE_OPTIONS = new Set([
   'managementPages',
   'oidc',
   'clientIdMetadataDocuments',
+  'resources',
 ])
 
 /** Provider options from a `--config` JSON file; an unknown key is refused, as createProvider refuses one. */
@@ -81,6 +84,12 @@ function reportError(error: unknown, request: Request): void {
   )
 }
 
+/** `--resource` URIs join the config file's `resources` list; with `"resources": "any"` they add nothing. */
+function withFlagResources(fromFile: ProviderConfig['resources'], flagged: string[] | undefined): ProviderConfig['resources'] {
+  if (!flagged?.length || fromFile === 'any') return fromFile
+  return [...(fromFile ?? []), ...flagged.map((uri) => ({ uri }))]
+}
+
 /** Builds the standalone server: SQL storage, local accounts and secrets from the data folder. */
 export async function buildServer(flags: ServerFlags, defaults: { issuer: string }): Promise<Server> {
   const dataDir = flags.data ?? 'data'
@@ -94,8 +103,10 @@ export async function buildServer(flags: ServerFlags, defaults: { issuer: string
     const secureCookies = typeof issuer === 'string' && issuer.startsWith('https:') ? true : undefined
     const accounts = localAccounts(database.accountStore, { secrets, ...(secureCookies ? { secureCookies } : {}) })
     const { oidc, ...options } = fileConfig
+    const resources = withFlagResources(options.resources, flags.resource)
     const provider = createProvider({
       ...options,
+      ...(resources === undefined ? {} : { resources }),
       issuer,
       storage: database.storage,
       accounts,

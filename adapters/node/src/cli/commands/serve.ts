@@ -17,11 +17,13 @@ const flags = {
   data: { type: 'string' },
   'no-demo': { type: 'boolean' },
   workers: { type: 'string' },
+  resource: { type: 'string', multiple: true },
   ...connectionFlags,
 } as const
 
 export const serveUsage =
   'grantline serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--db PATH_OR_POSTGRES_URL] [--config FILE.json] [--data DIR] [--no-demo] [--workers N]\n' +
+  '                [--resource URI ...]\n' +
   `                ${connectionFlagsUsage}`
 
 const starting = () =>
