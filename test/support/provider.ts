@@ -24,6 +24,9 @@ export function setup(overrides: Partial<ProviderConfig> = {}, storage: Storage 
     accounts: users.accounts,
     secrets: [SECRET],
     now: clock.now,
+    // In-process requests carry no client address: the warning that says so is checked in
+    // test/hardening/client-address.test.ts, and is only noise here.
+    onWarning: () => {},
     ...overrides,
   })
   const fetch = (input: string | URL | Request, init?: RequestInit) => provider.handle(new Request(input, init))
