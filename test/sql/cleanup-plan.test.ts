@@ -30,11 +30,16 @@ describe('cleanup (DOT cleartokens) under the write lock', () => {
       "INSERT INTO families (id, client_id, scopes, resource, created_at, expires_at) VALUES ('f', 'x', '[]', '[]', 1, 1)",
       "INSERT INTO consents (id, sub, client_id, scopes, created_at, revoked_at) VALUES ('k', 's', 'x', '[]', 1, 1)",
       "INSERT INTO rate_limits (rate_key, window_start, hits, previous_hits, expires_at) VALUES ('k', 1, 1, 0, 1)",
+      "INSERT INTO initial_access_tokens (hash, created_at, expires_at) VALUES ('t', 1, 1)",
+      // An unused dynamic client (RFC 7591), for the unusedDynamicClientSeconds step.
+      `INSERT INTO clients (client_id, client_name, client_type, token_endpoint_auth_method, grant_types, response_types, redirect_uris,
+        post_logout_redirect_uris, scope, allowed_cors_origins, skip_authorization, introspection, created_at, dynamic)
+        VALUES ('d', 'd', 'public', 'none', '[]', '[]', '[]', '[]', '', '[]', 0, 0, 1, 1)`,
     ])
       await driver.exec?.(sql)
-    await sqlStorage(recording(driver, seen), { dialect: 'sqlite' }).cleanup(1_700_000_000, 100)
-    const deletes = seen.filter((sql) => /^\s*(DELETE|SELECT)/i.test(sql))
-    expect(deletes.filter((sql) => /^\s*DELETE/i.test(sql)).length).toBeGreaterThanOrEqual(7)
+    await sqlStorage(recording(driver, seen), { dialect: 'sqlite' }).cleanup(1_700_000_000, 100, { unusedDynamicClientSeconds: 86_400 })
+    const deletes = seen.filter((sql) => /^\s*(DELETE|SELECT|UPDATE)/i.test(sql))
+    expect(deletes.filter((sql) => /^\s*DELETE/i.test(sql)).length).toBeGreaterThanOrEqual(9)
     const db = new Database(path, { readonly: true })
     try {
       for (const sql of deletes) {

@@ -16,6 +16,10 @@ describe('the conformance races fail on a non-atomic store', () => {
     expect(await raceConsume(nonAtomicStorage(), 'interaction', 20)).toBeGreaterThan(1)
   })
 
+  it('an initial access token presented concurrently registers more than one client (RFC 7591 §3 violated)', async () => {
+    expect(await raceConsume(nonAtomicStorage(), 'initial_access_token', 20)).toBeGreaterThan(1)
+  })
+
   it('a refresh token rotated concurrently forks the chain (RFC 9700 §4.14.2 violated)', async () => {
     expect(await raceRotateRefresh(nonAtomicStorage(), 20)).toBeGreaterThan(1)
   })

@@ -1,6 +1,7 @@
-import type { Consent, Storage } from '@grantline/core'
+import type { Consent, Family, Storage } from '@grantline/core'
 import { type KvKeys, type SweptKind, write } from './kv-keys.ts'
 import { rowKey } from './kv-rows.ts'
+import { removeUnusedDynamicClients } from './kv-unused-clients.ts'
 
 interface Swept {
   expires_at?: number
@@ -8,18 +9,18 @@ interface Swept {
   consumed_at?: number | null
 }
 
-/** The row fields that decide death; a family is stored inside its wrapper. */
-function fieldsOf(kind: SweptKind, value: unknown): Swept & Partial<Consent> {
+/** The row fields that decide death, and name index entries; a family is stored inside its wrapper. */
+function fieldsOf(kind: SweptKind, value: unknown): Swept & Partial<Consent> & Partial<Pick<Family, 'created_at'>> {
   return (kind === 'family' ? (value as { family: Swept }).family : value) as Swept & Partial<Consent>
 }
 
 /**
- * Consumed codes and interactions stay until they expire (tombstones), and so do used refresh
- * tokens; rate-limit counters go once they no longer count.
+ * Consumed codes, interactions and initial access tokens stay until they expire (tombstones), and
+ * so do used refresh tokens; rate-limit counters go once they no longer count.
  */
 function isDead(kind: SweptKind, row: Swept, now: number): boolean {
   const expired = row.expires_at !== undefined && row.expires_at <= now
-  if (kind === 'code' || kind === 'interaction' || kind === 'hits') return expired
+  if (kind === 'code' || kind === 'interaction' || kind === 'initial_access_token' || kind === 'hits') return expired
   return expired || (row.revoked_at !== undefined && row.revoked_at !== null)
 }
 
@@ -40,11 +41,17 @@ async function* candidates(kv: Deno.Kv, keys: KvKeys, now: number): AsyncGenerat
 /**
  * DOT's `cleartokens` over the expiry and revocation indexes: at most `limit` rows per call, each
  * chunk of rows deleted with its index entries in one atomic commit. Validity never depends on a
- * row being gone: every read checks expiry and revocation itself.
+ * row being gone: every read checks expiry and revocation itself. With
+ * `unusedDynamicClientSeconds`, unused dynamic clients go first (kv-unused-clients.ts).
  */
-export function cleanupMethod(kv: Deno.Kv, keys: KvKeys): Storage['cleanup'] {
-  return async (now, limit = 10_000) => {
-    let removed = 0
+export function cleanupMethod(
+  kv: Deno.Kv,
+  keys: KvKeys,
+  revokeClientConsents: (clientId: string, now: number) => Promise<void>,
+): Storage['cleanup'] {
+  return async (now, limit = 10_000, options) => {
+    const idle = options?.unusedDynamicClientSeconds
+    let removed = idle === undefined ? 0 : await removeUnusedDynamicClients(kv, keys, now, now - idle, limit, revokeClientConsents)
     const seen = new Set<string>()
     let chunk: { index: Deno.KvKey; kind: SweptKind; id: string }[] = []
     const flush = async () => {
@@ -62,7 +69,10 @@ export function cleanupMethod(kv: Deno.Kv, keys: KvKeys): Storage['cleanup'] {
         doomed.push(rowKey(keys, c.kind, c.id), keys.revoked(c.kind, c.id))
         if (row.expires_at !== undefined) doomed.push(keys.expiry(row.expires_at, c.kind, c.id))
         if (c.kind === 'consent' && row.sub !== undefined && row.client_id !== undefined) {
-          doomed.push(keys.consentIndex(row.sub, row.client_id, c.id))
+          doomed.push(keys.consentIndex(row.sub, row.client_id, c.id), keys.consentByClient(row.client_id, c.id))
+        }
+        if (c.kind === 'family' && row.client_id !== undefined && row.created_at !== undefined) {
+          doomed.push(keys.familyByClient(row.client_id, row.created_at, c.id))
         }
       })
       await write(() => doomed.reduce((op, key) => op.delete(key), kv.atomic()))

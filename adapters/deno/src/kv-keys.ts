@@ -26,7 +26,7 @@ export interface StoredSubject {
 }
 
 /** The row kinds that expire or get revoked, and so are swept by cleanup(). */
-export type SweptKind = 'code' | 'interaction' | 'access' | 'refresh' | 'family' | 'consent' | 'hits'
+export type SweptKind = 'code' | 'interaction' | 'initial_access_token' | 'access' | 'refresh' | 'family' | 'consent' | 'hits'
 
 /** Every key Grantline writes, under one prefix so that a host app can share the database. */
 export function kvKeys(prefix: Deno.KvKey) {
@@ -34,16 +34,28 @@ export function kvKeys(prefix: Deno.KvKey) {
   return {
     client: (id: string) => key('client', id),
     clients: () => key('client'),
+    /** Index of dynamic clients (RFC 7591) by creation time, for cleanup() of unused ones. */
+    dynamicClient: (createdAt: number, id: string) => key('dynamic_client', createdAt, id),
+    dynamicClientsBy: (cutoff: number) => ({ start: key('dynamic_client'), end: key('dynamic_client', Math.floor(cutoff) + 1) }),
     consent: (id: string) => key('consent', id),
     /** Index of consents by user and client; the consent row itself is the truth. */
     consentIndex: (sub: string, clientId: string, id: string) => key('consent_by_sub', sub, clientId, id),
     consentsOf: (sub: string, clientId?: string) =>
       clientId === undefined ? key('consent_by_sub', sub) : key('consent_by_sub', sub, clientId),
+    /** Index of consents by client, so that deleting a client revokes them. */
+    consentByClient: (clientId: string, id: string) => key('consent_by_client', clientId, id),
+    consentsOfClient: (clientId: string) => key('consent_by_client', clientId),
     family: (id: string) => key('family', id),
+    /** Index of families by client and creation time: whether a dynamic client is still in use. */
+    familyByClient: (clientId: string, createdAt: number, id: string) => key('family_by_client', clientId, createdAt, id),
+    familiesOfClient: (clientId: string) => key('family_by_client', clientId),
+    /** The first key of a client's families created at or after `createdAt`. */
+    familiesOfClientFrom: (clientId: string, createdAt: number) => key('family_by_client', clientId, createdAt),
     /** A user's revocation epoch (revokeSubject), compared with each family's stamp on every read. */
     subject: (sub: string) => key('subject', sub),
     code: (hash: string) => key('code', hash),
     interaction: (id: string) => key('interaction', id),
+    initialAccessToken: (hash: string) => key('initial_access_token', hash),
     access: (hash: string) => key('access', hash),
     refresh: (hash: string) => key('refresh', hash),
     /** A rate-limit key's counters. */

@@ -8,6 +8,8 @@ export function rowKey(keys: KvKeys, kind: SweptKind, id: string): Deno.KvKey {
       return keys.code(id)
     case 'interaction':
       return keys.interaction(id)
+    case 'initial_access_token':
+      return keys.initialAccessToken(id)
     case 'access':
       return keys.access(id)
     case 'refresh':
@@ -37,7 +39,9 @@ export function setRow(
 }
 
 export function setFamily(op: Deno.AtomicOperation, keys: KvKeys, stored: StoredFamily): Deno.AtomicOperation {
-  return setRow(op, keys, 'family', stored.family.id, stored, stored.family)
+  const { family } = stored
+  op.set(keys.familyByClient(family.client_id, family.created_at, family.id), true)
+  return setRow(op, keys, 'family', family.id, stored, family)
 }
 
 /** Adds the tokens (and the family, when given) to `op`. */

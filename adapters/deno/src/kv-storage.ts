@@ -1,5 +1,6 @@
 import type { AccessTokenRecord, Consent, Consumables, ConsumeResult, RefreshTokenRecord, SigningKeyRecord, Storage } from '@grantline/core'
 import { cleanupMethod } from './kv-cleanup.ts'
+import { clientIndexes, consentsOfClient } from './kv-client-index.ts'
 import {
   CONFLICT,
   getAll,
@@ -21,6 +22,13 @@ import { liveFamily, liveToken, rowKey, setFamily, setRow, setTokens, stampFamil
 export interface DenoKvStorageOptions {
   /** Where Grantline's keys live, so that the host app can share the database; default `['grantline']`. */
   prefix?: Deno.KvKey
+}
+
+/** The table of each kind of single-use record: a new kind cannot land in another's. */
+const CONSUMABLE_KINDS: { [K in keyof Consumables]: SweptKind } = {
+  code: 'code',
+  interaction: 'interaction',
+  initial_access_token: 'initial_access_token',
 }
 
 /**
@@ -69,6 +77,10 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
       (c) => c,
       (c) => ({ ...c, revoked_at: now }),
     )
+  /** A deleted client's consents are revoked, so that none is reused or listed (RFC 7592 §2.3). */
+  const revokeClientConsents = async (clientId: string, now: number) => {
+    for (const id of await consentsOfClient(kv, keys, clientId)) await revokeConsent(id, now)
+  }
 
   return {
     capabilities: { atomicConsume: true },
@@ -81,12 +93,18 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
       return retrying(async () => {
         const entry = await kv.get<StoredClient>(keys.client(client.client_id))
         const stored: StoredClient = { client, epoch: entry.value?.epoch ?? randomEpoch() }
-        return (await kv.atomic().check(entry).set(entry.key, stored).commit()).ok ? undefined : CONFLICT
+        const op = clientIndexes(kv.atomic().check(entry), keys, entry.value?.client, client)
+        return (await op.set(entry.key, stored).commit()).ok ? undefined : CONFLICT
       })
     },
-    async deleteClient(clientId) {
+    async deleteClient(clientId, now) {
       // Its families die with its epoch: a client_id registered again gets a new one.
-      await write(() => kv.atomic().delete(keys.client(clientId)))
+      await retrying(async () => {
+        const entry = await kv.get<StoredClient>(keys.client(clientId))
+        const op = clientIndexes(kv.atomic().check(entry), keys, entry.value?.client, undefined)
+        return (await op.delete(entry.key).commit()).ok ? undefined : CONFLICT
+      })
+      await revokeClientConsents(clientId, now)
     },
     async listClients(filter) {
       return (await listValues<StoredClient>(kv, keys.clients()))
@@ -100,10 +118,9 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
     },
     async putConsent(consent) {
       await write(() =>
-        setRow(kv.atomic(), keys, 'consent', consent.id, consent, consent).set(
-          keys.consentIndex(consent.sub, consent.client_id, consent.id),
-          true,
-        ),
+        setRow(kv.atomic(), keys, 'consent', consent.id, consent, consent)
+          .set(keys.consentIndex(consent.sub, consent.client_id, consent.id), true)
+          .set(keys.consentByClient(consent.client_id, consent.id), true),
       )
     },
     listConsents(sub) {
@@ -125,6 +142,13 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
       const interaction = (await kv.get<Consumables['interaction']>(keys.interaction(id))).value
       return interaction && interaction.expires_at > now && interaction.consumed_at === null ? interaction : null
     },
+    async createInitialAccessToken(token) {
+      await write(() => setRow(kv.atomic(), keys, 'initial_access_token', token.hash, token, token))
+    },
+    async getInitialAccessToken(hash, now) {
+      const token = (await kv.get<Consumables['initial_access_token']>(keys.initialAccessToken(hash))).value
+      return token && token.expires_at > now && token.consumed_at === null ? token : null
+    },
     async createCode(code, family) {
       const stored = await stampFamily(kv, keys, family)
       await write(() => setRow(setFamily(kv.atomic(), keys, stored), keys, 'code', code.hash, code, code))
@@ -136,7 +160,7 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
      */
     consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>> {
       return retrying(async () => {
-        const entry = await kv.get<Consumables[K]>(kind === 'code' ? keys.code(key) : keys.interaction(key))
+        const entry = await kv.get<Consumables[K]>(rowKey(keys, CONSUMABLE_KINDS[kind], key))
         const record = entry.value
         if (!record || record.expires_at <= now) return { status: 'absent' }
         if (record.consumed_at !== null) return { status: 'reused', record }
@@ -200,6 +224,6 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
 
     ...rateLimitMethods(kv, keys),
 
-    cleanup: cleanupMethod(kv, keys),
+    cleanup: cleanupMethod(kv, keys, revokeClientConsents),
   }
 }

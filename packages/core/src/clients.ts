@@ -27,7 +27,7 @@ const clientInput = v.object({
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
 /** 24 letters and digits (~143 bits), like DOT's ids: never starting with "-", safe in any command line or URL. */
-function randomClientId(): string {
+export function randomClientId(): string {
   // 248 = 62 * 4: bytes at or above it are dropped so every character is equally likely.
   let id = ''
   while (id.length < 24) {
@@ -46,14 +46,24 @@ export interface CreatedClient {
   client_secret?: string
 }
 
-/** Validates client metadata (RFC 7591 §2) into a Client record, keeping id, secret and creation time. */
-function toClient(input: ClientInput, base: Pick<Client, 'client_id' | 'created_at' | 'secret_hash'>): Client {
+/** What a Client record keeps from its registration whatever its metadata: identity, secrets, origin. */
+export type ClientBase = Pick<Client, 'client_id' | 'created_at' | 'secret_hash' | 'dynamic' | 'metadata' | 'registration_token_hash'>
+
+/**
+ * Validates client metadata (RFC 7591 §2) into a Client record, keeping id, secret, creation time
+ * and registration origin. A dynamically registered client never skips consent nor introspects
+ * (RFC 7591 §5: its metadata is unverified), whoever edits it.
+ */
+export function toClient(input: ClientInput, base: ClientBase): Client {
   const result = v.safeParse(clientInput, input)
   if (!result.success) {
     const issue = result.issues[0]
     throw new ConfigError('ERR_INVALID_CLIENT', `${issue.path?.map((p) => String(p.key)).join('.') ?? 'client'}: ${issue.message}`)
   }
   const m = result.output
+  if (base.dynamic && (m.skip_authorization || m.introspection)) {
+    throw new ConfigError('ERR_INVALID_CLIENT', 'a dynamically registered client cannot skip consent or introspect; register one for that')
+  }
   const unknown = m.grant_types.find((grant) => !(GRANT_TYPES as readonly string[]).includes(grant) && !grant.includes(':'))
   if (unknown) throw new ConfigError('ERR_INVALID_CLIENT', `grant_types: unknown grant type "${unknown}"`)
   const method = m.token_endpoint_auth_method ?? (m.client_type === 'public' ? 'none' : 'client_secret_basic')
@@ -111,7 +121,7 @@ const sameMembers = (a: readonly string[], b: readonly string[]) => a.length ===
  * change of grant types); an explicit list is kept.
  */
 function clientFields(client: Client): ClientInput {
-  const { client_id, created_at, secret_hash, response_types, ...fields } = client
+  const { client_id, created_at, secret_hash, dynamic, metadata, registration_token_hash, response_types, ...fields } = client
   return sameMembers(response_types, derivedResponseTypes(client.grant_types)) ? fields : { ...fields, response_types }
 }
 
@@ -137,7 +147,14 @@ export function createClientsApi(storage: Storage, seconds: () => number) {
     async create(input: ClientInput): Promise<CreatedClient> {
       const client_secret = input.client_type === 'public' ? undefined : randomSecret('gl_cs_')
       const client_id = input.client_id ?? randomClientId()
-      const client = toClient(input, { client_id, created_at: seconds(), secret_hash: client_secret ? sha256Hex(client_secret) : null })
+      const client = toClient(input, {
+        client_id,
+        created_at: seconds(),
+        secret_hash: client_secret ? sha256Hex(client_secret) : null,
+        dynamic: false,
+        metadata: {},
+        registration_token_hash: null,
+      })
       if (await storage.getClient(client_id)) throw new ConfigError('ERR_CLIENT_EXISTS', `client "${client_id}" already exists`)
       await storage.putClient(client)
       return client_secret ? { client, client_secret } : { client }

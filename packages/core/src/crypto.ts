@@ -75,8 +75,12 @@ export function randomBytes(length: number): Uint8Array {
   return pool.subarray(offset - length, offset)
 }
 
-/** A bearer secret with its kind prefix: `gl_at_`, `gl_rt_`, `gl_ac_`, `gl_cs_` + 256 random bits. */
-export function randomSecret(prefix: 'gl_at_' | 'gl_rt_' | 'gl_ac_' | 'gl_cs_'): string {
+/**
+ * A bearer secret with its kind prefix: `gl_at_`, `gl_rt_`, `gl_ac_`, `gl_cs_`, and the
+ * registration access (`gl_ra_`) and initial access (`gl_ia_`) tokens of RFC 7591/7592, + 256
+ * random bits.
+ */
+export function randomSecret(prefix: 'gl_at_' | 'gl_rt_' | 'gl_ac_' | 'gl_cs_' | 'gl_ra_' | 'gl_ia_'): string {
   return prefix + base64url(randomBytes(32))
 }
 

@@ -33,7 +33,9 @@ export { createProvider, type Provider } from './provider.js'
 export { canonicalRedirectUri, matchRedirectUri } from './redirect-uri.js'
 export type {
   AccessTokenRecord,
+  CleanupOptions,
   Client,
+  ClientMetadata,
   ClientType,
   CodeRecord,
   Consent,
@@ -41,6 +43,7 @@ export type {
   ConsumeResult,
   Family,
   HitCounts,
+  InitialAccessToken,
   Interaction,
   IssuedTokens,
   RefreshTokenRecord,

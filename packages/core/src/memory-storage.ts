@@ -6,6 +6,7 @@ import type {
   ConsumeResult,
   Family,
   HitCounts,
+  InitialAccessToken,
   Interaction,
   IssuedTokens,
   RefreshTokenRecord,
@@ -46,6 +47,13 @@ export function memoryStorage(): Storage {
   const families = new Map<string, Family>()
   const interactions = new Map<string, Interaction>()
   const codes = new Map<string, Consumables['code']>()
+  const initialAccessTokens = new Map<string, InitialAccessToken>()
+  // Every kind of single-use record has its own table: a new kind cannot land in another's.
+  const consumables: { [K in keyof Consumables]: Map<string, Consumables[K]> } = {
+    code: codes,
+    interaction: interactions,
+    initial_access_token: initialAccessTokens,
+  }
   const access = new Map<string, AccessTokenRecord>()
   const refresh = new Map<string, RefreshTokenRecord>()
   const keys = new Map<string, SigningKeyRecord>()
@@ -71,6 +79,22 @@ export function memoryStorage(): Storage {
     for (const family of families.values()) {
       if (family.revoked_at === null && match(family)) family.revoked_at = now
     }
+  }
+
+  const revokeClientGrants = (clientId: string, now: number) => {
+    for (const consent of consents.values()) {
+      if (consent.client_id === clientId && consent.revoked_at === null) consent.revoked_at = now
+    }
+    revokeFamiliesWhere((family) => family.client_id === clientId, now)
+  }
+
+  /** A dynamic client created by `cutoff` that no family created since, nor any live one, shows in use. */
+  const unusedDynamicClients = (now: number, cutoff: number): string[] => {
+    const used = new Set<string>()
+    for (const f of families.values()) {
+      if (f.created_at > cutoff || (f.revoked_at === null && f.expires_at > now)) used.add(f.client_id)
+    }
+    return [...clients.values()].filter((c) => c.dynamic && c.created_at <= cutoff && !used.has(c.client_id)).map((c) => c.client_id)
   }
 
   /** A key's counts as seen from the window holding `now`: rolled over when that window is newer. */
@@ -101,7 +125,7 @@ export function memoryStorage(): Storage {
     },
     async deleteClient(clientId, now) {
       clients.delete(clientId)
-      revokeFamiliesWhere((family) => family.client_id === clientId, now)
+      revokeClientGrants(clientId, now)
     },
     async listClients(filter) {
       return [...clients.values()]
@@ -153,12 +177,20 @@ export function memoryStorage(): Storage {
       return copy(interaction)
     },
 
+    async createInitialAccessToken(token) {
+      initialAccessTokens.set(token.hash, copy(token))
+    },
+    async getInitialAccessToken(hash, now) {
+      const token = initialAccessTokens.get(hash)
+      return token && token.expires_at > now && token.consumed_at === null ? copy(token) : null
+    },
+
     async createCode(code, family) {
       families.set(family.id, copy(family))
       codes.set(code.hash, copy(code))
     },
     async consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>> {
-      const table = (kind === 'code' ? codes : interactions) as Map<string, Consumables[K]>
+      const table = consumables[kind] as Map<string, Consumables[K]>
       const record = table.get(key)
       if (!record || record.expires_at <= now) return { status: 'absent' }
       if (record.consumed_at !== null) return { status: 'reused', record: copy(record) }
@@ -230,8 +262,16 @@ export function memoryStorage(): Storage {
       return countsAt(key, now, windowSeconds)
     },
 
-    async cleanup(now, limit = 10_000) {
+    async cleanup(now, limit = 10_000, options) {
       let removed = 0
+      const idle = options?.unusedDynamicClientSeconds
+      if (idle !== undefined) {
+        for (const clientId of unusedDynamicClients(now, now - idle).slice(0, limit)) {
+          clients.delete(clientId)
+          revokeClientGrants(clientId, now)
+          removed++
+        }
+      }
       const sweep = <T extends { expires_at: number; revoked_at?: number | null }>(table: Map<string, T>) => {
         for (const [key, row] of table) {
           if (removed >= limit) return
@@ -243,6 +283,7 @@ export function memoryStorage(): Storage {
       }
       sweep(codes)
       sweep(interactions)
+      sweep(initialAccessTokens)
       sweep(access)
       sweep(refresh)
       sweep(families)

@@ -29,6 +29,43 @@ export interface Client {
   created_at: number
   /** SHA-256 hex of the client secret; null for public clients. */
   secret_hash: string | null
+  /**
+   * Registered by itself at the registration endpoint (RFC 7591): its metadata is unverified, so
+   * it never skips consent or introspects, and cleanup() removes it once unused for long.
+   */
+  dynamic: boolean
+  /** RFC 7591 §2 informational metadata, shown and returned as registered; `{}` when none. */
+  metadata: ClientMetadata
+  /** SHA-256 hex of the registration access token (RFC 7592 §3); null when it has none. */
+  registration_token_hash: string | null
+}
+
+/**
+ * RFC 7591 §2 metadata that Grantline keeps for display and returns at the client configuration
+ * endpoint, without acting on it (`jwks` and `jwks_uri` wait for private_key_jwt).
+ */
+export interface ClientMetadata {
+  client_uri?: string
+  logo_uri?: string
+  tos_uri?: string
+  policy_uri?: string
+  contacts?: string[]
+  software_id?: string
+  software_version?: string
+  jwks?: { keys: Record<string, unknown>[] }
+  jwks_uri?: string
+}
+
+/**
+ * An initial access token (RFC 7591 §3): made by the operator, it lets whoever holds it register
+ * one client at the registration endpoint when `registration.policy` is 'token'. Single-use: it is
+ * consumed by the registration it authorises; kept as a tombstone until it expires.
+ */
+export interface InitialAccessToken {
+  hash: string
+  created_at: number
+  expires_at: number
+  consumed_at: number | null
 }
 
 /** What a user approved for a client; revoking it ends every family it covers. */
@@ -131,6 +168,7 @@ export interface SigningKeyRecord {
 export interface Consumables {
   code: CodeRecord
   interaction: Interaction
+  initial_access_token: InitialAccessToken
 }
 
 export type ConsumeResult<T> = { status: 'ok'; record: T } | { status: 'reused'; record: T } | { status: 'absent' }
@@ -173,7 +211,7 @@ export interface Storage {
   getClient(clientId: string): Promise<Client | null>
   /** Inserts the client, or replaces the one with the same client_id. */
   putClient(client: Client): Promise<void>
-  /** Removes the client and revokes every family it holds. */
+  /** Removes the client and revokes every consent and family it holds (RFC 7592 §2.3). */
   deleteClient(clientId: string, now: number): Promise<void>
   listClients(filter?: { owner_sub?: string }): Promise<Client[]>
 
@@ -195,6 +233,10 @@ export interface Storage {
 
   createInteraction(interaction: Interaction): Promise<void>
   getInteraction(id: string, now: number): Promise<Interaction | null>
+
+  createInitialAccessToken(token: InitialAccessToken): Promise<void>
+  /** The token when it is unexpired and unconsumed at `now`; `consume` takes it. */
+  getInitialAccessToken(hash: string, now: number): Promise<InitialAccessToken | null>
 
   /**
    * Stores a code with its family. The family's tokens are issued at redemption.
@@ -250,6 +292,16 @@ export interface Storage {
   /** The counts `hit` would answer at `now`, without counting a hit; zeros for an unknown key. */
   countHits?(key: string, now: number, windowSeconds: number): Promise<HitCounts>
 
-  /** Removes up to `limit` expired or revoked rows (and stale rate-limit counters); returns how many went. */
-  cleanup(now: number, limit?: number): Promise<number>
+  /**
+   * Removes up to `limit` expired or revoked rows (and stale rate-limit counters); returns how many
+   * went. With `options.unusedDynamicClientSeconds`, also removes, as deleteClient does, each
+   * dynamic client created at least that long ago that no family shows in use: none created since
+   * then, and none still live (unrevoked and unexpired). Each removed client counts as one row.
+   */
+  cleanup(now: number, limit?: number, options?: CleanupOptions): Promise<number>
+}
+
+export interface CleanupOptions {
+  /** The idle time after which a dynamic client (RFC 7591) is removed; unset keeps them all. */
+  unusedDynamicClientSeconds?: number
 }

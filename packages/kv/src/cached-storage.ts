@@ -127,6 +127,8 @@ export function cachedStorage(storage: Storage, cache: ReadCache, options: Cache
     revokeSubject: (sub, now) => storage.revokeSubject(sub, now),
     createInteraction: (interaction) => storage.createInteraction(interaction),
     getInteraction: (id, now) => storage.getInteraction(id, now),
+    createInitialAccessToken: (token) => storage.createInitialAccessToken(token),
+    getInitialAccessToken: (hash, now) => storage.getInitialAccessToken(hash, now),
     createCode: (code, family) => storage.createCode(code, family),
     consume: (kind, key, now) => storage.consume(kind, key, now),
     getFamily: (id, now) => storage.getFamily(id, now),
@@ -137,7 +139,9 @@ export function cachedStorage(storage: Storage, cache: ReadCache, options: Cache
     rotateRefresh: (oldHash, next, now, graceSeconds) => storage.rotateRefresh(oldHash, next, now, graceSeconds),
     listSigningKeys: () => storage.listSigningKeys(),
     addSigningKey: (key, addOptions) => storage.addSigningKey(key, addOptions),
-    cleanup: (now, limit) => storage.cleanup(now, limit),
+    // A dynamic client it removes (unused for long, so holding no live grant) may still be
+    // answered from the cache for up to clientTtlSeconds.
+    cleanup: (now, limit, cleanupOptions) => storage.cleanup(now, limit, cleanupOptions),
   }
   // Optional members are writes or decisions too (rate-limit counters): the Storage answers them.
   if (storage.hit) passedThrough.hit = storage.hit.bind(storage)

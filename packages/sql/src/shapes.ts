@@ -4,6 +4,7 @@ import type {
   CodeRecord,
   Consent,
   Family,
+  InitialAccessToken,
   Interaction,
   RefreshTokenRecord,
   SessionRecord,
@@ -39,6 +40,9 @@ export const clientShape: Shape<Client> = {
   owner_sub: 'text?',
   created_at: 'int',
   secret_hash: 'text?',
+  dynamic: 'bool',
+  metadata: 'json',
+  registration_token_hash: 'text?',
 }
 
 export const consentShape: Shape<Consent> = {
@@ -85,6 +89,13 @@ export const interactionShape: Shape<Interaction> = {
   sub: 'text',
   client_id: 'text',
   params: 'json',
+  created_at: 'int',
+  expires_at: 'int',
+  consumed_at: 'int?',
+}
+
+export const initialAccessTokenShape: Shape<InitialAccessToken> = {
+  hash: 'text',
   created_at: 'int',
   expires_at: 'int',
   consumed_at: 'int?',

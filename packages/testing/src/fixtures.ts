@@ -1,4 +1,13 @@
-import type { AccessTokenRecord, Client, CodeRecord, Consent, Family, Interaction, RefreshTokenRecord } from '@grantline/core'
+import type {
+  AccessTokenRecord,
+  Client,
+  CodeRecord,
+  Consent,
+  Family,
+  InitialAccessToken,
+  Interaction,
+  RefreshTokenRecord,
+} from '@grantline/core'
 
 /** The epoch second fixtures are created at; TTL defaults count from here. */
 export const FIXTURE_TIME = 1_700_000_000
@@ -31,6 +40,45 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
     owner_sub: null,
     created_at: FIXTURE_TIME,
     secret_hash: randomHash(),
+    dynamic: false,
+    metadata: {},
+    registration_token_hash: null,
+    ...overrides,
+  }
+}
+
+/** A client registered at the registration endpoint (RFC 7591), with display metadata. */
+export function makeDynamicClient(overrides: Partial<Client> = {}): Client {
+  return makeClient({
+    client_name: 'Self-registered client',
+    client_type: 'public',
+    token_endpoint_auth_method: 'none',
+    secret_hash: null,
+    dynamic: true,
+    metadata: {
+      client_uri: 'https://rp.example/',
+      logo_uri: 'https://rp.example/logo.png',
+      contacts: ['ops@rp.example'],
+      software_id: 'rp-app',
+      software_version: '1.2.3',
+      jwks: {
+        keys: [
+          { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' },
+        ],
+      },
+    },
+    registration_token_hash: randomHash(),
+    ...overrides,
+  })
+}
+
+/** An initial access token (RFC 7591 §3) living 7 days. */
+export function makeInitialAccessToken(overrides: Partial<InitialAccessToken> = {}): InitialAccessToken {
+  return {
+    hash: randomHash(),
+    created_at: FIXTURE_TIME,
+    expires_at: FIXTURE_TIME + 7 * 86_400,
+    consumed_at: null,
     ...overrides,
   }
 }

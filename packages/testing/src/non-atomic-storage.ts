@@ -2,6 +2,7 @@ import {
   type CodeRecord,
   type Consumables,
   type ConsumeResult,
+  type InitialAccessToken,
   type Interaction,
   memoryStorage,
   type RotateResult,
@@ -22,6 +23,12 @@ export function nonAtomicStorage(): Storage {
   // Consumables live here because the Storage contract has no non-consuming read of a code.
   const codes = new Map<string, CodeRecord>()
   const interactions = new Map<string, Interaction>()
+  const initialAccessTokens = new Map<string, InitialAccessToken>()
+  const tables: { [K in keyof Consumables]: Map<string, Consumables[K]> } = {
+    code: codes,
+    interaction: interactions,
+    initial_access_token: initialAccessTokens,
+  }
   const copy = <T>(value: T): T => structuredClone(value)
 
   const sweep = (table: Map<string, { expires_at: number }>, now: number, budget: number) => {
@@ -50,13 +57,20 @@ export function nonAtomicStorage(): Storage {
       }
       return copy(interaction)
     },
+    async createInitialAccessToken(token) {
+      initialAccessTokens.set(token.hash, copy(token))
+    },
+    async getInitialAccessToken(hash, now) {
+      const token = initialAccessTokens.get(hash)
+      return token && token.expires_at > now && token.consumed_at === null ? copy(token) : null
+    },
     async createCode(code, family) {
       await inner.createFamily(family)
       codes.set(code.hash, copy(code))
     },
 
     async consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>> {
-      const table = (kind === 'code' ? codes : interactions) as Map<string, Consumables[K]>
+      const table = tables[kind] as Map<string, Consumables[K]>
       const read = table.get(key)
       if (!read || read.expires_at <= now) return { status: 'absent' }
       if (read.consumed_at !== null) return { status: 'reused', record: copy(read) }
@@ -86,10 +100,11 @@ export function nonAtomicStorage(): Storage {
       return { status: 'ok' }
     },
 
-    async cleanup(now, limit = 10_000) {
+    async cleanup(now, limit = 10_000, options) {
       let removed = sweep(codes, now, limit)
       removed += sweep(interactions, now, limit - removed)
-      return removed + (await inner.cleanup(now, limit - removed))
+      removed += sweep(initialAccessTokens, now, limit - removed)
+      return removed + (await inner.cleanup(now, limit - removed, options))
     },
   }
 }

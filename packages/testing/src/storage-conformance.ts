@@ -3,6 +3,7 @@ import { describeClients } from './conformance/clients.js'
 import { describeConcurrency } from './conformance/concurrency.js'
 import { describeConsents } from './conformance/consents.js'
 import { describeConsumables } from './conformance/consumables.js'
+import { describeDynamicClients } from './conformance/dynamic-clients.js'
 import { describeRateLimits } from './conformance/rate-limits.js'
 import { describeRotation } from './conformance/rotation.js'
 import type { MakeStorage } from './conformance/seed.js'
@@ -33,6 +34,7 @@ export function storageConformance(t: TestApi, name: string, makeStorage: MakeSt
     describeRotation(t, makeStorage)
     describeSubjects(t, makeStorage)
     describeCleanup(t, makeStorage)
+    describeDynamicClients(t, makeStorage)
     describeSigningKeys(t, makeStorage, n)
     describeConcurrency(t, makeStorage, n)
     describeRateLimits(t, makeStorage, n)

@@ -1,7 +1,8 @@
 import type { Storage } from '@grantline/core'
 import type { SqlDriver } from '../driver.js'
-import { execute } from '../query.js'
+import { execute, executeBatch } from '../query.js'
 import { raw, type SqlFragment, sql, statement } from '../sql-fragment.js'
+import { revokeClientGrants } from './clients.js'
 
 interface Sweep {
   table: string
@@ -19,6 +20,7 @@ const revoked = () => sql`revoked_at IS NOT NULL`
 const SWEEPS: Sweep[] = [
   { table: 'codes', key: 'hash', dead: expired },
   { table: 'interactions', key: 'id', dead: expired },
+  { table: 'initial_access_tokens', key: 'hash', dead: expired },
   { table: 'access_tokens', key: 'hash', dead: expired },
   { table: 'access_tokens', key: 'hash', dead: revoked },
   { table: 'refresh_tokens', key: 'hash', dead: expired },
@@ -35,8 +37,9 @@ const SWEEPS: Sweep[] = [
  * write lock for long, and only where a read found something to delete. Revocation never depends on these rows being gone.
  */
 export function cleanupMethod(driver: SqlDriver): Storage['cleanup'] {
-  return async (now, limit = 10_000) => {
-    let removed = 0
+  return async (now, limit = 10_000, options) => {
+    const idle = options?.unusedDynamicClientSeconds
+    let removed = idle === undefined ? 0 : await removeUnusedDynamicClients(driver, now, now - idle, limit)
     for (const { table, key, dead } of SWEEPS) {
       if (removed >= limit) break
       const [name, column] = [raw(table), raw(key)]
@@ -49,4 +52,23 @@ export function cleanupMethod(driver: SqlDriver): Storage['cleanup'] {
     }
     return removed
   }
+}
+
+/**
+ * Deletes up to `limit` dynamic clients (RFC 7591) created by `cutoff` that no family shows in
+ * use: none created since `cutoff`, none still live. The condition and the delete are one
+ * statement; the deleted clients' consents and families are then revoked as deleteClient does
+ * (their tokens already stopped with the client row, which every token read joins).
+ */
+async function removeUnusedDynamicClients(driver: SqlDriver, now: number, cutoff: number, limit: number): Promise<number> {
+  const unused = sql`SELECT c.client_id FROM clients c WHERE c.dynamic = 1 AND c.created_at <= ${cutoff}
+    AND NOT EXISTS (SELECT 1 FROM families f WHERE f.client_id = c.client_id
+      AND (f.created_at > ${cutoff} OR (f.revoked_at IS NULL AND f.expires_at > ${now}))) LIMIT ${limit}`
+  if (!(await statement(driver, unused).first())) return 0
+  const { results } = await statement(driver, sql`DELETE FROM clients WHERE client_id IN (${unused}) RETURNING client_id`).all<{
+    client_id: unknown
+  }>()
+  const ids = results.map((row) => String(row.client_id))
+  if (ids.length > 0) await executeBatch(driver, revokeClientGrants(ids, now))
+  return ids.length
 }

@@ -2,7 +2,7 @@ import type { Storage } from '@grantline/core'
 import type { SqlDriver } from '../driver.js'
 import { execute, executeBatch, queryAll, queryOne } from '../query.js'
 import { clientShape, columnList, consentShape, upsertRow } from '../shapes.js'
-import { sql } from '../sql-fragment.js'
+import { joinSql, type SqlFragment, sql } from '../sql-fragment.js'
 
 type ClientMethods = Pick<
   Storage,
@@ -11,6 +11,22 @@ type ClientMethods = Pick<
 
 const CLIENT = columnList(clientShape)
 const CONSENT = columnList(consentShape)
+
+/**
+ * The statements that revoke every consent and family of the clients `ids` (RFC 7592 §2.3):
+ * revoking the families keeps a re-registered client_id from reviving old tokens, and the
+ * consents from being reused or listed. Found through consents_client and families_client.
+ */
+export function revokeClientGrants(ids: string[], now: number): SqlFragment[] {
+  const list = joinSql(
+    ids.map((id) => sql`${id}`),
+    ', ',
+  )
+  return [
+    sql`UPDATE consents SET revoked_at = ${now} WHERE client_id IN (${list}) AND revoked_at IS NULL`,
+    sql`UPDATE families SET revoked_at = ${now} WHERE client_id IN (${list}) AND revoked_at IS NULL`,
+  ]
+}
 
 /** Client registrations (RFC 7591 fields) and the consents users gave them. */
 export function clientMethods(driver: SqlDriver): ClientMethods {
@@ -22,11 +38,7 @@ export function clientMethods(driver: SqlDriver): ClientMethods {
       await execute(driver, upsertRow('clients', clientShape, 'client_id', client))
     },
     async deleteClient(clientId, now) {
-      // Revoking the families keeps a re-registered client_id from reviving old tokens.
-      await executeBatch(driver, [
-        sql`DELETE FROM clients WHERE client_id = ${clientId}`,
-        sql`UPDATE families SET revoked_at = ${now} WHERE client_id = ${clientId} AND revoked_at IS NULL`,
-      ])
+      await executeBatch(driver, [sql`DELETE FROM clients WHERE client_id = ${clientId}`, ...revokeClientGrants([clientId], now)])
     },
     listClients(filter) {
       const where = filter?.owner_sub === undefined ? sql`` : sql`WHERE owner_sub = ${filter.owner_sub}`

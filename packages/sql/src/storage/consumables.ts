@@ -1,10 +1,13 @@
 import type { Consumables, ConsumeResult, Storage } from '@grantline/core'
 import type { SqlDriver } from '../driver.js'
 import { execute, executeBatch, queryOne } from '../query.js'
-import { codeShape, columnList, familyShape, insertRow, interactionShape, type Shape } from '../shapes.js'
+import { codeShape, columnList, familyShape, initialAccessTokenShape, insertRow, interactionShape, type Shape } from '../shapes.js'
 import { raw, sql } from '../sql-fragment.js'
 
-type ConsumableMethods = Pick<Storage, 'createInteraction' | 'getInteraction' | 'createCode' | 'consume'>
+type ConsumableMethods = Pick<
+  Storage,
+  'createInteraction' | 'getInteraction' | 'createInitialAccessToken' | 'getInitialAccessToken' | 'createCode' | 'consume'
+>
 
 interface Table<T> {
   name: string
@@ -15,9 +18,13 @@ interface Table<T> {
 const TABLES: { [K in keyof Consumables]: Table<Consumables[K]> } = {
   code: { name: 'codes', key: 'hash', shape: codeShape },
   interaction: { name: 'interactions', key: 'id', shape: interactionShape },
+  initial_access_token: { name: 'initial_access_tokens', key: 'hash', shape: initialAccessTokenShape },
 }
 
-/** Single-use records: authorization codes (RFC 6749 §4.1.2) and pending consent decisions. */
+/**
+ * Single-use records: authorization codes (RFC 6749 §4.1.2), pending consent decisions and
+ * initial access tokens (RFC 7591 §3).
+ */
 export function consumableMethods(driver: SqlDriver): ConsumableMethods {
   return {
     async createInteraction(interaction) {
@@ -28,6 +35,16 @@ export function consumableMethods(driver: SqlDriver): ConsumableMethods {
         driver,
         sql`SELECT ${columnList(interactionShape)} FROM interactions WHERE id = ${id} AND expires_at > ${now} AND consumed_at IS NULL`,
         interactionShape,
+      )
+    },
+    async createInitialAccessToken(token) {
+      await execute(driver, insertRow('initial_access_tokens', initialAccessTokenShape, token))
+    },
+    getInitialAccessToken(hash, now) {
+      return queryOne(
+        driver,
+        sql`SELECT ${columnList(initialAccessTokenShape)} FROM initial_access_tokens WHERE hash = ${hash} AND expires_at > ${now} AND consumed_at IS NULL`,
+        initialAccessTokenShape,
       )
     },
     async createCode(code, family) {

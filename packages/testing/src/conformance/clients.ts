@@ -67,6 +67,17 @@ export function describeClients(t: TestApi, makeStorage: MakeStorage): void {
       expect(await storage.findRefreshToken(otherPair.refresh.hash, T + 2)).not.toBeNull()
     })
 
+    it("deleteClient revokes its consents, and no other client's (RFC 7592 §2.3)", async () => {
+      const storage = await makeStorage()
+      const grant = await seedGrant(storage)
+      const other = await seedGrant(storage)
+      await storage.deleteClient(grant.client.client_id, T + 1)
+      expect(await storage.findConsent(grant.consent.sub, grant.client.client_id)).toBeNull()
+      expect((await storage.listConsents(grant.consent.sub)).map((c) => c.id)).toEqual([other.consent.id])
+      await storage.putClient(grant.client)
+      expect(await storage.findConsent(grant.consent.sub, grant.client.client_id)).toBeNull()
+    })
+
     it('a deleted client re-registered under the same client_id does not revive old tokens', async () => {
       const storage = await makeStorage()
       const grant = await seedGrant(storage)

@@ -17,6 +17,10 @@ export function describeConcurrency(t: TestApi, makeStorage: MakeStorage, n: num
       expect(await raceConsume(await makeStorage(), 'interaction', n)).toBe(1)
     })
 
+    it('an initial access token presented concurrently registers exactly one client (RFC 7591 §3)', async () => {
+      expect(await raceConsume(await makeStorage(), 'initial_access_token', n)).toBe(1)
+    })
+
     it('a refresh token rotated concurrently yields exactly one successor (RFC 9700 §4.14.2)', async () => {
       expect(await raceRotateRefresh(await makeStorage(), n)).toBe(1)
     })

@@ -1,5 +1,5 @@
 import type { Consumables, Storage } from '@grantline/core'
-import { FIXTURE_TIME, makeCode, makeFamily, makeInteraction } from '../fixtures.js'
+import { FIXTURE_TIME, makeCode, makeFamily, makeInitialAccessToken, makeInteraction } from '../fixtures.js'
 import type { TestApi } from '../test-api.js'
 import { type MakeStorage, seedGrant } from './seed.js'
 
@@ -11,6 +11,11 @@ async function storeConsumable<K extends keyof Consumables>(
   kind: K,
   expiresAt: number,
 ): Promise<{ key: string; record: Consumables[K] }> {
+  if (kind === 'initial_access_token') {
+    const token = makeInitialAccessToken({ expires_at: expiresAt })
+    await storage.createInitialAccessToken(token)
+    return { key: token.hash, record: token as Consumables[K] }
+  }
   const grant = await seedGrant(storage)
   if (kind === 'code') {
     const family = makeFamily({ client_id: grant.client.client_id, consent_id: grant.consent.id })
@@ -27,7 +32,7 @@ async function storeConsumable<K extends keyof Consumables>(
   return { key: interaction.id, record: interaction as Consumables[K] }
 }
 
-/** The single-use rules shared by codes and interactions. */
+/** The single-use rules shared by codes, interactions and initial access tokens. */
 function describeConsume(t: TestApi, makeStorage: MakeStorage, kind: keyof Consumables, spec: string): void {
   const { describe, expect, it } = t
   describe(`consume('${kind}')`, () => {
@@ -136,4 +141,5 @@ export function describeConsumables(t: TestApi, makeStorage: MakeStorage): void 
 
   describeConsume(t, makeStorage, 'code', 'RFC 6749 §4.1.2')
   describeConsume(t, makeStorage, 'interaction', 'a consent decision is taken once')
+  describeConsume(t, makeStorage, 'initial_access_token', 'RFC 7591 §3: an initial access token registers one client')
 }

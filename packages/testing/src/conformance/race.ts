@@ -1,5 +1,5 @@
 import type { Consumables, Storage } from '@grantline/core'
-import { FIXTURE_TIME, makeCode, makeFamily, makeInteraction } from '../fixtures.js'
+import { FIXTURE_TIME, makeCode, makeFamily, makeInitialAccessToken, makeInteraction } from '../fixtures.js'
 import { issuePair, makePair, seedGrant } from './seed.js'
 
 const countOk = (results: { status: string }[]) => results.filter((r) => r.status === 'ok').length
@@ -11,7 +11,11 @@ const countOk = (results: { status: string }[]) => results.filter((r) => r.statu
 export async function raceConsume(storage: Storage, kind: keyof Consumables, n = 20): Promise<number> {
   const grant = await seedGrant(storage)
   let key: string
-  if (kind === 'code') {
+  if (kind === 'initial_access_token') {
+    const token = makeInitialAccessToken()
+    await storage.createInitialAccessToken(token)
+    key = token.hash
+  } else if (kind === 'code') {
     const family = makeFamily({ client_id: grant.client.client_id, consent_id: grant.consent.id })
     const code = makeCode({ family_id: family.id, client_id: grant.client.client_id })
     await storage.createCode(code, family)
