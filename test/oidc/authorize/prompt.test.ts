@@ -112,7 +112,7 @@ describe('OIDC Core §3.1.2.1 prompt=login and max_age', () => {
     const { url, state, nonce, verifier } = await request(reg.client_id, { prompt: 'login' })
     const returnTo = expectLogin(await get(s, url, old))
     expect(s.logins.at(-1)).toMatchObject({ prompt: 'login' })
-    expect(new URL(returnTo).searchParams.get('gl_login_at')).toBe(String(seconds(s)))
+    expect(new URL(returnTo).searchParams.get('gl_login_at')).toMatch(new RegExp(`^${seconds(s)}\\.[A-Za-z0-9_-]{43}$`))
     expect(new URL(returnTo).searchParams.get('prompt')).toBe('login')
 
     // Coming back with the old session is not enough.
@@ -129,15 +129,15 @@ describe('OIDC Core §3.1.2.1 prompt=login and max_age', () => {
     expect(tokens.claims()?.auth_time).toBe(seconds(s))
   })
 
-  it('OIDC Core §3.1.2.1: a login marker in the future or older than the interaction lifetime is ignored', async () => {
+  it('OIDC Core §3.1.2.1: a login marker older than the interaction lifetime is ignored, even for a newer session', async () => {
     const s = oidcSetup()
     const reg = await registerOidcClient(s, { skip_authorization: true })
-    const cookie = s.users.signIn('user-1')
-    s.clock.advance(700)
-    for (const marker of [String(seconds(s) - 650), String(seconds(s) + 60), 'soon']) {
-      const { url } = await request(reg.client_id, { prompt: 'login', gl_login_at: marker })
-      expectLogin(await get(s, url, cookie))
-    }
+    const { url } = await request(reg.client_id, { prompt: 'login' })
+    const returnTo = expectLogin(await get(s, url, s.users.signIn('user-1')))
+    s.clock.advance(5)
+    const fresh = s.users.signIn('user-1')
+    s.clock.advance(600)
+    expectLogin(await get(s, returnTo, fresh))
   })
 
   it('OIDC Core §3.1.2.1: a session older than max_age is sent to log in with maxAge; auth_time is in the ID Token', async () => {
@@ -206,6 +206,61 @@ describe('OIDC Core §3.1.2.1 prompt=login and max_age', () => {
     ])
     expect(new URL(returnTo).searchParams.has('gl_login_at')).toBe(false)
     expect(new URL(returnTo).searchParams.get('state')).toBe(url.searchParams.get('state'))
+  })
+})
+
+/** The request of `returnTo` with its login marker replaced by `marker`. */
+function withMarker(returnTo: string, marker: string): string {
+  const url = new URL(returnTo)
+  url.searchParams.set('gl_login_at', marker)
+  return url.href
+}
+
+describe('OIDC Core §3.1.2.1: the login marker cannot stand in for a login', () => {
+  it('OIDC Core §3.1.2.1: a marker edited to just before the current login is ignored: prompt=login still forces a login', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    const signedInAt = seconds(s)
+    s.clock.advance(30)
+    const { url } = await request(reg.client_id, { prompt: 'login' })
+    const returnTo = expectLogin(await get(s, url, cookie))
+    const mac = (new URL(returnTo).searchParams.get('gl_login_at') ?? '').split('.')[1] ?? ''
+    for (const marker of [String(signedInAt - 1), `${signedInAt - 1}.${mac}`, `${signedInAt}.${mac}`, `${signedInAt}.${'A'.repeat(43)}`]) {
+      expectLogin(await get(s, withMarker(returnTo, marker), cookie))
+      expectLogin(await get(s, `${url.href}&gl_login_at=${encodeURIComponent(marker)}`, cookie))
+    }
+    expect(s.logins.every((login) => login.prompt === 'login')).toBe(true)
+  })
+
+  it('OIDC Core §3.1.2.1: a valid marker copied onto another request is ignored', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const first = await request(reg.client_id, { prompt: 'login' })
+    const marker = new URL(expectLogin(await get(s, first.url, s.users.signIn('user-1')))).searchParams.get('gl_login_at') ?? ''
+    s.clock.advance(5)
+    const fresh = s.users.signIn('user-1')
+    s.clock.advance(5)
+    // The same session, a new request (its own state, nonce and PKCE challenge), the first request's marker.
+    const second = await request(reg.client_id, { prompt: 'login', gl_login_at: marker })
+    expectLogin(await get(s, second.url, fresh))
+    // The marker satisfies the request it was made for.
+    const returnTo = withMarker(first.url.href, marker)
+    expect(queryParams(await get(s, returnTo, fresh)).get('code')).toBeTruthy()
+  })
+
+  it('OIDC Core §3.1.2.1: with max_age, a copied marker does not pass off a session older than max_age as fresh', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const first = await request(reg.client_id, { max_age: '60' })
+    const marker = new URL(expectLogin(await get(s, first.url))).searchParams.get('gl_login_at') ?? ''
+    s.clock.advance(1)
+    const cookie = s.users.signIn('user-1')
+    expect(queryParams(await get(s, withMarker(first.url.href, marker), cookie)).get('code')).toBeTruthy()
+    s.clock.advance(100)
+    // The session signed in after the marker, but it is now older than max_age.
+    const other = await request(reg.client_id, { max_age: '60', gl_login_at: marker })
+    expectLogin(await get(s, other.url, cookie))
   })
 })
 

@@ -7,7 +7,8 @@ import { matchRedirectUri } from '../../redirect-uri.js'
 import { requestedResources, resolveResources } from '../../resources.js'
 import { resolveScopes } from '../../scopes.js'
 import type { Client, CodeRecord } from '../../storage.js'
-import { checkOidcRequest, LOGIN_MARKER, type OidcRequest } from './oidc-request.js'
+import { LOGIN_MARKER } from './login-marker.js'
+import { checkOidcRequest, type OidcRequest } from './oidc-request.js'
 import { checkResponseMode, defaultResponseMode, type ResponseMode } from './response-mode.js'
 import { normaliseResponseType, type ResponseType, responseParts } from './response-type.js'
 
@@ -144,7 +145,8 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
     const nonce = params.get('nonce')
     checkOpenIdRequest(type, scopes, nonce)
     const pkce = responseParts(type).code ? checkChallenge(config, client, params) : { code_challenge: null, code_challenge_method: null }
-    const oidc = checkOidcRequest(provider, params)
+    const authorizationParams = new Map([...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name)))
+    const oidc = await checkOidcRequest(provider, authorizationParams)
     return {
       client,
       target,
@@ -155,7 +157,7 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
       oidc,
       pkce,
       resources,
-      params: new Map([...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name))),
+      params: authorizationParams,
     }
   } catch (error) {
     if (error instanceof OAuthError) throw new RedirectableError(error, target)

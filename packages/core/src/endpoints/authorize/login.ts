@@ -2,13 +2,14 @@ import type { AccountSession, LoginContext } from '../../accounts.js'
 import type { ProviderContext } from '../../context.js'
 import { OAuthError } from '../../errors.js'
 import { type AuthorizationRequest, RedirectableError } from './authorization-request.js'
-import { LOGIN_MARKER } from './oidc-request.js'
+import { LOGIN_MARKER, loginMarker } from './login-marker.js'
 
 /**
  * Whether a signed-in user must sign in again before this request can be answered (OIDC Core
  * §3.1.2.1, §3.1.2.3): prompt=login or max_age=0, or a session older than max_age.
  * A session that authenticated since Grantline sent the user to sign in for this very request
- * (its LOGIN_MARKER) satisfies all of them, so the login page does not loop.
+ * (its signed LOGIN_MARKER) satisfies all of them, so the login page does not loop; a marker that
+ * was forged or copied from another request was already dropped when the request was read.
  */
 export function needsLogin(provider: ProviderContext, authz: AuthorizationRequest, user: AccountSession): boolean {
   const { prompt, maxAge, loginRequestedAt } = authz.oidc
@@ -20,9 +21,10 @@ export function needsLogin(provider: ProviderContext, authz: AuthorizationReques
 /**
  * Hands the user to `accounts.loginResponse`, or, for prompt=none, answers login_required instead
  * (OIDC Core §3.1.2.6). A forced re-authentication (prompt=login, max_age) asks the host for
- * `prompt: 'login'` and carries LOGIN_MARKER in returnTo; a plain sign-in keeps returnTo as is.
+ * `prompt: 'login'` and carries a signed LOGIN_MARKER in returnTo; a plain sign-in keeps returnTo
+ * as is.
  */
-export function loginResponse(
+export async function loginResponse(
   provider: ProviderContext,
   request: Request,
   authz: AuthorizationRequest,
@@ -38,7 +40,7 @@ export function loginResponse(
   }
   const fresh = prompt.has('login') || maxAge !== undefined
   const params = new URLSearchParams([...authz.params].filter(([name]) => name !== LOGIN_MARKER))
-  if (fresh) params.set(LOGIN_MARKER, String(config.seconds()))
+  if (fresh) params.set(LOGIN_MARKER, await loginMarker(config.secrets, config.seconds(), authz.params))
   const context: LoginContext = {
     returnTo: `${config.basePath}/authorize/?${params}`,
     ...(prompt.has('login') || (user && fresh) ? { prompt: 'login' as const } : {}),

@@ -1,18 +1,9 @@
 import type { ProviderContext } from '../../context.js'
 import { OAuthError } from '../../errors.js'
 import type { Params } from '../../http/form.js'
+import { LOGIN_MARKER, readLoginMarker } from './login-marker.js'
 
 export type Prompt = 'none' | 'login' | 'consent'
-
-/**
- * The parameter Grantline adds to `returnTo` when it sends a user to sign in for prompt=login or
- * max_age: the epoch second it did so. A session that authenticated at or after it satisfies the
- * request, so coming back from the login page does not loop (the request still says
- * prompt=login). Values in the future or older than the interaction lifetime are ignored. It is
- * not a security boundary: whoever can write the request can as well leave out prompt=login, which
- * is why a relying party checks `auth_time` in the ID Token (OIDC Core §3.1.3.7).
- */
-export const LOGIN_MARKER = 'gl_login_at'
 
 /** The OpenID Connect parameters of an authentication request (OIDC Core §3.1.2.1, §5.5). */
 export interface OidcRequest {
@@ -23,7 +14,7 @@ export interface OidcRequest {
   /** Well-formed BCP 47 tags from ui_locales, in the order of preference. */
   uiLocales: string[]
   acrValues: string[]
-  /** When Grantline last sent the user to sign in for this request (LOGIN_MARKER), if recent. */
+  /** When Grantline sent the user to sign in for this very request (its signed LOGIN_MARKER), if recent. */
   loginRequestedAt: number | undefined
 }
 
@@ -75,21 +66,14 @@ function checkClaims(value: string | undefined): void {
   if (!valid) throw new OAuthError('invalid_request', 'the claims parameter must be a JSON object of userinfo and id_token requests')
 }
 
-/** The login marker, if it is a past second within the interaction lifetime; anything else is ignored. */
-function loginRequestedAt(provider: ProviderContext, value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d{1,12}$/.test(value)) return undefined
-  const at = Number(value)
-  const now = provider.config.seconds()
-  return at <= now && now - at <= provider.config.ttl.interaction ? at : undefined
-}
-
 const list = (value: string | undefined) => value?.split(' ').filter(Boolean) ?? []
 
 /**
  * Validates the OpenID Connect request parameters when OpenID Connect is on; without it they are
- * unknown parameters and ignored (RFC 6749 §3.1).
+ * unknown parameters and ignored (RFC 6749 §3.1). `params` are the request's authorization
+ * parameters only, the ones its login marker is signed over.
  */
-export function checkOidcRequest(provider: ProviderContext, params: Params): OidcRequest {
+export async function checkOidcRequest(provider: ProviderContext, params: Params): Promise<OidcRequest> {
   if (!provider.config.oidc) return NONE
   checkClaims(params.get('claims'))
   return {
@@ -98,6 +82,6 @@ export function checkOidcRequest(provider: ProviderContext, params: Params): Oid
     loginHint: params.get('login_hint'),
     uiLocales: list(params.get('ui_locales')).filter((tag) => LANGUAGE_TAG.test(tag)),
     acrValues: list(params.get('acr_values')),
-    loginRequestedAt: loginRequestedAt(provider, params.get(LOGIN_MARKER)),
+    loginRequestedAt: params.has(LOGIN_MARKER) ? await readLoginMarker(provider, params) : undefined,
   }
 }
