@@ -49,7 +49,7 @@ export function supportedResponseTypes(provider: ProviderContext): string[] {
   ]
 }
 
-/** Server metadata: RFC 8414 §2, and OIDC Discovery §3 when OpenID Connect is on. */
+/** Server metadata: RFC 8414 §2 (with RFC 9101 §10.5), and OIDC Discovery §3 when OpenID Connect is on. */
 export function metadata(provider: ProviderContext): Record<string, unknown> {
   const { config } = provider
   const urls = endpointUrls(provider)
@@ -71,6 +71,10 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
     authorization_response_iss_parameter_supported: true,
     // draft-ietf-oauth-client-id-metadata-document §6: said only when client_id URLs are accepted.
     ...(config.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
+    // RFC 9101 §10.5 / OIDC Discovery §3: request objects are refused (OIDC Core §6), and
+    // request_uri_parameter_supported defaults to true when absent, so both are said outright.
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
   }
   if (!config.oidc) return base
   const alg = config.oidc.signingAlg
@@ -97,8 +101,6 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
       ...Object.values(SCOPE_CLAIMS).flat(),
     ],
     claims_parameter_supported: true,
-    request_parameter_supported: false,
-    request_uri_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent'],
   }
 }

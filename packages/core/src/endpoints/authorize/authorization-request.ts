@@ -128,6 +128,16 @@ function checkOpenIdRequest(type: ResponseType, scopes: string[], nonce: string 
 }
 
 /**
+ * OIDC Core §6.1, §6.2 (RFC 9101): Grantline does not read request objects yet, and a client that
+ * sent one expects its signed values to be the ones used, so the request is refused rather than
+ * answered from the unsigned query.
+ */
+function checkNoRequestObject(params: Params): void {
+  if (params.has('request')) throw new OAuthError('request_not_supported', 'request objects (the request parameter) are not supported')
+  if (params.has('request_uri')) throw new OAuthError('request_uri_not_supported', 'the request_uri parameter is not supported')
+}
+
+/**
  * Runs the checks of RFC 6749 §4.1.1 and OIDC Core §3.1.2.2 in order; anything after the redirect
  * check is redirectable, in the response mode the request asked for once that is known to be valid.
  */
@@ -139,6 +149,7 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
   try {
     const { config } = provider
     target = { ...target, mode: checkResponseMode(provider, params.get('response_mode'), target.mode) }
+    checkNoRequestObject(params)
     const type = checkResponseType(provider, client, responseType)
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
     const resources = resolveResources(config.resources, requestedResources(params.get('resource')), client.client_id)
