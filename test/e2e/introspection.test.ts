@@ -109,10 +109,14 @@ describe('token introspection (RFC 7662, oauth4webapi)', () => {
     expect(info).not.toHaveProperty('username')
   })
 
-  it('RFC 7662 §2.1: the caller must authenticate as a client', async () => {
+  it('RFC 7662 §2.1, §2.3: the caller must authenticate as a client; without credentials it is challenged', async () => {
     const { s, reg, tokens } = await granted()
     const anonymous = { ...reg, auth: oauth.None() }
-    await expect(introspect(s, anonymous, tokens.access_token)).rejects.toMatchObject({ error: 'invalid_client' })
+    await expect(introspect(s, anonymous, tokens.access_token)).rejects.toMatchObject({
+      name: 'WWWAuthenticateChallengeError',
+      status: 401,
+      cause: [expect.objectContaining({ scheme: 'basic' })],
+    })
     const wrong = { ...reg, auth: oauth.ClientSecretBasic('gl_cs_wrong') }
     await expect(introspect(s, wrong, tokens.access_token)).rejects.toBeInstanceOf(oauth.WWWAuthenticateChallengeError)
   })

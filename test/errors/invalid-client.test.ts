@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest'
-import { createClient, expectInvalidClient, post } from '../security/support.js'
+import { describe, expect, it } from 'vitest'
+import { createClient, expectInvalidClient, expectJsonError, obtainTokens, post } from '../security/support.js'
 import { basic, form, ISSUER, setup } from '../support/provider.js'
 
 const TOKEN = `${ISSUER}/token/`
@@ -93,5 +93,50 @@ describe('invalid_client (RFC 6749 §5.2)', () => {
       withAuthorization(basic(c.client_id, other.client_secret), { grant_type: 'client_credentials' }),
     )
     await expectInvalidClient(response, true)
+  })
+})
+
+/** Asserts 401 invalid_client with a Basic challenge (RFC 6749 §5.2, RFC 9110 §11.6.1), whatever method was tried. */
+async function expectChallenge(response: Response): Promise<void> {
+  expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm="[^"]+"/)
+  await expectJsonError(response, 'invalid_client', 401)
+}
+
+describe('invalid_client at introspection and revocation: 401 with a challenge', () => {
+  it.each(['introspect', 'revoke_token'])(
+    'RFC 7662 §2.3, RFC 7009 §2.1: %s without client credentials is 401 with WWW-Authenticate',
+    async (endpoint) => {
+      const s = setup()
+      const c = await createClient(s)
+      const { access_token } = await obtainTokens(s, c)
+      await expectChallenge(await post(s, endpoint, { token: access_token }))
+      await expectChallenge(await post(s, endpoint, { token: access_token, client_id: 'nobody' }))
+    },
+  )
+
+  it.each(['introspect', 'revoke_token'])(
+    'RFC 7662 §2.3, RFC 7009 §2.1: %s with a wrong secret in the body is 401 with WWW-Authenticate',
+    async (endpoint) => {
+      const s = setup()
+      const c = await createClient(s, { token_endpoint_auth_method: 'client_secret_post' })
+      const { access_token } = await obtainTokens(s, await createClient(s))
+      await expectChallenge(await post(s, endpoint, { token: access_token, client_id: c.client_id, client_secret: 'gl_cs_wrong' }))
+    },
+  )
+
+  it('RFC 7009 §2.1: the challenge changes nothing for the token itself: it stays active', async () => {
+    const s = setup()
+    const c = await createClient(s)
+    const { access_token } = await obtainTokens(s, c)
+    await expectChallenge(await post(s, 'revoke_token', { token: access_token }))
+    const info = await post(s, 'introspect', { token: access_token }, { id: c.client_id, secret: c.client_secret })
+    expect(await info.json()).toMatchObject({ active: true })
+  })
+
+  it('RFC 6749 §5.2: the token endpoint still answers a request without credentials with 400 (the 401 is a MAY there)', async () => {
+    const s = setup()
+    const response = await post(s, 'token', { grant_type: 'client_credentials' })
+    expect(response.headers.get('www-authenticate')).toBeNull()
+    await expectJsonError(response, 'invalid_client', 400)
   })
 })

@@ -20,9 +20,15 @@ export function authenticatedClient(request: Request): Client | undefined {
  * exactly one method, the one the client registered, with matching credentials. Failures are
  * reported as `client_authentication.failed` and counted per client_id and address (per client_id
  * alone when no address is known); past the rate limit the credentials are not even checked
- * (RFC 6585 §4: 429 with Retry-After).
+ * (RFC 6585 §4: 429 with Retry-After). With `challenge`, every invalid_client is a 401 with a
+ * Basic challenge, as introspection (RFC 7662 §2.3) and revocation (RFC 7009 §2.1) answer.
  */
-export async function authenticateClient(provider: ProviderContext, request: Request, params: Params): Promise<Client> {
+export async function authenticateClient(
+  provider: ProviderContext,
+  request: Request,
+  params: Params,
+  options: { challenge?: boolean } = {},
+): Promise<Client> {
   const address = provider.clientAddress
   let method: ClientAuthMethod | undefined
   let credentials: ClientCredentials | undefined
@@ -42,7 +48,9 @@ export async function authenticateClient(provider: ProviderContext, request: Req
     if (error instanceof OAuthError && error.error === 'invalid_client') failed(provider, 'invalid_credentials', undefined, address)
     throw error
   }
-  if (!method || !credentials) throw invalidClient('client authentication is required', basic)
+  // A challenge names a scheme the server offers, or it would mislead the caller.
+  const challenge = options.challenge === true && provider.clientAuth.some((candidate) => candidate.name === 'client_secret_basic')
+  if (!method || !credentials) throw invalidClient('client authentication is required', challenge)
   const { clientId } = credentials
   const key = rateLimitKey(clientId, address)
   const limiter = provider.rateLimiter
@@ -64,18 +72,19 @@ export async function authenticateClient(provider: ProviderContext, request: Req
   if (!client || client.token_endpoint_auth_method !== method.name || !method.verify(client, credentials)) {
     if (limiter) await limiter.fail(key, now)
     failed(provider, 'invalid_credentials', clientId, address)
-    throw invalidClient(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed', basic)
+    throw invalidClient(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed', basic || challenge)
   }
   authenticated.set(request, client)
   return client
 }
 
 /**
- * RFC 6749 §5.2: 401 with a Basic challenge when Basic was used; otherwise 400, since a 401 must
- * carry a challenge (RFC 9110 §15.5.2) and one would mislead a client_secret_post client.
+ * RFC 6749 §5.2: 401 with a Basic challenge when Basic was used or the endpoint asks for one;
+ * otherwise 400, since a 401 must carry a challenge (RFC 9110 §15.5.2) and the token endpoint's
+ * would mislead a client_secret_post client.
  */
-function invalidClient(description: string, basic: boolean): OAuthError {
-  return new OAuthError('invalid_client', description, basic ? { headers: BASIC_CHALLENGE } : { status: 400 })
+function invalidClient(description: string, challenge: boolean): OAuthError {
+  return new OAuthError('invalid_client', description, challenge ? { headers: BASIC_CHALLENGE } : { status: 400 })
 }
 
 /** A client_id that is really a bearer secret (a client sent the wrong value) is left out of the event. */

@@ -8,12 +8,13 @@ import { checkPost } from './token.js'
 /**
  * RFC 7662 introspection. The caller authenticates as a client and learns about a token only if
  * it is the token's client or a resource server (`introspection: true`); everyone else, and every
- * unknown, expired, revoked or used token, gets exactly `{"active": false}` (§2.2).
+ * unknown, expired, revoked or used token, gets exactly `{"active": false}` (§2.2). A caller that
+ * fails to authenticate gets 401 invalid_client with a challenge (§2.3, RFC 6749 §5.2).
  */
 export async function introspect(provider: ProviderContext, request: Request): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
-  const client = await authenticateClient(provider, request, params)
+  const client = await authenticateClient(provider, request, params, { challenge: true })
   const { config } = provider
   const found = await findToken(provider, required(params, 'token'), params.get('token_type_hint'), config.seconds())
   const mayKnow = found !== null && (found.token.client_id === client.client_id || client.introspection)

@@ -9,11 +9,13 @@ import { checkPost } from './token.js'
 /**
  * RFC 7009 revocation. A client revokes only its own tokens; revoking a refresh token revokes its
  * whole grant (§2.1); unknown tokens answer 200 (§2.2); a storage failure is a 500, never a 200.
+ * A caller that fails to authenticate gets 401 invalid_client with a challenge (§2.1, §2.2.1 with
+ * RFC 6749 §5.2).
  */
 export async function revoke(provider: ProviderContext, request: Request): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
-  const client = await authenticateClient(provider, request, params)
+  const client = await authenticateClient(provider, request, params, { challenge: true })
   const { storage } = provider.config
   const now = provider.config.seconds()
   const found = await findToken(provider, required(params, 'token'), params.get('token_type_hint'), now)
