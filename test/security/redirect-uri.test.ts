@@ -154,6 +154,28 @@ describe('RFC 9700 §2.1: redirect URIs are validated and canonicalised at regis
     expect(await s.provider.clients.list()).toEqual([])
   })
 
+  it.each([
+    ['a backslash before userinfo', 'https://evil.example\\@app.example/cb'],
+    ['a backslash that ends the host', 'https://app.example\\evil.example/cb'],
+    ['a backslash before a dot', 'https://evil.example\\.app.example/cb'],
+    ['a backslash in the path', 'https://app.example/cb\\x'],
+    ['a backslash in a private-use URI', 'com.example.app:\\\\evil.example/cb'],
+    ['a tab in the host', 'https://app.exa\tmple/cb'],
+    ['a newline in the host', 'https://app.example\n.evil.example/cb'],
+    ['a carriage return in the path', 'https://app.example/c\rb'],
+    ['a trailing space', 'https://app.example/cb '],
+  ])('RFC 9700 §4.1.3 / RFC 3986 §3.2: %s, which the URL parser would rewrite silently, is refused', async (_why, input) => {
+    const s = setup()
+    const attempt = s.provider.clients.create({ client_name: 'App', redirect_uris: [input] })
+    await expect(attempt).rejects.toMatchObject({ code: 'ERR_INVALID_REDIRECT_URI' })
+    expect(await s.provider.clients.list()).toEqual([])
+    await expect(
+      s.provider.clients.create({ client_name: 'App', redirect_uris: [REDIRECT_URI], post_logout_redirect_uris: [input] }),
+    ).rejects.toMatchObject({
+      code: 'ERR_INVALID_REDIRECT_URI',
+    })
+  })
+
   it('RFC 9700 §2.1: an update is validated the same way', async () => {
     const s = setup()
     const c = await createClient(s)

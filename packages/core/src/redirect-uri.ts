@@ -6,7 +6,9 @@ const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]']
 /**
  * Validates and canonicalises a redirect URI once, at registration (RFC 9700 §4.1.3, RFC 8252
  * §7): lowercase scheme and host, IDN to punycode, default port dropped; no userinfo, no fragment;
- * `https`, `http` only on loopback, or a private-use scheme with a dot (RFC 8252 §7.1).
+ * `https`, `http` only on loopback, or a private-use scheme with a dot (RFC 8252 §7.1). Characters
+ * that the WHATWG URL parser rewrites silently (whitespace and controls, which it strips, and the
+ * backslash, which it reads as "/") are refused, so the stored URI is the one that was written.
  */
 export function canonicalRedirectUri(input: string): string {
   const fail = (why: string) => new ConfigError('ERR_INVALID_REDIRECT_URI', `redirect URI "${input}" ${why}`)
@@ -16,6 +18,8 @@ export function canonicalRedirectUri(input: string): string {
   if (FORBIDDEN_SCHEMES.some((scheme) => squeezed.startsWith(`${scheme}:`))) throw fail('uses a forbidden scheme')
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\u0000-\u0020\u007f]/.test(input)) throw fail('contains whitespace or control characters')
+  // The URL parser reads a backslash as "/" in http(s) URLs: it would silently move the host boundary.
+  if (input.includes('\\')) throw fail('must not contain a backslash')
   if (input.includes('#')) throw fail('must not contain a fragment (RFC 6749 §3.1.2)')
   let url: URL
   try {
