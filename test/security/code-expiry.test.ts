@@ -27,4 +27,15 @@ describe('RFC 6749 §4.1.2: an authorization code is short-lived (60 s by defaul
     s.clock.advance(11)
     await expectJsonError(await redeem(s, c, code, { code_verifier: verifier as string }), 'invalid_grant')
   })
+
+  it('RFC 6749 §4.1.2: an unredeemed code is invalid_grant from 60 s on, though its row is kept as a tombstone', async () => {
+    const s = setup()
+    const c = await createClient(s)
+    const { code, verifier } = await obtainCode(s, c)
+    s.clock.advance(60)
+    const body = await expectJsonError(await redeem(s, c, code, { code_verifier: verifier as string }), 'invalid_grant')
+    expect(body.error_description).toMatch(/expired|invalid/)
+    s.clock.advance(1000)
+    await expectJsonError(await redeem(s, c, code, { code_verifier: verifier as string }), 'invalid_grant')
+  })
 })

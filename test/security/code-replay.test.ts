@@ -44,4 +44,33 @@ describe('RFC 6749 §4.1.2 / RFC 9700 §4.5: an authorization code is single-use
     await expectJsonError(await redeem(s, c, code, { code_verifier: 'x'.repeat(43) }), 'invalid_grant')
     await expectJsonError(await redeem(s, c, code, { code_verifier: verifier as string }), 'invalid_grant')
   })
+
+  it('RFC 6749 §4.1.2: a replay after the code expired, while the first access token lives, still revokes it', async () => {
+    const s = setup()
+    const c = await createClient(s)
+    const { code, verifier } = await obtainCode(s, c)
+    s.clock.advance(30)
+    const tokens = (await (await redeem(s, c, code, { code_verifier: verifier as string })).json()) as {
+      access_token: string
+      refresh_token: string
+    }
+    s.clock.advance(3000)
+    expect(await introspect(s, c, tokens.access_token)).toMatchObject({ active: true })
+    const body = await expectJsonError(await redeem(s, c, code, { code_verifier: verifier as string }), 'invalid_grant')
+    expect(body.error_description).toMatch(/used/)
+    expect(await introspect(s, c, tokens.access_token)).toEqual({ active: false })
+    expect(await introspect(s, c, tokens.refresh_token)).toEqual({ active: false })
+  })
+
+  it('RFC 6749 §4.1.2: the tombstone lasts as long as the longest-lived access token of the first redemption', async () => {
+    const s = setup({ ttl: { code: 10, accessToken: 100 } })
+    const c = await createClient(s)
+    const { code, verifier } = await obtainCode(s, c)
+    s.clock.advance(9)
+    const tokens = (await (await redeem(s, c, code, { code_verifier: verifier as string })).json()) as { access_token: string }
+    // The access token lives until 9 + 100; a replay at 108 still finds the tombstone.
+    s.clock.advance(99)
+    await expectJsonError(await redeem(s, c, code, { code_verifier: verifier as string }), 'invalid_grant')
+    expect(await introspect(s, c, tokens.access_token)).toEqual({ active: false })
+  })
 })

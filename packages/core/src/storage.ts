@@ -105,6 +105,13 @@ export interface CodeRecord {
   code_challenge: string | null
   code_challenge_method: 'S256' | 'plain' | null
   created_at: number
+  /**
+   * When the row, and so its tombstone once consumed, may go: created_at + ttl.code +
+   * ttl.accessToken, not when the code stops being redeemable. A replay must be recognised for as
+   * long as an access token of the first redemption (made at most ttl.code after the code) may
+   * live, so that it revokes them (RFC 6749 §4.1.2); the authorization_code grant itself refuses a
+   * code older than ttl.code.
+   */
   expires_at: number
   consumed_at: number | null
 }

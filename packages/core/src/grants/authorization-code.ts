@@ -8,7 +8,10 @@ import { narrowResources } from '../resources.js'
 import { issuesRefresh, mintAccessToken, mintRefreshToken, tokenResponse } from '../tokens.js'
 import type { GrantHandler } from './grant-handler.js'
 
-/** RFC 6749 §4.1.3: redeems a single-use code bound to its client, redirect_uri and PKCE challenge. */
+/**
+ * RFC 6749 §4.1.3: redeems a single-use code bound to its client, redirect_uri and PKCE challenge,
+ * within ttl.code of its issue (§4.1.2). A replay, even after that, revokes what it issued.
+ */
 export const authorizationCode: GrantHandler = {
   grantType: 'authorization_code',
   parameters: ['code', 'redirect_uri', 'code_verifier', 'resource'],
@@ -32,6 +35,9 @@ export const authorizationCode: GrantHandler = {
         result.status === 'reused' ? 'the code was already used' : 'the code was issued to another client',
       )
     }
+    // The row outlives the code as its replay tombstone (CodeRecord.expires_at): the code itself
+    // is good for ttl.code only (RFC 6749 §4.1.2).
+    if (now >= code.created_at + config.ttl.code) throw new OAuthError('invalid_grant', 'the code is invalid or expired')
     const redirectUri = params.get('redirect_uri')
     const expected = code.redirect_uri ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined)
     if ((code.redirect_uri !== null || redirectUri !== undefined) && redirectUri !== expected) {

@@ -100,7 +100,7 @@ async function store(
         redirect_uri: authz.requestedRedirectUri,
         ...authz.pkce,
         created_at: now,
-        expires_at: now + config.ttl.code,
+        expires_at: now + config.ttl.code + config.ttl.accessToken, // the tombstone outlives the code: see CodeRecord
         consumed_at: null,
       },
       family,
