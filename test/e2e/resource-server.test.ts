@@ -47,6 +47,7 @@ describe('resource server: provider.verifyAccessToken (RFC 6750)', () => {
       client_id: reg.client.client_id,
       scopes: ['read', 'write'],
       expires_at: Math.floor(s.clock.now() / 1000) + 3600,
+      audience: [],
     })
   })
 

@@ -9,6 +9,8 @@ const TOKEN_ERRORS = [
   'unauthorized_client',
   'unsupported_grant_type',
   'invalid_scope',
+  // RFC 8707 §2: a resource parameter that is malformed or not served here.
+  'invalid_target',
 ]
 
 /** The errors each kind of endpoint may answer with, by the RFC that defines them. */
@@ -37,6 +39,8 @@ export const ALLOWED_ERRORS = {
     'request_not_supported',
     'request_uri_not_supported',
     'registration_not_supported',
+    // RFC 8707 §2.
+    'invalid_target',
   ],
 } as const
 
