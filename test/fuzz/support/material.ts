@@ -52,8 +52,8 @@ export async function createMaterial({ handle, clock, clients, storage, consumed
   }
 
   /**
-   * A fresh code for alice (S256 with VERIFIER), from a client that skips authorization or that
-   * alice approved when the fixture was made (so no consent page shows).
+   * A fresh code for alice (S256 with VERIFIER), from a client that skips authorization, that
+   * alice approved when the fixture was made, or (a public client) through the consent page.
    */
   async function freshCode(
     name: ClientName = 'trusted',
@@ -70,7 +70,12 @@ export async function createMaterial({ handle, clock, clients, storage, consumed
       code_challenge_method: 'S256',
       ...extra,
     })
-    const response = await handle(new Request(`${ISSUER}/authorize/?${query}`, { headers: { cookie: sessions.alice } }))
+    let response = await handle(new Request(`${ISSUER}/authorize/?${query}`, { headers: { cookie: sessions.alice } }))
+    // A public client is never approved silently (RFC 8252 §8.6): alice approves the page again.
+    if (response.status === 200) {
+      const html = await response.text()
+      response = await approve({ interaction: field(html, 'interaction') ?? '', csrf: field(html, 'csrf') ?? '' })
+    }
     const code = new URL(response.headers.get('location') ?? 'x:').searchParams.get('code')
     if (!code) throw new Error(`fixture authorize failed: ${response.status} ${response.headers.get('location')}`)
     return code
@@ -120,20 +125,25 @@ export async function createMaterial({ handle, clock, clients, storage, consumed
     return { interaction, csrf }
   }
 
-  // Alice approves the web, post and native clients once, so their later requests skip the page.
-  for (const name of ['web', 'post', 'native'] as const) {
-    const { interaction, csrf } = await freshInteraction('alice', {
+  /** Alice approves a consent page by its hidden fields; answers the decision's redirect. */
+  function approve(fields: { interaction: string; csrf: string }): Promise<Response> {
+    return handle(
+      new Request(`${ISSUER}/authorize/`, {
+        method: 'POST',
+        headers: { cookie: sessions.alice, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...fields, allow: 'Authorize' }),
+      }),
+    )
+  }
+
+  // Alice approves the web and post clients once, so their later requests skip the page.
+  for (const name of ['web', 'post'] as const) {
+    const fields = await freshInteraction('alice', {
       client_id: clients[name].client.client_id,
       redirect_uri: codeRedirect[name] ?? '',
       scope: 'openid profile email read write',
     })
-    const approved = await handle(
-      new Request(`${ISSUER}/authorize/`, {
-        method: 'POST',
-        headers: { cookie: sessions.alice, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ interaction, csrf, allow: 'Authorize' }),
-      }),
-    )
+    const approved = await approve(fields)
     if (approved.status !== 303) throw new Error(`fixture consent failed: ${approved.status}`)
   }
 
