@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import type { Accounts } from './accounts.js'
 import type { RateLimiter } from './client-auth/rate-limit.js'
+import { checkRegistration, registrationSchema } from './endpoints/register/options.js'
 import { ConfigError } from './errors.js'
 import type { AuditEvent } from './events.js'
 import type { GrantHandler } from './grants/grant-handler.js'
@@ -171,6 +172,11 @@ const schema = v.strictObject({
    * unknown; the runtime's address is then not used.
    */
   clientAddress: v.optional(fn<(request: Request) => string | undefined>('clientAddress')),
+  /**
+   * RFC 7591 dynamic client registration and RFC 7592 management at `{basePath}/register/`;
+   * present means on (endpoints/register/options.ts).
+   */
+  registration: v.optional(registrationSchema),
 })
 
 /** The OpenID Connect scopes (OIDC Core §5.4), added to `scopes` when `oidc` is set. */
@@ -208,6 +214,7 @@ export function resolveConfig(input: ProviderConfig): ResolvedConfig {
   const scopes = config.oidc ? { ...OIDC_SCOPES, ...config.scopes } : config.scopes
   const unknown = defaultScopes.find((scope) => !(scope in scopes))
   if (unknown) throw new ConfigError('ERR_INVALID_CONFIG', `defaultScopes: "${unknown}" is not a configured scope`)
+  checkRegistration(config.registration, config.storage)
   if (config.grantTypes.includes('password') && !config.accounts.verifyPassword) {
     throw new ConfigError('ERR_INVALID_CONFIG', 'grantTypes: password needs accounts.verifyPassword')
   }

@@ -19,6 +19,9 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'invalid_target'
+  // RFC 7591 §3.2.2: the registration endpoint's.
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
 
 /**
  * RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. Descriptions may

@@ -40,6 +40,8 @@ export type AuditEvent =
       client_id?: string
       address?: string
     }
+  /** RFC 7591, RFC 7592: a client registered itself at the registration endpoint, or changed or deleted that registration. */
+  | { type: 'client.registered' | 'client.updated' | 'client.deleted'; at: number; client_id: string; address?: string }
   /** RFC 6749 §2.3: client authentication failed at the token, revocation or introspection endpoint, or was refused by the rate limit. */
   | {
       type: 'client_authentication.failed'

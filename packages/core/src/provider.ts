@@ -28,7 +28,10 @@ export interface Provider {
    * JWKS (DESIGN.md "Formats"); needs `oidc`.
    */
   rotateSigningKey(): Promise<{ kid: string; activate_at: number }>
-  /** DOT's cleartokens: removes up to `limit` expired or revoked rows. */
+  /**
+   * DOT's cleartokens: removes up to `limit` expired or revoked rows, and, with `registration`
+   * on, dynamic clients unused for `registration.unusedClientDays`.
+   */
   cleanup(limit?: number): Promise<number>
   readonly issuer: string
   /** Where the endpoints live, e.g. `/o`. */
@@ -99,7 +102,11 @@ export function createProvider(input: ProviderConfig): Provider {
       return found.errors === 'page' ? withoutCors(response) : response
     },
     verifyAccessToken: (request, options) => verifyAccessToken(context, request, options),
-    cleanup: (limit) => config.storage.cleanup(config.seconds(), limit),
+    cleanup: (limit) => {
+      // With registration on, dynamic clients unused for registration.unusedClientDays go too.
+      const idle = config.registration ? { unusedDynamicClientSeconds: config.registration.unusedClientDays * 86_400 } : undefined
+      return idle ? config.storage.cleanup(config.seconds(), limit, idle) : config.storage.cleanup(config.seconds(), limit)
+    },
     async rotateSigningKey() {
       if (!context.keys) throw new ConfigError('ERR_OIDC_DISABLED', 'signing keys need the oidc option')
       const { kid, activate_at } = await context.keys.rotate()

@@ -1,6 +1,8 @@
 import type { ProviderContext } from './context.js'
 import { authorize } from './endpoints/authorize/authorize.js'
 import { introspect } from './endpoints/introspect.js'
+import { clientConfiguration } from './endpoints/register/client-configuration.js'
+import { register } from './endpoints/register/register.js'
 import { revoke } from './endpoints/revoke.js'
 import { token } from './endpoints/token.js'
 import { withClientCors } from './http/cors.js'
@@ -41,6 +43,9 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
     named.set('userinfo', api(userinfo))
     named.set('logout', page(logout))
   }
+  // RFC 7591 §3 and RFC 7592 §2: on only when `registration` is configured.
+  if (config.registration) named.set('register', api(register))
+  const configuration = api(clientConfiguration)
   const prefix = `${config.basePath}/`
   const managePages = page(manage)
 
@@ -49,6 +54,7 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
     if (found || !pathname.startsWith(prefix)) return found
     const rest = pathname.slice(prefix.length)
     if (config.managementPages && isManagePath(rest)) return managePages
+    if (config.registration && /^register\/[^/]+\/?$/.test(rest)) return configuration
     return named.get(rest.replace(/\/$/, ''))
   }
 }

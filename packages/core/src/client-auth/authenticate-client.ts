@@ -88,7 +88,7 @@ function invalidClient(description: string, challenge: boolean): OAuthError {
 }
 
 /** A client_id that is really a bearer secret (a client sent the wrong value) is left out of the event. */
-const SECRET_PREFIX = /^gl_(?:cs|at|rt|ac)_/
+const SECRET_PREFIX = /^gl_(?:cs|at|rt|ac|ra|ia)_/
 
 function failed(
   provider: ProviderContext,

@@ -49,6 +49,11 @@ export async function readForm(request: Request): Promise<Params> {
   if (type !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded')
   }
+  return parseParams(await readCappedText(request))
+}
+
+/** Reads a body of at most MAX_BODY_BYTES as text; a longer one is refused (413) before it is all read. */
+export async function readCappedText(request: Request): Promise<string> {
   const length = request.headers.get('content-length')
   const declared = Number(length ?? 0)
   if (declared > MAX_BODY_BYTES) throw tooLarge()
@@ -59,9 +64,9 @@ export async function readForm(request: Request): Promise<Params> {
     const text = await request.text()
     // A UTF-8 character is at most 3 bytes per UTF-16 code unit: only a long text is measured.
     if (text.length * 3 > MAX_BODY_BYTES && encoder.encode(text).byteLength > MAX_BODY_BYTES) throw tooLarge()
-    return parseParams(text)
+    return text
   }
-  return parseParams(await readCapped(request))
+  return readCapped(request)
 }
 
 async function readCapped(request: Request): Promise<string> {

@@ -35,6 +35,7 @@ export function endpointUrls(provider: ProviderContext) {
     userinfo_endpoint: `${base}/userinfo/`,
     end_session_endpoint: `${base}/logout/`,
     jwks_uri: `${base}/.well-known/jwks.json`,
+    registration_endpoint: `${base}/register/`,
   }
 }
 
@@ -69,6 +70,8 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
     introspection_endpoint_auth_methods_supported: authMethods,
     code_challenge_methods_supported: config.pkce.allowPlain ? ['S256', 'plain'] : ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // RFC 8414 §2 (RFC 7591 §3): said only when registration is on.
+    ...(config.registration ? { registration_endpoint: urls.registration_endpoint } : {}),
     // draft-ietf-oauth-client-id-metadata-document §6: said only when client_id URLs are accepted.
     ...(config.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
     // RFC 9101 §10.5 / OIDC Discovery §3: request objects are refused (OIDC Core §6), and

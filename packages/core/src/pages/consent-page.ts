@@ -10,8 +10,18 @@ export interface ConsentContext {
   redirectUri: string
   /** The resources (APIs) the tokens will be for (RFC 8707), with their configured names. */
   resources?: { uri: string; name?: string }[]
+  /**
+   * Set for a client that registered itself (RFC 7591 §5): its name is its own claim, so the page
+   * says the application is unverified and names the host it redirects to, the one identity the
+   * server checked.
+   */
+  unverified?: { redirectHost: string }
   /** OIDC Core §3.1.2.1 `ui_locales`: well-formed language tags, preferred first; the built-in page takes the first as its `lang`. */
   uiLocales?: string[]
+}
+
+function unverifiedNotice(host: string): string {
+  return `<p class="notice error" role="note"><strong>Unverified application.</strong> It registered itself with this server, which has not checked its name. It will receive your authorization at <code>${escapeHtml(host)}</code>: continue only if you trust that address.</p>`
 }
 
 /**
@@ -30,7 +40,10 @@ export function consentPage(context: ConsentContext): Response {
     )
     .join('')
   const apis = (context.resources ?? [])
-    .map((resource) => `<li>${resource.name ? `<strong>${escapeHtml(resource.name)}</strong> ` : ''}<code>${escapeHtml(resource.uri)}</code></li>`)
+    .map(
+      (resource) =>
+        `<li>${resource.name ? `<strong>${escapeHtml(resource.name)}</strong> ` : ''}<code>${escapeHtml(resource.uri)}</code></li>`,
+    )
     .join('')
   const hidden = Object.entries(form.fields)
     .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
@@ -38,7 +51,7 @@ export function consentPage(context: ConsentContext): Response {
   return page(
     `Authorize ${client.client_name}`,
     `<div class="card"><h1>Authorize <span>${escapeHtml(client.client_name)}</span>?</h1>
-<p>This application asks for the following permissions:</p>
+${context.unverified ? unverifiedNotice(context.unverified.redirectHost) : ''}<p>This application asks for the following permissions:</p>
 <ul class="scopes" aria-label="Requested permissions">${items}</ul>
 ${apis ? `<p>It will use them at:</p><ul class="plain" aria-label="Where the permissions apply">${apis}</ul>` : ''}
 <p class="muted">You will be sent back to <code>${escapeHtml(target)}</code>.</p>

@@ -48,6 +48,12 @@ function approvedWithoutPage(provider: ProviderContext, authz: AuthorizationRequ
   return !forced && covers(consent, authz.scopes) && identityAssured(authz.client, authz.target.redirectUri)
 }
 
+/** The host a redirect URI names, or its scheme when it has none (an RFC 8252 §7.1 private-use URI). */
+function redirectHost(uri: string): string {
+  const url = new URL(uri)
+  return url.host || url.protocol
+}
+
 async function handleRequest(provider: ProviderContext, request: Request, authz: AuthorizationRequest): Promise<Response> {
   const { config } = provider
   const user = await config.accounts.current(request)
@@ -83,6 +89,7 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
       fields: { interaction: id, csrf: await consentCsrf(config.secrets, id, user.sessionId) },
     },
     redirectUri: authz.target.redirectUri,
+    ...(authz.client.dynamic ? { unverified: { redirectHost: redirectHost(authz.target.redirectUri) } } : {}),
     ...(authz.resources.length > 0 ? { resources: authz.resources.map((uri) => resourceLabel(config.resources, uri)) } : {}),
     ...(authz.oidc.uiLocales.length > 0 ? { uiLocales: authz.oidc.uiLocales } : {}),
   }

@@ -1,0 +1,123 @@
+import * as v from 'valibot'
+import { ConfigError, OAuthError } from '../../errors.js'
+import { canonicalRedirectUri } from '../../redirect-uri.js'
+import type { ClientMetadata } from '../../storage.js'
+import { derivedResponseTypes } from '../authorize/response-type.js'
+import type { RegistrationMetadata } from './options.js'
+
+const text = (max: number) => v.pipe(v.string('must be a string'), v.maxLength(max, `must be at most ${max} characters`))
+const list = <T extends v.GenericSchema<unknown, string>>(item: T, max: number) =>
+  v.pipe(v.array(item, 'must be an array of strings'), v.maxLength(max, `must have at most ${max} entries`))
+const httpsUrl = v.pipe(
+  text(2000),
+  v.check((value) => URL.canParse(value) && new URL(value).protocol === 'https:', 'must be an https URL'),
+)
+const scopeList = v.pipe(
+  text(2000),
+  v.regex(/^([\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*)?$/, 'must be space-separated scope tokens (RFC 6749 §3.3)'),
+)
+/** A JWK's members: flat values only (RFC 7517 §4), so no registration can nest without bound. */
+const jwk = v.record(v.string(), v.union([v.string(), v.number(), v.boolean(), v.array(v.string())]), 'must be a JSON Web Key')
+
+/** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
+
+/**
+ * RFC 7591 §2 client metadata, with its defaults (token_endpoint_auth_method client_secret_basic,
+ * grant_types authorization_code). Members it does not name are dropped, never stored (§3.1); so
+ * are skip_authorization and introspection, the operator's alone.
+ */
+const schema = v.object({
+  redirect_uris: v.optional(list(text(2000), 20), []),
+  token_endpoint_auth_method: v.optional(text(100), 'client_secret_basic'),
+  grant_types: v.optional(list(text(200), 10), ['authorization_code']),
+  response_types: v.optional(list(text(100), 10)),
+  client_name: v.optional(v.pipe(text(255), v.trim(), v.minLength(1, 'must not be empty'))),
+  client_uri: v.optional(httpsUrl),
+  logo_uri: v.optional(httpsUrl),
+  tos_uri: v.optional(httpsUrl),
+  policy_uri: v.optional(httpsUrl),
+  scope: v.optional(scopeList, ''),
+  contacts: v.optional(list(text(320), 10)),
+  software_id: v.optional(text(255)),
+  software_version: v.optional(text(255)),
+  jwks: v.optional(v.object({ keys: v.pipe(v.array(jwk, 'must be an array of keys'), v.maxLength(20, 'must have at most 20 keys')) })),
+  jwks_uri: v.optional(httpsUrl),
+  post_logout_redirect_uris: v.optional(list(text(2000), 20), []),
+})
+
+export const invalidMetadata = (description: string) => new OAuthError('invalid_client_metadata', description)
+
+const METADATA_FIELDS = [
+  'client_uri',
+  'logo_uri',
+  'tos_uri',
+  'policy_uri',
+  'contacts',
+  'software_id',
+  'software_version',
+  'jwks',
+  'jwks_uri',
+] as const
+
+/** The informational members kept on the Client record as `metadata`. */
+export function informational(metadata: RegistrationMetadata): ClientMetadata {
+  const kept: Record<string, unknown> = {}
+  for (const field of METADATA_FIELDS) if (metadata[field] !== undefined) kept[field] = metadata[field]
+  return kept as ClientMetadata
+}
+
+function canonicalUris(uris: string[]): string[] {
+  try {
+    return [...new Set(uris.map(canonicalRedirectUri))]
+  } catch (error) {
+    if (error instanceof ConfigError) throw new OAuthError('invalid_redirect_uri', error.message)
+    throw error
+  }
+}
+
+/** Token endpoint authentication methods a registration may name (RFC 7591 §2). */
+const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post']
+
+function checkAuthMethod(method: string): void {
+  if (AUTH_METHODS.includes(method)) return
+  if (method === 'private_key_jwt') {
+    throw invalidMetadata(
+      'token_endpoint_auth_method private_key_jwt is not implemented by this server yet; use none, client_secret_basic or client_secret_post',
+    )
+  }
+  throw invalidMetadata(`token_endpoint_auth_method "${method}" is not supported; use none, client_secret_basic or client_secret_post`)
+}
+
+/**
+ * RFC 7591 §2, §3.1: validates a registration request's JSON into RegistrationMetadata. Redirect
+ * URIs pass the same canonicaliser as the CLI (RFC 9700 §4.1.3), refused with
+ * `invalid_redirect_uri`; anything else wrong is `invalid_client_metadata` (§3.2.2).
+ */
+export function parseClientMetadata(body: unknown): RegistrationMetadata {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalidMetadata('the body must be a JSON object (RFC 7591 §3.1)')
+  const result = v.safeParse(schema, body)
+  if (!result.success) {
+    const issue = result.issues[0]
+    throw invalidMetadata(`${issue.path?.map((p) => String(p.key)).join('.') ?? 'metadata'} ${issue.message}`)
+  }
+  const m = result.output
+  checkAuthMethod(m.token_endpoint_auth_method)
+  if (m.jwks && m.jwks_uri) throw invalidMetadata('jwks and jwks_uri must not both be present (RFC 7591 §2)')
+  if (m.jwks?.keys.some((key) => PRIVATE_JWK_MEMBERS.some((member) => member in key))) {
+    throw invalidMetadata('jwks must hold public keys only')
+  }
+  const metadata: RegistrationMetadata = {
+    ...informational(m as RegistrationMetadata),
+    redirect_uris: canonicalUris(m.redirect_uris),
+    token_endpoint_auth_method: m.token_endpoint_auth_method,
+    grant_types: [...new Set(m.grant_types)],
+    // RFC 7591 §2: response_types defaults to code, which only authorization_code can use.
+    response_types: [...new Set(m.response_types ?? derivedResponseTypes(m.grant_types))],
+    scope: [...new Set(m.scope.split(' ').filter(Boolean))].join(' '),
+    post_logout_redirect_uris: canonicalUris(m.post_logout_redirect_uris),
+  }
+  if (m.client_name !== undefined) metadata.client_name = m.client_name
+  return metadata
+}
