@@ -255,6 +255,7 @@ describe('mistakes on the command line: one line on stderr, exit status 2, no st
       'users delete',
       'users set-password',
       'tokens clear',
+      'registration-tokens create',
       'migrate',
     ]) {
       expect(result.stdout).toContain(`grantline ${command}`)

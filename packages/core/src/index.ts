@@ -14,6 +14,7 @@ export { isPublicAddress } from './clients/special-use-address.js'
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'
 export type { ProviderConfig } from './config.js'
 export { sha256Hex } from './crypto.js'
+export type { OnRegister, RegistrationContext, RegistrationMetadata } from './endpoints/register/options.js'
 export { ConfigError, OAuthError, type OAuthErrorCode } from './errors.js'
 export type { AuditEvent, AuditEventInput } from './events.js'
 export type { GrantContext, GrantFields, GrantHandler } from './grants/grant-handler.js'
@@ -31,6 +32,8 @@ export { memoryStorage } from './memory-storage.js'
 export type { ConsentContext } from './pages/consent-page.js'
 export { createProvider, type Provider } from './provider.js'
 export { canonicalRedirectUri, matchRedirectUri } from './redirect-uri.js'
+export type { ResourceEntry, ResourcesSetting } from './resources.js'
+export { canonicalResource } from './resources.js'
 export type {
   AccessTokenRecord,
   CleanupOptions,
@@ -56,5 +59,3 @@ export type {
 } from './storage.js'
 export type { TokenResponse } from './tokens.js'
 export type { VerifiedToken, VerifyOptions } from './verify-access-token.js'
-export type { ResourceEntry, ResourcesSetting } from './resources.js'
-export { canonicalResource } from './resources.js'

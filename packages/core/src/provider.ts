@@ -4,6 +4,7 @@ import { createClientMetadataDocuments } from './clients/metadata-document-cache
 import { type ClientsApi, createClientsApi } from './clients.js'
 import { type ProviderConfig, resolveConfig } from './config.js'
 import type { ProviderContext } from './context.js'
+import { createInitialAccessToken } from './endpoints/register/initial-access-token.js'
 import { ConfigError } from './errors.js'
 import { emit } from './events.js'
 import { createGrantRegistry } from './grants/registry.js'
@@ -28,6 +29,12 @@ export interface Provider {
    * JWKS (DESIGN.md "Formats"); needs `oidc`.
    */
   rotateSigningKey(): Promise<{ kid: string; activate_at: number }>
+  /**
+   * Makes an initial access token for client registration under `registration.policy: 'token'`
+   * (RFC 7591 §3): shown once, stored hashed, registers one client, valid `expiresIn` seconds
+   * (default 7 days).
+   */
+  createInitialAccessToken(options?: { expiresIn?: number }): Promise<{ token: string; expires_at: number }>
   /**
    * DOT's cleartokens: removes up to `limit` expired or revoked rows, and, with `registration`
    * on, dynamic clients unused for `registration.unusedClientDays`.
@@ -107,6 +114,7 @@ export function createProvider(input: ProviderConfig): Provider {
       const idle = config.registration ? { unusedDynamicClientSeconds: config.registration.unusedClientDays * 86_400 } : undefined
       return idle ? config.storage.cleanup(config.seconds(), limit, idle) : config.storage.cleanup(config.seconds(), limit)
     },
+    createInitialAccessToken: (options) => createInitialAccessToken(config, options?.expiresIn),
     async rotateSigningKey() {
       if (!context.keys) throw new ConfigError('ERR_OIDC_DISABLED', 'signing keys need the oidc option')
       const { kid, activate_at } = await context.keys.rotate()

@@ -13,6 +13,8 @@ export interface ServerFlags {
   data?: string | undefined
   /** `--resource URI`, repeatable: RFC 8707 resources added to the config file's list. */
   resource?: string[] | undefined
+  /** `--registration open|token`: RFC 7591 registration on, with this policy over the config file's. */
+  registration?: string | undefined
 }
 
 export interface Server {
@@ -43,6 +45,7 @@ const FILE_OPTIONS = new Set([
   'oidc',
   'clientIdMetadataDocuments',
   'resources',
+  'registration',
 ])
 
 /** Provider options from a `--config` JSON file; an unknown key is refused, as createProvider refuses one. */
@@ -104,9 +107,13 @@ export async function buildServer(flags: ServerFlags, defaults: { issuer: string
     const accounts = localAccounts(database.accountStore, { secrets, ...(secureCookies ? { secureCookies } : {}) })
     const { oidc, ...options } = fileConfig
     const resources = withFlagResources(options.resources, flags.resource)
+    const registration = flags.registration
+      ? { ...options.registration, policy: flags.registration as 'open' | 'token' }
+      : options.registration
     const provider = createProvider({
       ...options,
       ...(resources === undefined ? {} : { resources }),
+      ...(registration === undefined ? {} : { registration }),
       issuer,
       storage: database.storage,
       accounts,

@@ -4,6 +4,7 @@ import { CliError } from './cli-error.js'
 import { clients, clientsUsage } from './commands/clients.js'
 import { keys, keysUsage } from './commands/keys.js'
 import { migrateCommand } from './commands/migrate.js'
+import { registrationTokens, registrationTokensUsage } from './commands/registration-tokens.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
 import { tokens, tokensUsage } from './commands/tokens.js'
 import { users, usersUsage } from './commands/users.js'
@@ -13,6 +14,7 @@ ${serveUsage}
 ${clientsUsage}
 ${usersUsage}
 ${tokensUsage}
+${registrationTokensUsage}
 ${keysUsage}
 grantline migrate [--db PATH_OR_URL]
 
@@ -25,6 +27,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   clients,
   users,
   tokens,
+  'registration-tokens': registrationTokens,
   keys,
   migrate: migrateCommand,
 }

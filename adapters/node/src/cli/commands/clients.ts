@@ -57,11 +57,12 @@ function describe(client: Client): string {
     `redirect URIs: ${client.redirect_uris.join(' ') || '-'}`,
     `scope:         ${client.scope || '(every scope)'}`,
     `skip consent:  ${client.skip_authorization ? 'yes' : 'no'}`,
+    `registered:    ${client.dynamic ? 'by itself (RFC 7591): unverified' : 'by the operator'}`,
   ].join('\n')
 }
 
-/** The public view of a client: never the secret hash. */
-const publicFields = ({ secret_hash, ...client }: Client) => client
+/** The public view of a client: never the secret's or the registration access token's hash. */
+const publicFields = ({ secret_hash, registration_token_hash, ...client }: Client) => client
 
 export async function clients(argv: string[]): Promise<void> {
   const [action, ...rest] = argv
@@ -86,7 +87,9 @@ export async function clients(argv: string[]): Promise<void> {
     } else if (action === 'list') {
       const all = await api.list()
       if (values.json) return print(all.map(publicFields))
-      print(all.length ? all.map((c) => `${c.client_id}  ${c.client_type.padEnd(12)}  ${c.client_name}`).join('\n') : 'no clients')
+      const line = (c: Client) =>
+        `${c.client_id}  ${c.client_type.padEnd(12)}  ${(c.dynamic ? 'dynamic' : 'operator').padEnd(8)}  ${c.client_name}`
+      print(all.length ? all.map(line).join('\n') : 'no clients')
     } else {
       const client = await api.get(id as string)
       if (!client) throw new CliError(`no client "${id}"`)

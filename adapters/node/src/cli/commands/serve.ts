@@ -18,12 +18,13 @@ const flags = {
   'no-demo': { type: 'boolean' },
   workers: { type: 'string' },
   resource: { type: 'string', multiple: true },
+  registration: { type: 'string' },
   ...connectionFlags,
 } as const
 
 export const serveUsage =
   'grantline serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--db PATH_OR_POSTGRES_URL] [--config FILE.json] [--data DIR] [--no-demo] [--workers N]\n' +
-  '                [--resource URI ...]\n' +
+  '                [--resource URI ...] [--registration open|token]\n' +
   `                ${connectionFlagsUsage}`
 
 const starting = () =>
@@ -45,6 +46,9 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (workers < 1 || workers > 64) throw new CliError('--workers must be between 1 and 64')
   const host = values.host ?? '127.0.0.1'
   readConfigFile(values.config) // a bad file is a usage error, reported before anything listens
+  if (values.registration !== undefined && values.registration !== 'open' && values.registration !== 'token') {
+    throw new CliError('--registration must be open or token')
+  }
   connectionLimitsOf(values) // so are bad limits
   // The last line of start-up: scripts wait for it.
   const listening = ({ origin, issuer, dialect }: Listening, also = '') =>
