@@ -94,7 +94,8 @@ describe('metadata caching (draft-ietf-oauth-client-id-metadata-document §5.2)'
 describe('loadClient', () => {
   it('draft-ietf-oauth-client-id-metadata-document §6.10: a registered client keeps its record, even with a URL id; nothing is fetched', async () => {
     const s = cached('max-age=300')
-    await s.config.storage.putClient({ ...(await s.documents.load(CLIENT_ID)).client, client_name: 'Registered' })
+    // Registered by the operator (not dynamic): the record is the registration.
+    await s.config.storage.putClient({ ...(await s.documents.load(CLIENT_ID)).client, client_name: 'Registered', dynamic: false })
     const calls = s.calls.length
     const client = await loadClient({ config: s.config, clientMetadataDocuments: s.documents }, CLIENT_ID)
     expect(client?.client_name).toBe('Registered')
@@ -106,6 +107,23 @@ describe('loadClient', () => {
     const client = await loadClient({ config: s.config, clientMetadataDocuments: s.documents }, CLIENT_ID)
     expect(client).toMatchObject({ client_id: CLIENT_ID, client_type: 'public', token_endpoint_auth_method: 'none' })
     expect(s.calls).toHaveLength(1)
+  })
+
+  it('draft-ietf-oauth-client-id-metadata-document §5: the document client is kept in storage (its tokens need a stored client) and rewritten only when the document changed', async () => {
+    let name = 'First'
+    const s = cimdSetup(() => jsonResponse(documentFor({ client_name: name }), { 'cache-control': 'max-age=60' }))
+    const load = () => loadClient({ config: s.config, clientMetadataDocuments: s.documents }, CLIENT_ID)
+    const writes: string[] = []
+    const putClient = s.config.storage.putClient.bind(s.config.storage)
+    s.config.storage.putClient = (client) => (writes.push(client.client_name), putClient(client))
+    await load()
+    await load()
+    expect(writes).toStrictEqual(['First'])
+    expect((await s.config.storage.getClient(CLIENT_ID))?.client_name).toBe('First')
+    name = 'Renamed'
+    s.clock.advance(60)
+    expect((await load())?.client_name).toBe('Renamed')
+    expect(writes).toStrictEqual(['First', 'Renamed'])
   })
 
   it('an id that is not a URL is looked up in storage only', async () => {

@@ -218,7 +218,7 @@ describe('the document (draft-ietf-oauth-client-id-metadata-document §4)', () =
       owner_sub: null,
       created_at: Math.floor(s.clock.now() / 1000),
       secret_hash: null,
-      dynamic: false,
+      dynamic: true,
       metadata: { client_uri: 'https://app.example.com', logo_uri: 'https://app.example.com/logo.png' },
       registration_token_hash: null,
     })

@@ -1,3 +1,4 @@
+import { loadClient } from '../clients/load-client.js'
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
 import { emit } from '../events.js'
@@ -68,7 +69,8 @@ export async function authenticateClient(
   }
   const bodyClientId = params.get('client_id')
   const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
-  const client = mismatch || !clientId ? null : await provider.config.storage.getClient(clientId)
+  // A refused Client ID Metadata Document counts as an unknown client: a failure like any other.
+  const client = mismatch || !clientId ? null : await loadClient(provider, clientId).catch(unknownOnRefusal)
   if (!client || client.token_endpoint_auth_method !== method.name || !method.verify(client, credentials)) {
     if (limiter) await limiter.fail(key, now)
     failed(provider, 'invalid_credentials', clientId, address)
@@ -102,4 +104,9 @@ function failed(
     ...(clientId && !SECRET_PREFIX.test(clientId) ? { client_id: clientId.slice(0, 255) } : {}),
     ...(address ? { address } : {}),
   })
+}
+
+function unknownOnRefusal(error: unknown): null {
+  if (error instanceof OAuthError) return null
+  throw error
 }

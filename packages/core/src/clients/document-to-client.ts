@@ -141,8 +141,9 @@ export function documentToClient(document: unknown, clientId: string, url: URL, 
     owner_sub: null,
     created_at: now,
     secret_hash: null,
-    // Not registered here: the document itself is its registration, re-read when stale.
-    dynamic: false,
+    // Self-asserted like a registration, so the consent page calls it unverified; it is never
+    // stored (the document itself is its registration, re-read when stale), so cleanup skips it.
+    dynamic: true,
     metadata: links,
     registration_token_hash: null,
   }

@@ -15,13 +15,16 @@ export interface ConsentContext {
    * says the application is unverified and names the host it redirects to, the one identity the
    * server checked.
    */
-  unverified?: { redirectHost: string }
+  unverified?: { redirectHost: string; documentHost?: string }
   /** OIDC Core §3.1.2.1 `ui_locales`: well-formed language tags, preferred first; the built-in page takes the first as its `lang`. */
   uiLocales?: string[]
 }
 
-function unverifiedNotice(host: string): string {
-  return `<p class="notice error" role="note"><strong>Unverified application.</strong> It registered itself with this server, which has not checked its name. It will receive your authorization at <code>${escapeHtml(host)}</code>: continue only if you trust that address.</p>`
+function unverifiedNotice({ redirectHost, documentHost }: { redirectHost: string; documentHost?: string }): string {
+  const origin = documentHost
+    ? `It describes itself in a document published at <code>${escapeHtml(documentHost)}</code>; this server has not checked its name.`
+    : 'It registered itself with this server, which has not checked its name.'
+  return `<p class="notice error" role="note"><strong>Unverified application.</strong> ${origin} It will receive your authorization at <code>${escapeHtml(redirectHost)}</code>: continue only if you trust that address.</p>`
 }
 
 /**
@@ -51,7 +54,7 @@ export function consentPage(context: ConsentContext): Response {
   return page(
     `Authorize ${client.client_name}`,
     `<div class="card"><h1>Authorize <span>${escapeHtml(client.client_name)}</span>?</h1>
-${context.unverified ? unverifiedNotice(context.unverified.redirectHost) : ''}<p>This application asks for the following permissions:</p>
+${context.unverified ? unverifiedNotice(context.unverified) : ''}<p>This application asks for the following permissions:</p>
 <ul class="scopes" aria-label="Requested permissions">${items}</ul>
 ${apis ? `<p>It will use them at:</p><ul class="plain" aria-label="Where the permissions apply">${apis}</ul>` : ''}
 <p class="muted">You will be sent back to <code>${escapeHtml(target)}</code>.</p>

@@ -1,3 +1,4 @@
+import { loadClient } from '../../clients/load-client.js'
 import type { ProviderContext } from '../../context.js'
 import { OAuthError } from '../../errors.js'
 import type { Params } from '../../http/form.js'
@@ -78,7 +79,8 @@ export class RedirectableError {
 async function checkClient(provider: ProviderContext, params: Params): Promise<Client> {
   const clientId = params.get('client_id')
   if (clientId === undefined) throw new OAuthError('invalid_request', 'the client_id parameter is required')
-  const client = await provider.config.storage.getClient(clientId)
+  // A Client ID Metadata Document that is refused throws here, before any redirect is trusted.
+  const client = await loadClient(provider, clientId)
   if (!client) throw new OAuthError('invalid_request', 'the client_id is unknown')
   return client
 }

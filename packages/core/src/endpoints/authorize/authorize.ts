@@ -1,3 +1,4 @@
+import { looksLikeClientIdUrl } from '../../clients/client-id-url.js'
 import type { ProviderContext } from '../../context.js'
 import { randomId } from '../../crypto.js'
 import { OAuthError } from '../../errors.js'
@@ -54,6 +55,12 @@ function redirectHost(uri: string): string {
   return url.host || url.protocol
 }
 
+/** What the page tells the user of a self-asserted client: where it redirects, and for a metadata document client where the document lives. */
+function unverified(authz: AuthorizationRequest): { redirectHost: string; documentHost?: string } {
+  const redirect = { redirectHost: redirectHost(authz.target.redirectUri) }
+  return looksLikeClientIdUrl(authz.client.client_id) ? { ...redirect, documentHost: new URL(authz.client.client_id).host } : redirect
+}
+
 async function handleRequest(provider: ProviderContext, request: Request, authz: AuthorizationRequest): Promise<Response> {
   const { config } = provider
   const user = await config.accounts.current(request)
@@ -89,7 +96,7 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
       fields: { interaction: id, csrf: await consentCsrf(config.secrets, id, user.sessionId) },
     },
     redirectUri: authz.target.redirectUri,
-    ...(authz.client.dynamic ? { unverified: { redirectHost: redirectHost(authz.target.redirectUri) } } : {}),
+    ...(authz.client.dynamic ? { unverified: unverified(authz) } : {}),
     ...(authz.resources.length > 0 ? { resources: authz.resources.map((uri) => resourceLabel(config.resources, uri)) } : {}),
     ...(authz.oidc.uiLocales.length > 0 ? { uiLocales: authz.oidc.uiLocales } : {}),
   }
