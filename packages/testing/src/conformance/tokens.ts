@@ -89,6 +89,19 @@ export function describeTokens(t: TestApi, makeStorage: MakeStorage): void {
       expect((await storage.findRefreshToken(pair.refresh.hash, T + 1))?.family).toEqual(family)
     })
 
+    it("an access token keeps its own audience (RFC 8707), a subset of its family's resources, through issue and rotation", async () => {
+      const storage = await makeStorage()
+      const resource = ['https://mcp.example/mcp', 'https://files.example/api']
+      const grant = await seedGrant(storage, { family: { resource } })
+      const pair = await issuePair(storage, grant, T, { access: { audience: ['https://files.example/api'] } })
+      const found = await storage.findAccessToken(pair.access.hash, T + 1)
+      expect(found?.token.audience).toEqual(['https://files.example/api'])
+      expect(found?.family.resource).toEqual(resource)
+      const next = makePair(grant, T + 2, { access: { audience: resource } })
+      expect(await storage.rotateRefresh(pair.refresh.hash, next, T + 2, 0)).toEqual({ status: 'ok' })
+      expect((await storage.findAccessToken(next.access.hash, T + 3))?.token.audience).toEqual(resource)
+    })
+
     it('issueTokens without a refresh token stores the access token alone', async () => {
       const storage = await makeStorage()
       const grant = await seedGrant(storage)
