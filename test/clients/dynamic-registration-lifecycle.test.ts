@@ -82,12 +82,17 @@ describe('registration.unusedClientDays', () => {
     expect(await s.storage.getClient(operator.client.client_id)).not.toBeNull()
   })
 
-  it('without registration, provider.cleanup() keeps dynamic clients', async () => {
-    const on = registrationSetup()
+  it('with registration off, provider.cleanup() still removes dynamic clients unused for 30 days, and only those', async () => {
+    const on = registrationSetup({ policy: 'open', unusedClientDays: 90 })
     const info = await registered(on, NATIVE)
     const off = setup({ now: on.clock.now }, on.storage)
-    on.clock.advance(400 * DAY)
+    on.clock.advance(29 * DAY)
     await off.provider.cleanup()
     expect(await on.storage.getClient(String(info.client_id))).not.toBeNull()
+    on.clock.advance(DAY)
+    await on.provider.cleanup()
+    expect(await on.storage.getClient(String(info.client_id))).not.toBeNull()
+    await off.provider.cleanup()
+    expect(await on.storage.getClient(String(info.client_id))).toBeNull()
   })
 })

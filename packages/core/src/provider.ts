@@ -5,6 +5,7 @@ import { type ClientsApi, createClientsApi } from './clients.js'
 import { type ProviderConfig, resolveConfig } from './config.js'
 import type { ProviderContext } from './context.js'
 import { createInitialAccessToken } from './endpoints/register/initial-access-token.js'
+import { unusedClientDays } from './endpoints/register/options.js'
 import { ConfigError } from './errors.js'
 import { emit } from './events.js'
 import { createGrantRegistry } from './grants/registry.js'
@@ -36,8 +37,8 @@ export interface Provider {
    */
   createInitialAccessToken(options?: { expiresIn?: number }): Promise<{ token: string; expires_at: number }>
   /**
-   * DOT's cleartokens: removes up to `limit` expired or revoked rows, and, with `registration`
-   * on, dynamic clients unused for `registration.unusedClientDays`.
+   * DOT's cleartokens: removes up to `limit` expired or revoked rows, and dynamic clients
+   * (RFC 7591) unused for `registration.unusedClientDays` (30 when registration is off).
    */
   cleanup(limit?: number): Promise<number>
   readonly issuer: string
@@ -109,11 +110,9 @@ export function createProvider(input: ProviderConfig): Provider {
       return found.errors === 'page' ? withoutCors(response) : response
     },
     verifyAccessToken: (request, options) => verifyAccessToken(context, request, options),
-    cleanup: (limit) => {
-      // With registration on, dynamic clients unused for registration.unusedClientDays go too.
-      const idle = config.registration ? { unusedDynamicClientSeconds: config.registration.unusedClientDays * 86_400 } : undefined
-      return idle ? config.storage.cleanup(config.seconds(), limit, idle) : config.storage.cleanup(config.seconds(), limit)
-    },
+    // Dynamic clients unused for registration.unusedClientDays go too; with registration off
+    // (or set only where the server runs, not where the cleanup does) after the default 30 days.
+    cleanup: (limit) => config.storage.cleanup(config.seconds(), limit, { unusedDynamicClientSeconds: unusedClientDays(config) * 86_400 }),
     createInitialAccessToken: (options) => createInitialAccessToken(config, options?.expiresIn),
     async rotateSigningKey() {
       if (!context.keys) throw new ConfigError('ERR_OIDC_DISABLED', 'signing keys need the oidc option')

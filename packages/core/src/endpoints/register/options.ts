@@ -67,6 +67,15 @@ export const registrationSchema = v.strictObject({
 export type RegistrationConfig = v.InferOutput<typeof registrationSchema>
 
 /**
+ * After how many unused days cleanup() removes a dynamic client: the configured number, or 30
+ * when registration is off (the clients it left are no less unverified, and `grantline tokens
+ * clear` may run without the setting the server runs with).
+ */
+export function unusedClientDays(config: { registration?: RegistrationConfig | undefined }): number {
+  return config.registration?.unusedClientDays ?? 30
+}
+
+/**
  * Open registration counts requests per address in the Storage's `hit` counters: a Storage
  * without them could be filled by anyone, so it must say `rateLimit: false` outright.
  */
