@@ -150,7 +150,7 @@ describe('RFC 7591 §3.2.2: refused metadata', () => {
     await expectError(postRegistration(s, { ...NATIVE, token_endpoint_auth_method: 'tls_client_auth' }), 'invalid_client_metadata')
   })
 
-  it('RFC 7591 §2: a scope the server does not define, jwks with jwks_uri, or a private key is invalid_client_metadata', async () => {
+  it('RFC 7591 §2: a scope the server does not define, jwks with jwks_uri, a private key or an http jwks_uri is invalid_client_metadata', async () => {
     const s = registrationSetup()
     await expectError(postRegistration(s, { ...NATIVE, scope: 'read admin' }), 'invalid_client_metadata')
     await expectError(
@@ -158,7 +158,15 @@ describe('RFC 7591 §3.2.2: refused metadata', () => {
       'invalid_client_metadata',
     )
     await expectError(postRegistration(s, { ...NATIVE, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }), 'invalid_client_metadata')
-    await expectError(postRegistration(s, { ...NATIVE, logo_uri: 'http://host.example/logo.png' }), 'invalid_client_metadata')
+    await expectError(postRegistration(s, { ...NATIVE, jwks_uri: 'http://host.example/jwks' }), 'invalid_client_metadata')
+  })
+
+  it('RFC 7591 §3.1: a display link that is not https (logo_uri, client_uri, tos_uri, policy_uri) is dropped, not stored', async () => {
+    const s = registrationSetup()
+    const info = await registered(s, { ...NATIVE, logo_uri: 'http://host.example/logo.png', client_uri: 'javascript:alert(1)', tos_uri: 'https://host.example/tos' })
+    expect(info).not.toHaveProperty('logo_uri')
+    expect(info).not.toHaveProperty('client_uri')
+    expect((await s.storage.getClient(String(info.client_id)))?.metadata).toEqual({ tos_uri: 'https://host.example/tos' })
   })
 
   it('RFC 7591 §3.1: a body that is not a JSON object is invalid_client_metadata, too large is 413, never a 500', async () => {

@@ -8,9 +8,22 @@ import type { RegistrationMetadata } from './options.js'
 const text = (max: number) => v.pipe(v.string('must be a string'), v.maxLength(max, `must be at most ${max} characters`))
 const list = <T extends v.GenericSchema<unknown, string>>(item: T, max: number) =>
   v.pipe(v.array(item, 'must be an array of strings'), v.maxLength(max, `must have at most ${max} entries`))
+const isHttpsUrl = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= 2000 && URL.canParse(value) && new URL(value).protocol === 'https:'
 const httpsUrl = v.pipe(
   text(2000),
-  v.check((value) => URL.canParse(value) && new URL(value).protocol === 'https:', 'must be an https URL'),
+  v.check((value: string) => isHttpsUrl(value), 'must be an https URL'),
+)
+/**
+ * A link shown about the client: kept when it is an https URL, otherwise dropped rather than
+ * refused (RFC 7591 §3.1 lets the server replace a value; the response shows what was kept), since
+ * Grantline only stores it and clients send all sorts.
+ */
+const displayUrl = v.optional(
+  v.pipe(
+    v.unknown(),
+    v.transform((value) => (isHttpsUrl(value) ? value : undefined)),
+  ),
 )
 const scopeList = v.pipe(
   text(2000),
@@ -33,10 +46,10 @@ const schema = v.object({
   grant_types: v.optional(list(text(200), 10), ['authorization_code']),
   response_types: v.optional(list(text(100), 10)),
   client_name: v.optional(v.pipe(text(255), v.trim(), v.minLength(1, 'must not be empty'))),
-  client_uri: v.optional(httpsUrl),
-  logo_uri: v.optional(httpsUrl),
-  tos_uri: v.optional(httpsUrl),
-  policy_uri: v.optional(httpsUrl),
+  client_uri: displayUrl,
+  logo_uri: displayUrl,
+  tos_uri: displayUrl,
+  policy_uri: displayUrl,
   scope: v.optional(scopeList, ''),
   contacts: v.optional(list(text(320), 10)),
   software_id: v.optional(text(255)),
