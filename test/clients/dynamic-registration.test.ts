@@ -1,3 +1,4 @@
+import { registerClient } from '@modelcontextprotocol/sdk/client/auth.js'
 import * as oauth from 'oauth4webapi'
 import * as client from 'openid-client'
 import { describe, expect, it } from 'vitest'
@@ -75,6 +76,18 @@ describe('RFC 7591 dynamic client registration with real clients', () => {
     expect(config.serverMetadata().registration_endpoint).toBe(`${OP_ISSUER}/register/`)
     const { tokens } = await codeFlow(config, new Browser(op))
     expect(tokens.claims()?.aud).toBe(metadata.client_id)
+  })
+
+  it('RFC 7591 §3: the MCP TypeScript SDK registers with the registration_endpoint it read from discovery', async () => {
+    const s = registrationSetup()
+    const discovered = await (await s.fetch('https://as.example/.well-known/oauth-authorization-server/o')).json()
+    const info = await registerClient(ISSUER, {
+      metadata: discovered,
+      clientMetadata: { ...NATIVE, scope: 'read' },
+      fetchFn: (url, init) => s.fetch(String(url), init),
+    })
+    expect(info).toMatchObject({ token_endpoint_auth_method: 'none', scope: 'read', redirect_uris: NATIVE.redirect_uris })
+    expect(await s.storage.getClient(info.client_id)).toMatchObject({ dynamic: true, client_type: 'public' })
   })
 
   it('RFC 7591 §2: members the server does not know are ignored and never stored; the display members are', async () => {
@@ -163,7 +176,12 @@ describe('RFC 7591 §3.2.2: refused metadata', () => {
 
   it('RFC 7591 §3.1: a display link that is not https (logo_uri, client_uri, tos_uri, policy_uri) is dropped, not stored', async () => {
     const s = registrationSetup()
-    const info = await registered(s, { ...NATIVE, logo_uri: 'http://host.example/logo.png', client_uri: 'javascript:alert(1)', tos_uri: 'https://host.example/tos' })
+    const info = await registered(s, {
+      ...NATIVE,
+      logo_uri: 'http://host.example/logo.png',
+      client_uri: 'javascript:alert(1)',
+      tos_uri: 'https://host.example/tos',
+    })
     expect(info).not.toHaveProperty('logo_uri')
     expect(info).not.toHaveProperty('client_uri')
     expect((await s.storage.getClient(String(info.client_id)))?.metadata).toEqual({ tos_uri: 'https://host.example/tos' })
