@@ -34,10 +34,11 @@ export function bearerChallenge(status: 400 | 401 | 403, realm: string, error?: 
   if (error) parts.push(`error="${error}"`)
   if (description) parts.push(`error_description="${description}"`)
   if (scope) parts.push(`scope="${scope}"`)
-  return new Response(error ? JSON.stringify({ error, error_description: description }) : null, {
-    status,
-    headers: { 'www-authenticate': `Bearer ${parts.join(', ')}`, 'content-type': 'application/json', 'cache-control': 'no-store' },
-  })
+  const headers: Record<string, string> = { 'www-authenticate': `Bearer ${parts.join(', ')}`, 'cache-control': 'no-store' }
+  // No token, no error (RFC 6750 §3.1): the challenge alone, with no body to type.
+  if (!error) return new Response(null, { status, headers })
+  headers['content-type'] = 'application/json'
+  return new Response(JSON.stringify({ error, error_description: description }), { status, headers })
 }
 
 /**
