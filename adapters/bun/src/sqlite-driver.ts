@@ -1,4 +1,5 @@
 import { Database, type Statement } from 'bun:sqlite'
+import { closeSync, openSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { type SqlDriver, type SqlValue, syncSqliteDriver, walCheckpointer } from '@grantline/sql'
 
@@ -12,6 +13,7 @@ type Prepared = Statement<Record<string, unknown>, SqlValue[]>
  * (see `syncSqliteDriver`); a file's WAL is checkpointed by a worker, not by the commits.
  */
 export function bunSqliteDriver(path: string): SqlDriver {
+  createPrivately(path)
   const db = new Database(path, { create: true, strict: true })
   db.exec('PRAGMA busy_timeout = 5000')
   db.exec('PRAGMA journal_mode = WAL')
@@ -47,5 +49,15 @@ export function bunSqliteDriver(path: string): SqlDriver {
       await stopCheckpointer?.()
       await driver.close?.()
     },
+  }
+}
+
+/** A new database file is its owner's only (0600), as on Node: it holds token and password hashes. */
+function createPrivately(path: string): void {
+  if (path === '' || path === ':memory:' || path.startsWith('file:')) return
+  try {
+    closeSync(openSync(path, 'wx', 0o600))
+  } catch {
+    // There already, or SQLite reports the problem when it opens the path.
   }
 }

@@ -1,7 +1,7 @@
 // Run by `bun test` (see test/runtimes/in-runtime.test.ts): the Storage and AccountStore
 // contracts on @grantline/sql over bun:sqlite, inside Bun, each test on a fresh migrated file.
 import { afterAll, describe, expect, it } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bunSqliteDriver } from '@grantline/bun'
@@ -27,3 +27,11 @@ afterAll(async () => {
 const t = { describe, it, expect }
 storageConformance(t, 'bun:sqlite', async () => sqlStorage(await freshDriver(), { dialect: 'sqlite' }))
 accountStoreConformance(t, 'bun:sqlite', async () => sqlAccountStore(await freshDriver()))
+
+describe('bunSqliteDriver', () => {
+  it('a new database file is readable by its owner only (0600)', async () => {
+    const driver = await freshDriver()
+    expect(statSync(join(folder, `db-${count}.sqlite`)).mode & 0o777).toBe(0o600)
+    expect(driver).toBeDefined()
+  })
+})
