@@ -89,7 +89,7 @@ export async function verifyAccessToken(
   if (found instanceof Response) return found
   const { token } = found
   if (options.resource !== undefined && !token.audience.includes(canonicalResource(options.resource) ?? options.resource)) {
-    return bearerChallenge(401, provider.config.issuer, 'invalid_token', 'the access token is not for this resource')
+    return bearerChallenge(401, provider.config.issuer, 'invalid_token', 'the access token is not meant for this resource')
   }
   return { sub: token.sub, client_id: token.client_id, scopes: token.scopes, expires_at: token.expires_at, audience: token.audience }
 }
