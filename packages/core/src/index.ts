@@ -18,6 +18,7 @@ export type { OnRegister, RegistrationContext, RegistrationMetadata } from './en
 export { ConfigError, OAuthError, type OAuthErrorCode } from './errors.js'
 export type { AuditEvent, AuditEventInput } from './events.js'
 export type { GrantContext, GrantFields, GrantHandler } from './grants/grant-handler.js'
+export { type HtmlValue, html, raw, type SafeHtml } from './html/html.js'
 export {
   DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,
   hashPassword as hashDjangoPassword,

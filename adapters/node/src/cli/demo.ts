@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { ConfigError } from '@grantline/core'
+import { ConfigError, html } from '@grantline/core'
 import type { Server } from './build-provider.js'
 
 const DEMO_CALLBACK = '/demo/callback'
@@ -55,14 +55,13 @@ Manage applications at ${origin}${basePath}/applications/ (these credentials are
 export function demoCallback(request: Request): Response | null {
   const url = new URL(request.url)
   if (url.pathname !== DEMO_CALLBACK) return null
-  const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
   const code = url.searchParams.get('code')
   const error = url.searchParams.get('error')
   const body = code
-    ? `<h1>Authorization code received</h1><p><code>${escapeHtml(code)}</code></p><p>Exchange it with the curl command printed by <code>npm start</code>, replacing CODE.</p>`
-    : `<h1>No code</h1><p>${escapeHtml(error ?? 'nothing')}: ${escapeHtml(url.searchParams.get('error_description') ?? '')}</p>`
+    ? html`<h1>Authorization code received</h1><p><code>${code}</code></p><p>Exchange it with the curl command printed by <code>npm start</code>, replacing CODE.</p>`
+    : html`<h1>No code</h1><p>${error ?? 'nothing'}: ${url.searchParams.get('error_description') ?? ''}</p>`
   return new Response(
-    `<!doctype html><meta charset="utf-8"><title>Grantline demo callback</title><body style="font-family:system-ui;max-width:40rem;margin:3rem auto">${body}</body>`,
+    html`<!doctype html><meta charset="utf-8"><title>Grantline demo callback</title><body style="font-family:system-ui;max-width:40rem;margin:3rem auto">${body}</body>`.toString(),
     {
       headers: {
         'content-type': 'text/html;charset=utf-8',

@@ -1,17 +1,17 @@
-import { escapeHtml, page } from '../pages/layout.js'
+import { html, raw, type SafeHtml } from '../html/html.js'
+import { page } from '../pages/layout.js'
 
 /** Django's LoginView message, the same for an unknown user and a wrong password. */
 export const INVALID_LOGIN = 'Please enter a correct username and password. Note that both fields may be case-sensitive.'
 export const LOCKED_OUT = 'Too many failed sign-in attempts. Wait a while, then try again.'
 export const BUSY = 'The server is busy checking other sign-ins. Wait a moment, then try again.'
 
-const hidden = (fields: Record<string, string | undefined>) =>
+const hidden = (fields: Record<string, string | undefined>): SafeHtml[] =>
   Object.entries(fields)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
-    .join('')
+    .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)
 
-const alert = (message: string | undefined) => (message ? `<p class="error" role="alert" id="form-error">${escapeHtml(message)}</p>` : '')
+const alert = (message: string | undefined) => message && html`<p class="error" role="alert" id="form-error">${message}</p>`
 
 export interface LoginFormView {
   action: string
@@ -24,13 +24,13 @@ export interface LoginFormView {
 
 /** The sign-in form: Django's field names (`username`, `password`, hidden `next`). No JavaScript. */
 export function loginPage(view: LoginFormView): Response {
-  const described = view.error ? ' aria-describedby="form-error"' : ''
+  const described = view.error ? raw(' aria-describedby="form-error"') : ''
   return page(
     'Sign in',
-    `<div class="card"><h1>Sign in</h1>${alert(view.error)}
-<form method="post" action="${escapeHtml(view.action)}">${hidden({ csrf: view.csrf, next: view.next })}
+    html`<div class="card"><h1>Sign in</h1>${alert(view.error)}
+<form method="post" action="${view.action}">${hidden({ csrf: view.csrf, next: view.next })}
 <label for="id_username">Username</label>
-<input type="text" name="username" id="id_username" autocomplete="username" autocapitalize="none" maxlength="150" required autofocus value="${escapeHtml(view.username ?? '')}"${described}>
+<input type="text" name="username" id="id_username" autocomplete="username" autocapitalize="none" maxlength="150" required autofocus value="${view.username ?? ''}"${described}>
 <label for="id_password">Password</label>
 <input type="password" name="password" id="id_password" autocomplete="current-password" required${described}>
 <div class="actions"><button type="submit" class="primary">Sign in</button></div>
@@ -42,26 +42,26 @@ export function loginPage(view: LoginFormView): Response {
 /** Asks before signing out: a GET must not end a session (a link or an image could trigger it). */
 export function logoutPage(view: { action: string; csrf: string; next?: string; signedIn: boolean }): Response {
   const body = view.signedIn
-    ? `<h1>Sign out?</h1><p>You will be signed out of this server.</p>
-<form method="post" action="${escapeHtml(view.action)}">${hidden({ csrf: view.csrf, next: view.next })}
+    ? html`<h1>Sign out?</h1><p>You will be signed out of this server.</p>
+<form method="post" action="${view.action}">${hidden({ csrf: view.csrf, next: view.next })}
 <div class="actions"><button type="submit" class="primary">Sign out</button></div></form>`
-    : '<h1>Signed out</h1><p>You are not signed in.</p>'
-  return page('Sign out', `<div class="card">${body}</div>`)
+    : html`<h1>Signed out</h1><p>You are not signed in.</p>`
+  return page('Sign out', html`<div class="card">${body}</div>`)
 }
 
 /** Django's CSRF failure: 403, and a way back to a fresh form. */
 export function forbiddenPage(retry: string): Response {
   return page(
     'Forbidden',
-    `<div class="card"><h1>Forbidden (403)</h1><p class="error" role="alert">CSRF verification failed. Request aborted.</p>
-<p>The form expired or your browser did not send its cookies. <a href="${escapeHtml(retry)}">Load the form again</a> and resubmit it.</p></div>`,
+    html`<div class="card"><h1>Forbidden (403)</h1><p class="error" role="alert">CSRF verification failed. Request aborted.</p>
+<p>The form expired or your browser did not send its cookies. <a href="${retry}">Load the form again</a> and resubmit it.</p></div>`,
     { status: 403 },
   )
 }
 
 /** A malformed submission (not a form, repeated fields, too large). */
 export function badRequestPage(message: string, status = 400): Response {
-  return page('Bad request', `<div class="card"><h1>Bad request</h1><p class="error" role="alert">${escapeHtml(message)}</p></div>`, {
+  return page('Bad request', html`<div class="card"><h1>Bad request</h1><p class="error" role="alert">${message}</p></div>`, {
     status,
   })
 }

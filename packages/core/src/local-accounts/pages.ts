@@ -1,5 +1,6 @@
 import type { AccountPages, AccountPagesContext } from '../accounts.js'
 import { OAuthError } from '../errors.js'
+import { html } from '../html/html.js'
 import { queryParams, readForm } from '../http/form.js'
 import { NO_STORE } from '../http/responses.js'
 import { page } from '../pages/layout.js'
@@ -104,7 +105,7 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
         if (error instanceof OAuthError) return badRequestPage(error.message, error.status)
         throw error
       }
-      const response = page('Method not allowed', '<div class="card"><h1>Method not allowed</h1></div>', { status: 405 })
+      const response = page('Method not allowed', html`<div class="card"><h1>Method not allowed</h1></div>`, { status: 405 })
       response.headers.set('allow', 'GET, HEAD, POST')
       return response
     },

@@ -1,5 +1,5 @@
+import { html } from '../html/html.js'
 import { redirect } from '../http/responses.js'
-import { escapeHtml } from '../pages/layout.js'
 import { csrfField, type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownApplication } from './ownership.js'
 
@@ -8,11 +8,10 @@ export async function confirmDelete(ctx: ManageContext, clientId: string): Promi
   const client = await ownApplication(ctx, clientId)
   if (!client) return notFound(ctx.paths)
   const { paths } = ctx
-  const name = escapeHtml(client.client_name)
-  const body = `<h1>Delete ${name}?</h1>
-<p>The client <code>${escapeHtml(client.client_id)}</code> stops working at once and every token issued to it is revoked. This cannot be undone.</p>
-<form method="post" action="${escapeHtml(paths.delete(client.client_id))}">${csrfField(ctx.csrf)}
-<div class="actions"><a class="button" href="${escapeHtml(paths.application(client.client_id))}">Cancel</a><button type="submit" class="danger">Delete application</button></div></form>`
+  const body = html`<h1>Delete ${client.client_name}?</h1>
+<p>The client <code>${client.client_id}</code> stops working at once and every token issued to it is revoked. This cannot be undone.</p>
+<form method="post" action="${paths.delete(client.client_id)}">${csrfField(ctx.csrf)}
+<div class="actions"><a class="button" href="${paths.application(client.client_id)}">Cancel</a><button type="submit" class="danger">Delete application</button></div></form>`
   return managePage(paths, 'applications', `Delete ${client.client_name}`, body)
 }
 

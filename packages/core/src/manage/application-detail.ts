@@ -1,19 +1,19 @@
-import { escapeHtml } from '../pages/layout.js'
+import { html, type SafeHtml } from '../html/html.js'
 import type { Client } from '../storage.js'
 import { formatTime, type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownApplication } from './ownership.js'
 
 const list = (items: string[], empty: string) =>
   items.length === 0
-    ? `<span class="muted">${empty}</span>`
-    : `<ul class="plain">${items.map((item) => `<li><code>${escapeHtml(item)}</code></li>`).join('')}</ul>`
+    ? html`<span class="muted">${empty}</span>`
+    : html`<ul class="plain">${items.map((item) => html`<li><code>${item}</code></li>`)}</ul>`
 
 /** The registration as the owner may see it: never the secret, never its hash. */
-function details(client: Client): string {
-  const rows: [string, string][] = [
-    ['Client ID', `<code>${escapeHtml(client.client_id)}</code>`],
+function details(client: Client): SafeHtml {
+  const rows: [string, SafeHtml | string][] = [
+    ['Client ID', html`<code>${client.client_id}</code>`],
     ['Client type', client.client_type === 'public' ? 'Public' : 'Confidential'],
-    ['Client authentication', `<code>${escapeHtml(client.token_endpoint_auth_method)}</code>`],
+    ['Client authentication', html`<code>${client.token_endpoint_auth_method}</code>`],
     ['Grant types', list(client.grant_types, 'None')],
     ['Redirect URIs', list(client.redirect_uris, 'None')],
     ['Post-logout redirect URIs', list(client.post_logout_redirect_uris, 'None')],
@@ -21,28 +21,28 @@ function details(client: Client): string {
     ['Skip authorization', client.skip_authorization ? 'Yes' : 'No'],
     ['Registered', formatTime(client.created_at)],
   ]
-  return `<dl class="fields">${rows.map(([term, value]) => `<dt>${term}</dt><dd>${value}</dd>`).join('')}</dl>`
+  return html`<dl class="fields">${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>`
 }
 
 /**
  * The secret, once: answered to the registering POST itself and stored nowhere but as its hash
  * (DESIGN.md "Formats"), so neither this page nor any other can show it again.
  */
-function secretNotice(client: Client, secret: string | undefined): string {
+function secretNotice(client: Client, secret: string | undefined): SafeHtml {
   if (secret === undefined) {
-    return `<div class="notice" role="status"><strong>Application registered.</strong> A public client has no secret: it proves itself with PKCE.</div>`
+    return html`<div class="notice" role="status"><strong>Application registered.</strong> A public client has no secret: it proves itself with PKCE.</div>`
   }
-  return `<div class="notice" role="status"><p><strong>Application registered. Copy the client secret now: it will not be shown again.</strong></p>
-<label for="client_secret">Client secret of <code>${escapeHtml(client.client_id)}</code></label>
-<input type="text" id="client_secret" class="secret" readonly autocomplete="off" spellcheck="false" value="${escapeHtml(secret)}">
+  return html`<div class="notice" role="status"><p><strong>Application registered. Copy the client secret now: it will not be shown again.</strong></p>
+<label for="client_secret">Client secret of <code>${client.client_id}</code></label>
+<input type="text" id="client_secret" class="secret" readonly autocomplete="off" spellcheck="false" value="${secret}">
 <p class="muted">Grantline keeps only a hash of it. If it is lost, register a new application.</p></div>`
 }
 
 /** The detail page; `created` marks the answer to a registration, which may carry the secret. */
 export function applicationPage(ctx: ManageContext, client: Client, created?: { secret?: string }): Response {
   const { paths } = ctx
-  const body = `<h1>${escapeHtml(client.client_name)}</h1>${created ? secretNotice(client, created.secret) : ''}${details(client)}
-<div class="actions"><a class="button" href="${escapeHtml(paths.applications)}">All applications</a><a class="button" href="${escapeHtml(paths.update(client.client_id))}">Edit</a><a class="button danger" href="${escapeHtml(paths.delete(client.client_id))}">Delete</a></div>`
+  const body = html`<h1>${client.client_name}</h1>${created && secretNotice(client, created.secret)}${details(client)}
+<div class="actions"><a class="button" href="${paths.applications}">All applications</a><a class="button" href="${paths.update(client.client_id)}">Edit</a><a class="button danger" href="${paths.delete(client.client_id)}">Delete</a></div>`
   return managePage(
     paths,
     'applications',

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js'
+import { html } from '../html/html.js'
 import { redirect } from '../http/responses.js'
-import { escapeHtml } from '../pages/layout.js'
 import type { Client } from '../storage.js'
 import { applicationPage } from './application-detail.js'
 import {
@@ -40,7 +40,7 @@ function registerPage(ctx: ManageContext, values: ApplicationFormValues, choices
     cancel: ctx.paths.applications,
     ...(problem ? { problem } : {}),
   })
-  return managePage(ctx.paths, 'applications', 'New application', `<h1>New application</h1>${form}`, problem ? { status: 400 } : {})
+  return managePage(ctx.paths, 'applications', 'New application', html`<h1>New application</h1>${form}`, problem ? { status: 400 } : {})
 }
 
 function updatePage(ctx: ManageContext, client: Client, values: ApplicationFormValues, choices: FormChoices, problem?: string): Response {
@@ -54,7 +54,7 @@ function updatePage(ctx: ManageContext, client: Client, values: ApplicationFormV
     cancel: ctx.paths.application(client.client_id),
     ...(problem ? { problem } : {}),
   })
-  const body = `<h1>Edit ${escapeHtml(client.client_name)}</h1><p class="muted">Client ID <code>${escapeHtml(client.client_id)}</code></p>${form}`
+  const body = html`<h1>Edit ${client.client_name}</h1><p class="muted">Client ID <code>${client.client_id}</code></p>${form}`
   return managePage(ctx.paths, 'applications', `Edit ${client.client_name}`, body, problem ? { status: 400 } : {})
 }
 

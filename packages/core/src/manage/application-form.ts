@@ -1,6 +1,6 @@
 import type { ClientUpdate } from '../clients.js'
+import { html, raw, type SafeHtml } from '../html/html.js'
 import type { Params } from '../http/form.js'
-import { escapeHtml } from '../pages/layout.js'
 import type { Client, ClientType } from '../storage.js'
 import { csrfField } from './manage-page.js'
 
@@ -115,11 +115,13 @@ export function describeProblem(message: string): string {
   return message.replace(/^([a-z_]+)(?:\.\d+)?: /, (whole, field: string) => (FIELD_LABELS[field] ? `${FIELD_LABELS[field]}: ` : whole))
 }
 
-const checkbox = (name: string, checked: boolean, label: string, hint?: string) =>
-  `<label class="check"><input type="checkbox" name="${escapeHtml(name)}"${checked ? ' checked' : ''}> <span>${label}${hint ? ` <span class="muted">${hint}</span>` : ''}</span></label>`
+const CHECKED = raw(' checked')
+
+const checkbox = (name: string, checked: boolean, label: string, hint: SafeHtml) =>
+  html`<label class="check"><input type="checkbox" name="${name}"${checked && CHECKED}> <span>${label} <span class="muted">${hint}</span></span></label>`
 
 const radio = (value: ClientType, checked: boolean, label: string, hint: string) =>
-  `<label class="check"><input type="radio" name="client_type" value="${value}"${checked ? ' checked' : ''}> <span>${label} <span class="muted">${hint}</span></span></label>`
+  html`<label class="check"><input type="radio" name="client_type" value="${value}"${checked && CHECKED}> <span>${label} <span class="muted">${hint}</span></span></label>`
 
 /** The register and update form (DOT's ApplicationForm, without the secret: the server makes it). */
 export function applicationForm(options: {
@@ -132,38 +134,29 @@ export function applicationForm(options: {
   submit: string
   cancel: string
   problem?: string
-}): string {
+}): SafeHtml {
   const { values, choices } = options
-  const problem = options.problem
-    ? `<div class="notice error" role="alert" id="form-problem"><strong>The application was not saved.</strong> ${escapeHtml(options.problem)}</div>`
-    : ''
+  const problem =
+    options.problem &&
+    html`<div class="notice error" role="alert" id="form-problem"><strong>The application was not saved.</strong> ${options.problem}</div>`
   const type = options.fixedType
-    ? `<p><strong>Client type:</strong> ${options.fixedType === 'public' ? 'Public' : 'Confidential'} <span class="muted">(cannot change; register a new application instead)</span></p>`
-    : `<fieldset><legend>Client type</legend>${radio('confidential', values.client_type === 'confidential', 'Confidential', 'runs on a server and keeps a client secret')}${radio('public', values.client_type === 'public', 'Public', 'a browser or native app: no secret, PKCE only')}</fieldset>`
-  const grants = choices.grantTypes
-    .map((grant) =>
-      checkbox(
-        `grant_type:${grant}`,
-        values.grant_types.includes(grant),
-        escapeHtml(GRANT_LABELS[grant] ?? grant),
-        `<code>${escapeHtml(grant)}</code>`,
-      ),
-    )
-    .join('')
-  const scopes = Object.entries(choices.scopes)
-    .map(([scope, description]) =>
-      checkbox(`scope:${scope}`, values.scopes.includes(scope), escapeHtml(description), `<code>${escapeHtml(scope)}</code>`),
-    )
-    .join('')
-  return `${problem}<form method="post" action="${escapeHtml(options.action)}"${options.problem ? ' aria-describedby="form-problem"' : ''}>${csrfField(options.csrf)}
-<label for="client_name">Name</label><input type="text" id="client_name" name="client_name" required maxlength="255" value="${escapeHtml(values.client_name)}">
+    ? html`<p><strong>Client type:</strong> ${options.fixedType === 'public' ? 'Public' : 'Confidential'} <span class="muted">(cannot change; register a new application instead)</span></p>`
+    : html`<fieldset><legend>Client type</legend>${radio('confidential', values.client_type === 'confidential', 'Confidential', 'runs on a server and keeps a client secret')}${radio('public', values.client_type === 'public', 'Public', 'a browser or native app: no secret, PKCE only')}</fieldset>`
+  const grants = choices.grantTypes.map((grant) =>
+    checkbox(`grant_type:${grant}`, values.grant_types.includes(grant), GRANT_LABELS[grant] ?? grant, html`<code>${grant}</code>`),
+  )
+  const scopes = Object.entries(choices.scopes).map(([scope, description]) =>
+    checkbox(`scope:${scope}`, values.scopes.includes(scope), description, html`<code>${scope}</code>`),
+  )
+  return html`${problem}<form method="post" action="${options.action}"${options.problem && raw(' aria-describedby="form-problem"')}>${csrfField(options.csrf)}
+<label for="client_name">Name</label><input type="text" id="client_name" name="client_name" required maxlength="255" value="${values.client_name}">
 ${type}
 <fieldset><legend>Grant types</legend>${grants}</fieldset>
 <label for="redirect_uris">Redirect URIs</label><p class="muted" id="redirect_uris-hint">One per line: <code>https</code>, <code>http</code> on 127.0.0.1 or [::1], or a private-use scheme such as <code>com.example.app:/cb</code>.</p>
-<textarea id="redirect_uris" name="redirect_uris" rows="3" aria-describedby="redirect_uris-hint">${escapeHtml(values.redirect_uris)}</textarea>
+<textarea id="redirect_uris" name="redirect_uris" rows="3" aria-describedby="redirect_uris-hint">${values.redirect_uris}</textarea>
 <label for="post_logout_redirect_uris">Post-logout redirect URIs</label><p class="muted" id="post_logout-hint">One per line, where the application may send users after signing out.</p>
-<textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" aria-describedby="post_logout-hint">${escapeHtml(values.post_logout_redirect_uris)}</textarea>
+<textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" aria-describedby="post_logout-hint">${values.post_logout_redirect_uris}</textarea>
 <fieldset><legend>Allowed scopes</legend><p class="muted">Leave all unchecked to allow every scope the server offers.</p>${scopes}</fieldset>
-<div class="actions"><a class="button" href="${escapeHtml(options.cancel)}">Cancel</a><button type="submit" class="primary">${escapeHtml(options.submit)}</button></div>
+<div class="actions"><a class="button" href="${options.cancel}">Cancel</a><button type="submit" class="primary">${options.submit}</button></div>
 </form>`
 }

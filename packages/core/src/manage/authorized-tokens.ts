@@ -1,23 +1,22 @@
 import { emit } from '../events.js'
+import { html, type SafeHtml } from '../html/html.js'
 import { redirect } from '../http/responses.js'
-import { escapeHtml } from '../pages/layout.js'
 import type { Consent } from '../storage.js'
 import { csrfField, formatTime, type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownConsent } from './ownership.js'
 
 /** The client's name, or its id when the client has since been deleted. */
-async function clientName(ctx: ManageContext, consent: Consent): Promise<string> {
+async function clientName(ctx: ManageContext, consent: Consent): Promise<SafeHtml> {
   const client = await ctx.clients.get(consent.client_id)
-  return client ? escapeHtml(client.client_name) : `<code>${escapeHtml(consent.client_id)}</code> <span class="muted">(deleted)</span>`
+  return client ? html`${client.client_name}` : html`<code>${consent.client_id}</code> <span class="muted">(deleted)</span>`
 }
 
-function scopeList(ctx: ManageContext, scopes: string[]): string {
+function scopeList(ctx: ManageContext, scopes: string[]): SafeHtml {
   const { scopes: described } = ctx.provider.config
   const items = scopes.map(
-    (scope) =>
-      `<li>${escapeHtml((Object.hasOwn(described, scope) ? described[scope] : undefined) ?? scope)} <code>${escapeHtml(scope)}</code></li>`,
+    (scope) => html`<li>${(Object.hasOwn(described, scope) ? described[scope] : undefined) ?? scope} <code>${scope}</code></li>`,
   )
-  return `<ul class="plain">${items.join('')}</ul>`
+  return html`<ul class="plain">${items}</ul>`
 }
 
 /**
@@ -26,18 +25,18 @@ function scopeList(ctx: ManageContext, scopes: string[]): string {
  */
 export async function listAuthorizedTokens(ctx: ManageContext): Promise<Response> {
   const consents = await ctx.provider.config.storage.listConsents(ctx.user.sub)
-  const rows: string[] = []
+  const rows: SafeHtml[] = []
   for (const consent of consents) {
     const name = await clientName(ctx, consent)
     rows.push(
-      `<tr><td>${name}</td><td>${scopeList(ctx, consent.scopes)}</td><td class="nowrap">${formatTime(consent.created_at)}</td><td><a class="button danger" href="${escapeHtml(ctx.paths.revoke(consent.id))}">Revoke<span class="visually-hidden"> access of ${name}</span></a></td></tr>`,
+      html`<tr><td>${name}</td><td>${scopeList(ctx, consent.scopes)}</td><td class="nowrap">${formatTime(consent.created_at)}</td><td><a class="button danger" href="${ctx.paths.revoke(consent.id)}">Revoke<span class="visually-hidden"> access of ${name}</span></a></td></tr>`,
     )
   }
   const table =
     rows.length === 0
-      ? '<p class="muted">You have not authorized any application.</p>'
-      : `<table><caption>Applications you have authorized</caption><thead><tr><th scope="col">Application</th><th scope="col">Scopes</th><th scope="col">Since</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>${rows.join('')}</tbody></table>`
-  return managePage(ctx.paths, 'authorized_tokens', 'Authorized tokens', `<h1>Authorized tokens</h1>${table}`)
+      ? html`<p class="muted">You have not authorized any application.</p>`
+      : html`<table><caption>Applications you have authorized</caption><thead><tr><th scope="col">Application</th><th scope="col">Scopes</th><th scope="col">Since</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead><tbody>${rows}</tbody></table>`
+  return managePage(ctx.paths, 'authorized_tokens', 'Authorized tokens', html`<h1>Authorized tokens</h1>${table}`)
 }
 
 /** GET `authorized_tokens/<id>/delete/`: DOT's AuthorizedTokenDelete confirmation. */
@@ -45,10 +44,10 @@ export async function confirmRevoke(ctx: ManageContext, consentId: string): Prom
   const consent = await ownConsent(ctx, consentId)
   if (!consent) return notFound(ctx.paths)
   const name = await clientName(ctx, consent)
-  const body = `<h1>Revoke access of ${name}?</h1>
+  const body = html`<h1>Revoke access of ${name}?</h1>
 <p>Every token it holds from this authorization stops working at once. It will have to ask you again to get these permissions:</p>${scopeList(ctx, consent.scopes)}
-<form method="post" action="${escapeHtml(ctx.paths.revoke(consent.id))}">${csrfField(ctx.csrf)}
-<div class="actions"><a class="button" href="${escapeHtml(ctx.paths.authorizedTokens)}">Cancel</a><button type="submit" class="danger">Revoke</button></div></form>`
+<form method="post" action="${ctx.paths.revoke(consent.id)}">${csrfField(ctx.csrf)}
+<div class="actions"><a class="button" href="${ctx.paths.authorizedTokens}">Cancel</a><button type="submit" class="danger">Revoke</button></div></form>`
   return managePage(ctx.paths, 'authorized_tokens', 'Revoke access', body)
 }
 

@@ -1,8 +1,9 @@
 import type { AccountSession } from '../accounts.js'
 import type { ClientsApi } from '../clients.js'
 import type { ProviderContext } from '../context.js'
+import { html, raw, type SafeHtml } from '../html/html.js'
 import type { Params } from '../http/form.js'
-import { escapeHtml, page } from '../pages/layout.js'
+import { page } from '../pages/layout.js'
 import type { ManagePaths } from './paths.js'
 
 /** What every management page handler receives, once the user is known. */
@@ -21,10 +22,10 @@ export interface ManageContext {
 export type Section = 'applications' | 'authorized_tokens'
 
 /** The shared header: the two sections and a way out. */
-function header(paths: ManagePaths, section: Section | undefined): string {
+function header(paths: ManagePaths, section: Section | undefined): SafeHtml {
   const link = (href: string, label: string, current: boolean) =>
-    `<li><a href="${escapeHtml(href)}"${current ? ' aria-current="page"' : ''}>${label}</a></li>`
-  return `<header><nav aria-label="Account"><ul class="nav">${link(paths.applications, 'Applications', section === 'applications')}${link(paths.authorizedTokens, 'Authorized tokens', section === 'authorized_tokens')}<li class="push"><a href="${escapeHtml(paths.logout)}">Sign out</a></li></ul></nav></header>`
+    html`<li><a href="${href}"${current && raw(' aria-current="page"')}>${label}</a></li>`
+  return html`<header><nav aria-label="Account"><ul class="nav">${link(paths.applications, 'Applications', section === 'applications')}${link(paths.authorizedTokens, 'Authorized tokens', section === 'authorized_tokens')}<li class="push"><a href="${paths.logout}">Sign out</a></li></ul></nav></header>`
 }
 
 /** A management page: the shared header, then `body` in a card, with the headers of `page()`. */
@@ -32,10 +33,10 @@ export function managePage(
   paths: ManagePaths,
   section: Section | undefined,
   title: string,
-  body: string,
+  body: SafeHtml,
   options: { status?: number } = {},
 ): Response {
-  return page(title, `${header(paths, section)}<div class="card">${body}</div>`, { ...options, wide: true })
+  return page(title, html`${header(paths, section)}<div class="card">${body}</div>`, { ...options, wide: true })
 }
 
 /** A page explaining why the request was refused; `headers` adds e.g. `Allow` to a 405. */
@@ -46,7 +47,7 @@ export function problemPage(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  const response = managePage(paths, undefined, heading, `<h1>${escapeHtml(heading)}</h1><p>${escapeHtml(message)}</p>`, { status })
+  const response = managePage(paths, undefined, heading, html`<h1>${heading}</h1><p>${message}</p>`, { status })
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value)
   return response
 }
@@ -56,12 +57,12 @@ export function notFound(paths: ManagePaths): Response {
   return problemPage(paths, 404, 'Not found', 'There is nothing here, or it is not yours to see.')
 }
 
-export function csrfField(csrf: string): string {
-  return `<input type="hidden" name="csrf" value="${escapeHtml(csrf)}">`
+export function csrfField(csrf: string): SafeHtml {
+  return html`<input type="hidden" name="csrf" value="${csrf}">`
 }
 
 /** Epoch seconds as a UTC date and time a person reads, with the machine-readable value. */
-export function formatTime(seconds: number): string {
+export function formatTime(seconds: number): SafeHtml {
   const iso = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  return `<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC</time>`
+  return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC</time>`
 }

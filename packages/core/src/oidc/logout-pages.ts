@@ -1,6 +1,7 @@
 import type { ProviderContext } from '../context.js'
 import type { OAuthError } from '../errors.js'
-import { escapeHtml, page } from '../pages/layout.js'
+import { html } from '../html/html.js'
+import { page } from '../pages/layout.js'
 import type { LogoutRequest } from './logout-request.js'
 
 const site = (provider: ProviderContext) => new URL(provider.config.issuer).host
@@ -17,18 +18,17 @@ function formActionSource(uri: string): string {
  * the origin of the validated post_logout_redirect_uri the answer redirects to.
  */
 export function logoutConfirmPage(provider: ProviderContext, request: LogoutRequest, csrf: string): Response {
-  const name = escapeHtml(site(provider))
-  const hidden = Object.entries({ ...request.carried, csrf })
-    .map(([field, value]) => `<input type="hidden" name="${escapeHtml(field)}" value="${escapeHtml(value)}">`)
-    .join('')
-  const asker = request.client ? `<p><strong>${escapeHtml(request.client.client_name)}</strong> asks to sign you out.</p>` : ''
-  const next = request.redirectTo
-    ? `<p class="muted">You will then be sent back to <code>${escapeHtml(formActionSource(request.redirectTo))}</code>.</p>`
-    : ''
+  const name = site(provider)
+  const hidden = Object.entries({ ...request.carried, csrf }).map(
+    ([field, value]) => html`<input type="hidden" name="${field}" value="${value}">`,
+  )
+  const asker = request.client && html`<p><strong>${request.client.client_name}</strong> asks to sign you out.</p>`
+  const next =
+    request.redirectTo && html`<p class="muted">You will then be sent back to <code>${formActionSource(request.redirectTo)}</code>.</p>`
   return page(
-    `Sign out of ${site(provider)}?`,
-    `<div class="card"><h1>Sign out of ${name}?</h1>${asker}<p>You will be signed out of ${name}.</p>${next}
-<form method="post" action="${escapeHtml(provider.config.basePath)}/logout/">${hidden}
+    `Sign out of ${name}?`,
+    html`<div class="card"><h1>Sign out of ${name}?</h1>${asker}<p>You will be signed out of ${name}.</p>${next}
+<form method="post" action="${provider.config.basePath}/logout/">${hidden}
 <div class="actions"><button type="submit" class="primary" name="logout" value="Sign out">Sign out</button></div>
 </form></div>`,
     { formAction: request.redirectTo ? [formActionSource(request.redirectTo)] : [] },
@@ -37,10 +37,9 @@ export function logoutConfirmPage(provider: ProviderContext, request: LogoutRequ
 
 /** Shown after a sign-out without a registered place to go back to. */
 export function signedOutPage(provider: ProviderContext): Response {
-  const name = escapeHtml(site(provider))
   return page(
     'Signed out',
-    `<div class="card"><h1>You are signed out</h1><p>You have signed out of ${name}. You can close this page.</p></div>`,
+    html`<div class="card"><h1>You are signed out</h1><p>You have signed out of ${site(provider)}. You can close this page.</p></div>`,
   )
 }
 
@@ -48,7 +47,7 @@ export function signedOutPage(provider: ProviderContext): Response {
 export function logoutErrorPage(error: OAuthError): Response {
   const response = page(
     'Sign-out error',
-    `<div class="card"><h1>This sign-out request cannot be completed</h1><p class="error"><code>${escapeHtml(error.error)}</code></p><p>${escapeHtml(error.message)}</p><p class="muted">Go back to the application you came from and try again.</p></div>`,
+    html`<div class="card"><h1>This sign-out request cannot be completed</h1><p class="error"><code>${error.error}</code></p><p>${error.message}</p><p class="muted">Go back to the application you came from and try again.</p></div>`,
     { status: error.status },
   )
   for (const [name, value] of Object.entries(error.headers)) response.headers.set(name, value)

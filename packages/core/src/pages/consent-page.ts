@@ -1,4 +1,5 @@
-import { escapeHtml, page } from './layout.js'
+import { html, type SafeHtml } from '../html/html.js'
+import { page } from './layout.js'
 
 /** What a consent page shows and posts back; the `renderConsent` hook receives it. */
 export interface ConsentContext {
@@ -20,11 +21,11 @@ export interface ConsentContext {
   uiLocales?: string[]
 }
 
-function unverifiedNotice({ redirectHost, documentHost }: { redirectHost: string; documentHost?: string }): string {
+function unverifiedNotice({ redirectHost, documentHost }: { redirectHost: string; documentHost?: string }): SafeHtml {
   const origin = documentHost
-    ? `It describes itself in a document published at <code>${escapeHtml(documentHost)}</code>; this server has not checked its name.`
+    ? html`It describes itself in a document published at <code>${documentHost}</code>; this server has not checked its name.`
     : 'It registered itself with this server, which has not checked its name.'
-  return `<p class="notice error" role="note"><strong>Unverified application.</strong> ${origin} It will receive your authorization at <code>${escapeHtml(redirectHost)}</code>: continue only if you trust that address.</p>`
+  return html`<p class="notice error" role="note"><strong>Unverified application.</strong> ${origin} It will receive your authorization at <code>${redirectHost}</code>: continue only if you trust that address.</p>`
 }
 
 /**
@@ -36,29 +37,21 @@ export function consentPage(context: ConsentContext): Response {
   const url = new URL(redirectUri)
   // A private-use scheme (RFC 8252 §7.1) has no origin; CSP names it by scheme instead.
   const target = url.origin === 'null' ? url.protocol : url.origin
-  const items = scopes
-    .map(
-      (scope) =>
-        `<li><strong>${escapeHtml(scope.description)}</strong><br><span class="muted"><code>${escapeHtml(scope.name)}</code></span></li>`,
-    )
-    .join('')
-  const apis = (context.resources ?? [])
-    .map(
-      (resource) =>
-        `<li>${resource.name ? `<strong>${escapeHtml(resource.name)}</strong> ` : ''}<code>${escapeHtml(resource.uri)}</code></li>`,
-    )
-    .join('')
-  const hidden = Object.entries(form.fields)
-    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
-    .join('')
+  const items = scopes.map(
+    (scope) => html`<li><strong>${scope.description}</strong><br><span class="muted"><code>${scope.name}</code></span></li>`,
+  )
+  const apis = (context.resources ?? []).map(
+    (resource) => html`<li>${resource.name ? html`<strong>${resource.name}</strong> ` : ''}<code>${resource.uri}</code></li>`,
+  )
+  const hidden = Object.entries(form.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)
   return page(
     `Authorize ${client.client_name}`,
-    `<div class="card"><h1>Authorize <span>${escapeHtml(client.client_name)}</span>?</h1>
+    html`<div class="card"><h1>Authorize <span>${client.client_name}</span>?</h1>
 ${context.unverified ? unverifiedNotice(context.unverified) : ''}<p>This application asks for the following permissions:</p>
 <ul class="scopes" aria-label="Requested permissions">${items}</ul>
-${apis ? `<p>It will use them at:</p><ul class="plain" aria-label="Where the permissions apply">${apis}</ul>` : ''}
-<p class="muted">You will be sent back to <code>${escapeHtml(target)}</code>.</p>
-<form method="post" action="${escapeHtml(form.action)}">${hidden}
+${apis.length > 0 ? html`<p>It will use them at:</p><ul class="plain" aria-label="Where the permissions apply">${apis}</ul>` : ''}
+<p class="muted">You will be sent back to <code>${target}</code>.</p>
+<form method="post" action="${form.action}">${hidden}
 <div class="actions"><button type="submit" name="deny" value="Cancel">Cancel</button><button type="submit" class="primary" name="allow" value="Authorize">Authorize</button></div>
 </form></div>`,
     { formAction: [target], ...(context.uiLocales?.[0] ? { lang: context.uiLocales[0] } : {}) },

@@ -1,5 +1,5 @@
 import { base64url, randomBytes } from '../crypto.js'
-import { escapeHtml } from './layout.js'
+import { html } from '../html/html.js'
 
 /**
  * OAuth 2.0 Form Post Response Mode §2: an HTML page whose form POSTs the response parameters to
@@ -14,11 +14,10 @@ export function formPostPage(redirectUri: string, fields: Record<string, string 
   const target = url.origin === 'null' ? url.protocol : url.origin
   const hidden = Object.entries(fields)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('')
+    .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)
   // HTMLFormElement.prototype.submit: a field named "submit" cannot shadow the method.
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>Returning to the application</title></head><body><form method="post" action="${escapeHtml(redirectUri)}">${hidden}<noscript><p>JavaScript is off. Press Continue to return to the application.</p><button type="submit">Continue</button></noscript></form><script nonce="${nonce}">HTMLFormElement.prototype.submit.call(document.forms[0])</script></body></html>`
-  return new Response(html, {
+  const document = html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>Returning to the application</title></head><body><form method="post" action="${redirectUri}">${hidden}<noscript><p>JavaScript is off. Press Continue to return to the application.</p><button type="submit">Continue</button></noscript></form><script nonce="${nonce}">HTMLFormElement.prototype.submit.call(document.forms[0])</script></body></html>`
+  return new Response(document.toString(), {
     status: 200,
     headers: {
       'content-type': 'text/html;charset=utf-8',

@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { base64 } from '../crypto.js'
+import { html, raw, type SafeHtml } from '../html/html.js'
 
 const STYLE = `
 :root{color-scheme:light dark;--fg:#1b1f24;--muted:#59636e;--bg:#f6f8fa;--card:#fff;--line:#d1d9e0;--accent:#0b57d0;--accent-fg:#fff;--danger:#b3261e}
@@ -25,24 +26,20 @@ ul.plain{list-style:none;margin:0;padding:0}caption{text-align:left;font-weight:
 
 const STYLE_HASH = `'sha256-${base64(sha256(new TextEncoder().encode(STYLE)))}'`
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
 /**
  * A page with the headers of DESIGN.md "Security defaults": a CSP allowing only the inline style
  * (by hash), no framing (RFC 6749 §10.13), no caching; `formAction` adds an origin the page's
- * form may end up at (Chrome applies form-action to the redirect after a form POST).
+ * form may end up at (Chrome applies form-action to the redirect after a form POST). `body` is
+ * a fragment built with `html`, so text reaches the page escaped.
  */
 export function page(
   title: string,
-  body: string,
+  body: SafeHtml,
   options: { status?: number; formAction?: string[]; lang?: string; wide?: boolean } = {},
 ): Response {
   const formAction = ["'self'", ...(options.formAction ?? [])].join(' ')
-  const html = `<!doctype html><html lang="${escapeHtml(options.lang ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main${options.wide ? ' class="wide"' : ''}>${body}</main></body></html>`
-  return new Response(html, {
+  const document = html`<!doctype html><html lang="${options.lang ?? 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${title}</title><style>${raw(STYLE)}</style></head><body><main${options.wide ? raw(' class="wide"') : ''}>${body}</main></body></html>`
+  return new Response(document.toString(), {
     status: options.status ?? 200,
     headers: {
       'content-type': 'text/html;charset=utf-8',
