@@ -1,5 +1,6 @@
 import type { SqlDriver, SqlRunResult, SqlStatement, SqlValue } from '@grantline/sql'
-import postgres from 'postgres'
+import type Postgres from 'postgres'
+import { rethrowMissingPeer } from './optional-peer.js'
 import { toPostgresPlaceholders } from './postgres-sql.js'
 
 export interface PostgresDriverOptions {
@@ -7,7 +8,20 @@ export interface PostgresDriverOptions {
   max?: number
 }
 
-function connect(url: string, max: number) {
+/**
+ * `postgres` is an optional peer dependency, imported by the driver's first statement rather than
+ * on import, so that @grantline/node imports without it (a SQLite-only install). The pool connects
+ * on its first query anyway, so nothing waits longer for it.
+ */
+async function loadPostgres(): Promise<typeof Postgres> {
+  try {
+    return (await import('postgres')).default
+  } catch (error) {
+    return rethrowMissingPeer(error, 'postgres', 'postgresDriver')
+  }
+}
+
+function connect(postgres: typeof Postgres, url: string, max: number) {
   return postgres(url, {
     max,
     // "relation already exists, skipping" from IF NOT EXISTS is not worth a console line.
@@ -30,10 +44,15 @@ async function query(runner: Runner, text: string, values: SqlValue[]) {
  * connection, at READ COMMITTED (each statement sees what concurrent transactions committed
  * before it started, which the conditioned batches of `sqlStorage` rely on). BIGINT comes back
  * as a number, as from D1. Connection parameters such as `search_path` may be given in the URL
- * query (`?search_path=myschema`).
+ * query (`?search_path=myschema`). Without `postgres` installed, the first statement rejects with a
+ * `MissingPeerError` naming it.
  */
 export function postgresDriver(url: string, options: PostgresDriverOptions = {}): SqlDriver {
-  const sql = connect(url, options.max ?? 10)
+  let pool: Promise<ReturnType<typeof connect>> | undefined
+  const sql = () => {
+    pool ??= loadPostgres().then((postgres) => connect(postgres, url, options.max ?? 10))
+    return pool
+  }
 
   class PostgresStatement implements SqlStatement {
     constructor(
@@ -44,15 +63,15 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
       return new PostgresStatement(this.text, values)
     }
     async first<T>(): Promise<T | null> {
-      const rows = await query(sql, this.text, this.values)
+      const rows = await query(await sql(), this.text, this.values)
       return (rows[0] as T | undefined) ?? null
     }
     async all<T>(): Promise<{ results: T[] }> {
-      const rows = await query(sql, this.text, this.values)
+      const rows = await query(await sql(), this.text, this.values)
       return { results: [...rows] as T[] }
     }
     async run(): Promise<SqlRunResult> {
-      return { meta: { changes: (await query(sql, this.text, this.values)).count } }
+      return { meta: { changes: (await query(await sql(), this.text, this.values)).count } }
     }
   }
 
@@ -60,7 +79,7 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
     prepare: (text) => new PostgresStatement(text),
     async batch(statements) {
       for (const s of statements) if (!(s instanceof PostgresStatement)) throw new TypeError('batch() takes statements of this driver')
-      return sql.begin(async (tx) => {
+      return (await sql()).begin(async (tx) => {
         const results: SqlRunResult[] = []
         for (const s of statements as PostgresStatement[]) results.push({ meta: { changes: (await query(tx, s.text, s.values)).count } })
         return results
@@ -70,7 +89,7 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
       // The simple query protocol runs a multi-statement script as one implicit transaction. A
       // script with its own BEGIN that fails would leave its pooled connection in an aborted
       // transaction, so the script gets a connection of its own and a ROLLBACK on failure.
-      const connection = await sql.reserve()
+      const connection = await (await sql()).reserve()
       try {
         await connection.unsafe(script)
       } catch (error) {
@@ -81,7 +100,11 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
       }
     },
     async close() {
-      await sql.end({ timeout: 5 })
+      // A driver that never ran a statement has no pool, and one whose load failed has none to end.
+      await pool?.then(
+        (open) => open.end({ timeout: 5 }),
+        () => {},
+      )
     },
   }
 }

@@ -1,13 +1,31 @@
 import { closeSync, openSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import { type SqlDriver, type SqlValue, syncSqliteDriver, walCheckpointer } from '@grantline/sql'
-import Database from 'better-sqlite3'
+import type BetterSqlite3 from 'better-sqlite3'
+import { rethrowMissingPeer } from './optional-peer.js'
 
-type Prepared = Database.Statement<SqlValue[]>
+type Prepared = BetterSqlite3.Statement<SqlValue[]>
 
 // Prepared statements are reused by SQL text; the texts Grantline sends are a small fixed set.
 const CACHE_LIMIT = 500
 const BUSY_TIMEOUT_MS = 5000
+
+let Database: typeof BetterSqlite3 | undefined
+
+/**
+ * better-sqlite3 is an optional peer dependency, loaded by the first call rather than on import,
+ * so that @grantline/node imports without it (a PostgreSQL-only install). It is a CommonJS native
+ * addon and the database opens synchronously, in the call, so `require` loads it.
+ */
+function loadBetterSqlite3(): typeof BetterSqlite3 {
+  try {
+    Database ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
+    return Database
+  } catch (error) {
+    return rethrowMissingPeer(error, 'better-sqlite3', 'sqliteDriver')
+  }
+}
 
 /**
  * Creates a new database file readable by its owner only (0600): it holds client records, token
@@ -30,10 +48,12 @@ function createPrivately(path: string): void {
  * may lose the last commits on power loss only); a writer waits up to 5 s for the lock.
  * Writes are group-committed `BEGIN IMMEDIATE` transactions (see `syncSqliteDriver`); a file's
  * WAL is checkpointed by a worker thread, not by the commits (`walCheckpointer`, checkpoint-worker.ts).
+ * Without better-sqlite3 installed it throws a `MissingPeerError` naming it.
  */
 export function sqliteDriver(path: string): SqlDriver {
+  const Sqlite = loadBetterSqlite3()
   createPrivately(path)
-  const db = new Database(path)
+  const db = new Sqlite(path)
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
