@@ -1,5 +1,6 @@
 import { kvCache } from '@grantline/kv'
-import { randomId, runCacheConformance } from '@grantline/testing'
+import { randomId } from '@grantline/testing'
+import { runCacheConformance } from '@grantline/testing/vitest'
 import { fakeKvNamespace } from './fake-kv-namespace.js'
 
 // The same suite runs on real KV inside workerd (test/workers); this run is the fast one.

@@ -1,5 +1,5 @@
 import { sqlStorage } from '@grantline/sql'
-import { runStorageConformance } from '@grantline/testing'
+import { runStorageConformance } from '@grantline/testing/vitest'
 import { postgresSchema } from './support/postgres.js'
 
 const pg = await postgresSchema()

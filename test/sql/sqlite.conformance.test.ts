@@ -1,5 +1,5 @@
 import { sqlStorage } from '@grantline/sql'
-import { runStorageConformance } from '@grantline/testing'
+import { runStorageConformance } from '@grantline/testing/vitest'
 import { sqliteFiles } from './support/sqlite.js'
 
 const files = sqliteFiles()

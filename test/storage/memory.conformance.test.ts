@@ -1,4 +1,4 @@
 import { memoryStorage } from '@grantline/core'
-import { runStorageConformance } from '@grantline/testing'
+import { runStorageConformance } from '@grantline/testing/vitest'
 
 runStorageConformance('memory', memoryStorage)

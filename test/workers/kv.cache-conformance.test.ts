@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test'
 import { kvCache } from '@grantline/kv'
-import { randomId, runCacheConformance } from '@grantline/testing'
+import { randomId } from '@grantline/testing'
+import { runCacheConformance } from '@grantline/testing/vitest'
 import { d1Storage } from './support.js'
 
 // Each test gets its own key prefix in the one KV namespace; the Storage behind the cache is D1.

@@ -1,5 +1,9 @@
-export { type CacheConformanceOptions, type MakeCache, runCacheConformance } from './cache-conformance.js'
-export { runStorageConformance } from './conformance.js'
+/**
+ * @grantline/testing without a test runner: the conformance suites as functions of a
+ * `describe`/`it`/`expect` trio, fixtures, fake clock and test accounts. It imports no vitest;
+ * `runStorageConformance` and `runCacheConformance`, which register with vitest, are in
+ * `@grantline/testing/vitest`.
+ */
 export {
   accountStoreConformance,
   type ConformanceOptions,
