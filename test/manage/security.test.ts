@@ -3,14 +3,16 @@ import { describe, expect, it } from 'vitest'
 import { ISSUER, SECRET, setup } from '../support/provider.js'
 import { APPS, app, appForm, csrfFor, get, post, REGISTER, registerApp, TOKENS } from './helpers.js'
 
-const hmac = (secret: string, message: string) => createHmac('sha256', secret).update(message).digest('base64url')
+/** HMAC(secret, purpose and session id, each prefixed by its length), computed independently of the helper. */
+const manageValue = (secret: string, sessionId: string) =>
+  createHmac('sha256', secret).update(`6:manage${sessionId.length}:${sessionId}`).digest('base64url')
 
-describe('CSRF: every form carries HMAC(secrets[0], "manage|" + session id)', () => {
+describe('CSRF: every form carries HMAC(secrets[0], purpose "manage" + session id)', () => {
   it('the hidden field is bound to the session', async () => {
     const s = setup()
     const alice = s.users.signIn('user-1')
     const sessionId = alice.split('=')[1]
-    expect(await csrfFor(s, alice)).toBe(hmac(SECRET, `manage|${sessionId}`))
+    expect(await csrfFor(s, alice)).toBe(manageValue(SECRET, sessionId as string))
   })
 
   it('a missing, tampered or other-session value is a 403 page and changes nothing', async () => {
@@ -24,7 +26,7 @@ describe('CSRF: every form carries HMAC(secrets[0], "manage|" + session id)', ()
       {},
       { csrf: `${good.slice(0, -2)}AA` },
       { csrf: otherSession },
-      { csrf: hmac('another-secret-0123456789-abcdefghij', `manage|${alice.split('=')[1]}`) },
+      { csrf: manageValue('another-secret-0123456789-abcdefghij', alice.split('=')[1] as string) },
     ]
     for (const csrf of bad) {
       for (const [path, values] of [
@@ -46,7 +48,7 @@ describe('CSRF: every form carries HMAC(secrets[0], "manage|" + session id)', ()
   it('a value made with an older secret still verifies after rotation by prepending', async () => {
     const s = setup({ secrets: ['a-newer-secret-0123456789-abcdefghijk', SECRET] })
     const alice = s.users.signIn('user-1')
-    const old = hmac(SECRET, `manage|${alice.split('=')[1]}`)
+    const old = manageValue(SECRET, alice.split('=')[1] as string)
     expect(await csrfFor(s, alice)).not.toBe(old)
     const response = await post(s, REGISTER, alice, { ...appForm(), csrf: old })
     expect(response.status).toBe(201)

@@ -1,12 +1,13 @@
-import { base64url, hmac, randomBytes, timingSafeEqual } from '../crypto.js'
+import { base64url, randomBytes } from '../crypto.js'
+import { type CsrfPurpose, signFor, verifyFor } from '../html/csrf.js'
 import { CSRF_COOKIE, cookie, readCookie } from './cookies.js'
 
 /** Which form a CSRF value is for, so a login value cannot be replayed on the logout form. */
-export type FormPurpose = 'login' | 'logout'
+export type FormPurpose = Extract<CsrfPurpose, 'login-form' | 'logout-form'>
 
 /**
  * The `gl_csrf` cookie of a request, or a new one with the `Set-Cookie` that plants it. The forms
- * carry HMAC(secrets[0], purpose | cookie): a signed double submit, as Django's CSRF middleware
+ * carry `signFor(secrets, purpose, cookie)`: a signed double submit, as Django's CSRF middleware
  * binds its form token to the `csrftoken` cookie.
  */
 export function csrfCookie(request: Request, secure: boolean): { value: string; setCookie?: string } {
@@ -21,8 +22,9 @@ export function renewCsrfCookie(secure: boolean): { value: string; setCookie: st
   return { value, setCookie: cookie(CSRF_COOKIE, value, { secure }) }
 }
 
+/** The form's CSRF value for the request's `gl_csrf` cookie value. */
 export function formCsrf(secrets: readonly string[], purpose: FormPurpose, cookieValue: string): Promise<string> {
-  return hmac(secrets[0] as string, `${purpose}|${cookieValue}`)
+  return signFor(secrets, purpose, cookieValue)
 }
 
 /** True when the posted value matches the request's `gl_csrf` under any configured secret. */
@@ -33,9 +35,7 @@ export async function checkFormCsrf(
   presented: string | undefined,
 ): Promise<boolean> {
   const cookieValue = readCookie(request, CSRF_COOKIE)
+  // Without the cookie there is nothing to bind to: the value would be the same for everyone.
   if (!cookieValue || !presented) return false
-  for (const secret of secrets) {
-    if (timingSafeEqual(await hmac(secret, `${purpose}|${cookieValue}`), presented)) return true
-  }
-  return false
+  return verifyFor(secrets, purpose, presented, cookieValue)
 }

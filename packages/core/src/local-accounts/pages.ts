@@ -41,13 +41,13 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
   async function showLogin(request: Request): Promise<Response> {
     const csrf = csrfCookie(request, isSecure(request, options.secureCookies))
     const next = localPath(queryParams(request).get('next'))
-    return withCookie(loginPage({ action: loginPath, csrf: await formCsrf(secrets, 'login', csrf.value), next }), csrf.setCookie)
+    return withCookie(loginPage({ action: loginPath, csrf: await formCsrf(secrets, 'login-form', csrf.value), next }), csrf.setCookie)
   }
 
   async function submitLogin(request: Request, context: AccountPagesContext | undefined): Promise<Response> {
     const params = await readForm(request)
     const next = localPath(params.get('next'))
-    if (!(await checkFormCsrf(secrets, 'login', request, params.get('csrf')))) return forbiddenPage(withNext(loginPath, next))
+    if (!(await checkFormCsrf(secrets, 'login-form', request, params.get('csrf')))) return forbiddenPage(withNext(loginPath, next))
     const username = params.get('username') ?? ''
     const view = { action: loginPath, csrf: params.get('csrf') as string, next, username }
     const password = params.get('password')
@@ -79,7 +79,7 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
     const next = localPath(queryParams(request).get('next'))
     const signedIn = (await sessions.current(request)) !== null
     return withCookie(
-      logoutPage({ action: logoutPath, csrf: await formCsrf(secrets, 'logout', csrf.value), next, signedIn }),
+      logoutPage({ action: logoutPath, csrf: await formCsrf(secrets, 'logout-form', csrf.value), next, signedIn }),
       csrf.setCookie,
     )
   }
@@ -87,7 +87,7 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
   async function submitLogout(request: Request): Promise<Response> {
     const params = await readForm(request)
     const next = localPath(params.get('next'))
-    if (!(await checkFormCsrf(secrets, 'logout', request, params.get('csrf')))) return forbiddenPage(withNext(logoutPath, next))
+    if (!(await checkFormCsrf(secrets, 'logout-form', request, params.get('csrf')))) return forbiddenPage(withNext(logoutPath, next))
     return seeOther(next ?? loginPath, [await sessions.end(request)])
   }
 

@@ -1,13 +1,13 @@
 import { createClientsApi } from '../clients.js'
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
+import { signFor, verifyFor } from '../html/csrf.js'
 import { type Params, readForm } from '../http/form.js'
 import { confirmDelete, deleteApplication } from './application-delete.js'
 import { showApplication } from './application-detail.js'
 import { register, showRegisterForm, showUpdateForm, update } from './application-edit.js'
 import { listApplications } from './application-list.js'
 import { confirmRevoke, listAuthorizedTokens, revokeAuthorizedToken } from './authorized-tokens.js'
-import { checkManageCsrf, manageCsrf } from './csrf.js'
 import { type ManageContext, notFound, problemPage } from './manage-page.js'
 import { managePaths } from './paths.js'
 
@@ -77,7 +77,7 @@ export async function manage(provider: ProviderContext, request: Request): Promi
     if (error instanceof OAuthError) return problemPage(paths, error.status, 'The form could not be read', error.message)
     throw error
   }
-  if (method === 'POST' && !(await checkManageCsrf(config.secrets, user.sessionId, form.get('csrf') ?? ''))) {
+  if (method === 'POST' && !(await verifyFor(config.secrets, 'manage', form.get('csrf') ?? '', user.sessionId))) {
     return problemPage(
       paths,
       403,
@@ -85,7 +85,7 @@ export async function manage(provider: ProviderContext, request: Request): Promi
       'The form has expired or was not sent from this site. Go back, reload the page and try again.',
     )
   }
-  const csrf = await manageCsrf(config.secrets, user.sessionId)
+  const csrf = await signFor(config.secrets, 'manage', user.sessionId)
   const clients = createClientsApi(config.storage, config.seconds)
   return handler({ provider, request, user, clients, paths, csrf, form })
 }

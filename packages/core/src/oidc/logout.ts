@@ -1,9 +1,9 @@
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
 import { emit } from '../events.js'
+import { signFor, verifyFor } from '../html/csrf.js'
 import { queryParams, readForm } from '../http/form.js'
 import { redirect } from '../http/responses.js'
-import { checkLogoutCsrf, logoutCsrf } from './logout-csrf.js'
 import { logoutConfirmPage, logoutErrorPage, signedOutPage } from './logout-pages.js'
 import { type LogoutRequest, validateLogoutRequest } from './logout-request.js'
 
@@ -35,9 +35,9 @@ async function endSession(provider: ProviderContext, request: Request): Promise<
   if (!user) return finish(provider, logoutRequest)
   const csrf = params.get('csrf')
   if (request.method !== 'POST' || csrf === undefined) {
-    return logoutConfirmPage(provider, logoutRequest, await logoutCsrf(config.secrets, user.sessionId))
+    return logoutConfirmPage(provider, logoutRequest, await signFor(config.secrets, 'oidc-logout', user.sessionId))
   }
-  if (!(await checkLogoutCsrf(config.secrets, user.sessionId, csrf))) {
+  if (!(await verifyFor(config.secrets, 'oidc-logout', csrf, user.sessionId))) {
     throw new OAuthError('access_denied', 'the sign-out form is invalid or belongs to another session', { status: 403 })
   }
   // Only once the signed-in user confirmed: an ID Token alone (they leak into logs and

@@ -2,13 +2,13 @@ import { looksLikeClientIdUrl } from '../../clients/client-id-url.js'
 import type { ProviderContext } from '../../context.js'
 import { randomId } from '../../crypto.js'
 import { OAuthError } from '../../errors.js'
+import { signFor } from '../../html/csrf.js'
 import { queryParams, readForm } from '../../http/form.js'
 import { type ConsentContext, consentPage } from '../../pages/consent-page.js'
 import { resourceLabel } from '../../resources.js'
 import type { Consent } from '../../storage.js'
 import { type AuthorizationRequest, RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
 import { identityAssured } from './client-identity.js'
-import { consentCsrf } from './consent-csrf.js'
 import { decide } from './decide.js'
 import { loginResponse, needsLogin } from './login.js'
 import { covers, recordConsent } from './record-consent.js'
@@ -93,7 +93,7 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
     scopes: authz.scopes.map((name) => ({ name, description: config.scopes[name] ?? name })),
     form: {
       action: `${config.basePath}/authorize/`,
-      fields: { interaction: id, csrf: await consentCsrf(config.secrets, id, user.sessionId) },
+      fields: { interaction: id, csrf: await signFor(config.secrets, 'consent', id, user.sessionId) },
     },
     redirectUri: authz.target.redirectUri,
     ...(authz.client.dynamic ? { unverified: unverified(authz) } : {}),

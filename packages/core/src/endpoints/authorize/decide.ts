@@ -1,9 +1,9 @@
 import type { ProviderContext } from '../../context.js'
 import { OAuthError } from '../../errors.js'
 import { emit } from '../../events.js'
+import { verifyFor } from '../../html/csrf.js'
 import { type Params, required } from '../../http/form.js'
 import { RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
-import { checkConsentCsrf } from './consent-csrf.js'
 import { recordConsent } from './record-consent.js'
 import { redirectError, respond } from './respond.js'
 
@@ -20,7 +20,7 @@ export async function decide(provider: ProviderContext, request: Request, form: 
   const user = await config.accounts.current(request)
   if (!user) throw refused('your session has ended; start again from the application')
   const id = required(form, 'interaction')
-  if (!(await checkConsentCsrf(config.secrets, id, user.sessionId, form.get('csrf') ?? ''))) {
+  if (!(await verifyFor(config.secrets, 'consent', form.get('csrf') ?? '', id, user.sessionId))) {
     throw refused('the consent form is invalid or belongs to another session')
   }
   const now = config.seconds()

@@ -1,5 +1,5 @@
 import type { ProviderContext } from '../../context.js'
-import { hmac, timingSafeEqual } from '../../crypto.js'
+import { signFor, verifyFor } from '../../html/csrf.js'
 import type { Params } from '../../http/form.js'
 
 /**
@@ -14,15 +14,15 @@ export const LOGIN_MARKER = 'gl_login_at'
 
 const FORMAT = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/
 
-/** What the MAC covers: its purpose, the second, and the request's other parameters in name order. */
-function message(at: number, params: Params): string {
+/** What the MAC covers besides its purpose: the second, and the request's other parameters in name order. */
+function signed(at: number, params: Params): [string, string] {
   const others = [...params].filter(([name]) => name !== LOGIN_MARKER).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `login-marker|${at}|${JSON.stringify(others)}`
+  return [String(at), JSON.stringify(others)]
 }
 
-/** A marker for `params` made at `at`: HMAC(secrets[0], 'login-marker' | at | params). */
+/** A marker for `params` made at `at`: `signFor(secrets, 'login-marker', at, params)`. */
 export async function loginMarker(secrets: readonly string[], at: number, params: Params): Promise<string> {
-  return `${at}.${await hmac(secrets[0] as string, message(at, params))}`
+  return `${at}.${await signFor(secrets, 'login-marker', ...signed(at, params))}`
 }
 
 /**
@@ -37,8 +37,5 @@ export async function readLoginMarker(provider: ProviderContext, params: Params)
   const { config } = provider
   const now = config.seconds()
   if (at > now || now - at > config.ttl.interaction) return undefined
-  for (const secret of config.secrets) {
-    if (timingSafeEqual(await hmac(secret, message(at, params)), match[2] as string)) return at
-  }
-  return undefined
+  return (await verifyFor(config.secrets, 'login-marker', match[2] as string, ...signed(at, params))) ? at : undefined
 }
