@@ -5,7 +5,7 @@
  * as a page body. The same shape as the `sql` fragment: a value can only opt out explicitly.
  */
 
-/** Escapes text for HTML element content and quoted attribute values (HTML §13.1.2.4, §13.1.2.3). */
+/** Escapes text for element content and quoted attribute values (HTML Standard §13.1.3, §13.1.2.3). */
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
@@ -40,7 +40,10 @@ function render(value: HtmlValue): string {
   return escapeHtml(String(value))
 }
 
-/** The tagged template: the literal parts are markup, every value is escaped unless a fragment. */
+/**
+ * The tagged template: the literal parts are markup, every value is escaped unless it is a
+ * fragment, so input reaches a page only as text (RFC 6749 §10.14).
+ */
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let markup = strings[0] as string
   for (let i = 0; i < values.length; i++) markup += render(values[i]) + strings[i + 1]
