@@ -59,6 +59,20 @@ describe.each(BACKENDS)('deleteUserWithGrants on %s', (dialect, open) => {
     expect((await storage.findAccessToken(bob.pair.access.hash, T + 2))?.token).toEqual(bob.pair.access)
   })
 
+  it("RFC 9700 §4.14: the applications the user owns go too, with every grant of theirs (DOT deletes a user's applications)", async () => {
+    const driver = await open()
+    const storage = sqlStorage(driver, { dialect })
+    const alice = await seedUser(driver, storage, 'alice')
+    // alice's own application, and a grant a machine got through it (client_credentials: no user).
+    const app = await seedGrant(storage, { client: { owner_sub: alice.sub }, family: { sub: null, consent_id: null } })
+    const machine = await issuePair(storage, app)
+    const bob = await seedUser(driver, storage, 'bob')
+    await deleteUserWithGrants(driver, alice.sub, T + 1)
+    expect(await storage.getClient(app.client.client_id)).toBeNull()
+    expect(await storage.findAccessToken(machine.access.hash, T + 2)).toBeNull()
+    expect(await storage.getClient(bob.grant.client.client_id)).not.toBeNull()
+  })
+
   it('one transaction: when deleting the account fails, no grant was revoked either', async () => {
     const driver = await open()
     const storage = sqlStorage(driver, { dialect })
