@@ -1,4 +1,8 @@
-/** The error codes of RFC 6749 §4.1.2.1, §5.2 and RFC 6750 §3.1 that Grantline answers with. */
+/**
+ * The error codes of RFC 6749 §4.1.2.1, §5.2 and RFC 6750 §3.1 that Grantline answers with, and
+ * any other (RFC 6749 §8.5: extensions register their own, such as RFC 8628's
+ * `authorization_pending`), so that an extension grant can throw its protocol's codes.
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -22,6 +26,7 @@ export type OAuthErrorCode =
   // RFC 7591 §3.2.2: the registration endpoint's.
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
+  | (string & {})
 
 /**
  * RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. Descriptions may
@@ -34,6 +39,8 @@ function toErrorDescription(text: string): string {
     .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?')
     .slice(0, 200)
 }
+
+const ERROR_CODE = /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/
 
 const defaultStatus: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,
@@ -54,6 +61,9 @@ export class OAuthError extends Error {
   readonly headers: Record<string, string>
 
   constructor(error: OAuthErrorCode, description: string, options: { status?: number; headers?: Record<string, string> } = {}) {
+    // RFC 6749 §5.2: an error code is %x20-21 / %x23-5B / %x5D-7E. An extension's code that is not
+    // is a programmer error; thrown on a request, it becomes a generic server_error.
+    if (!ERROR_CODE.test(error)) throw new TypeError('an OAuth error code is printable ASCII without " or \\')
     super(toErrorDescription(description))
     this.name = 'OAuthError'
     this.error = error
