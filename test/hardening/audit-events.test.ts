@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '@grantline/core'
+import type { GrantHandler, ProviderConfig } from '@grantline/core'
 import { describe, expect, it } from 'vitest'
 import { field } from '../accounts/support.js'
 import { csrfFor, get as managePage, post as managePost, TOKENS } from '../manage/helpers.js'
@@ -92,6 +92,45 @@ describe('audit events (onEvent): every type, with its fields and never a secret
       machine.client_secret,
       legacy.client_secret,
     ])
+  })
+
+  it('RFC 6749 §4: each issuance reports exactly one token.issued (code, client_credentials, password, implicit, an extension grant); a refresh reports none', async () => {
+    const extension: GrantHandler = { grantType: 'urn:example:once', handle: ({ issue }) => issue({ scopes: ['read'] }) }
+    const s = setupRecorded({ grants: [extension] })
+    const issuedBy = async (step: () => Promise<unknown>) => {
+      const before = s.rec.of('token.issued').length
+      await step()
+      return s.rec
+        .of('token.issued')
+        .slice(before)
+        .map((e) => e.grant_type)
+    }
+    const c = await createClient(s)
+    let refreshToken = ''
+    expect(
+      await issuedBy(async () => {
+        refreshToken = (await obtainTokens(s, c)).refresh_token
+      }),
+    ).toEqual(['authorization_code'])
+    expect(await issuedBy(() => post(s, 'token', { grant_type: 'refresh_token', refresh_token: refreshToken }, basicAuth(c)))).toEqual([])
+    expect(s.rec.of('token.refreshed')).toHaveLength(1)
+    const machine = await createClient(s, { grant_types: ['client_credentials', 'urn:example:once'] })
+    expect(await issuedBy(() => post(s, 'token', { grant_type: 'client_credentials' }, basicAuth(machine)))).toEqual(['client_credentials'])
+    expect(await issuedBy(() => post(s, 'token', { grant_type: 'urn:example:once' }, basicAuth(machine)))).toEqual(['urn:example:once'])
+    const legacy = await createClient(s, { grant_types: ['password'] })
+    const password = { grant_type: 'password', username: 'alice', password: 'correct horse' }
+    expect(await issuedBy(() => post(s, 'token', password, basicAuth(legacy)))).toEqual(['password'])
+    const spa = await createClient(s, { grant_types: ['implicit'], client_type: 'public' })
+    const implicit = authorizeUrl({
+      client_id: spa.client_id,
+      response_type: 'token',
+      redirect_uri: REDIRECT_URI,
+      state: 's',
+      scope: 'read',
+    })
+    expect(await issuedBy(() => authorizeAs(s, s.users.signIn('user-2'), implicit))).toEqual(['implicit'])
+    const families = s.rec.of('token.issued').map((e) => e.family_id)
+    expect(new Set(families).size).toBe(families.length)
   })
 
   it('RFC 9700 §4.14.2: token.refreshed on rotation, then refresh_token.reused names the revoked family', async () => {

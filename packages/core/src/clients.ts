@@ -1,9 +1,10 @@
 import * as v from 'valibot'
+import { AUTH_METHOD_NAME } from './client-auth/registry.js'
 import { randomBytes, randomSecret, sha256Hex } from './crypto.js'
 import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from './endpoints/authorize/response-type.js'
 import { ConfigError } from './errors.js'
 import { canonicalRedirectUri } from './redirect-uri.js'
-import type { Client, Storage } from './storage.js'
+import type { Client, Storage, TokenEndpointAuthMethod } from './storage.js'
 
 const GRANT_TYPES = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password'] as const
 
@@ -11,7 +12,13 @@ const clientInput = v.object({
   client_id: v.optional(v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,255}$/, 'client_id must be 1-255 visible ASCII characters'))),
   client_name: v.pipe(v.string(), v.trim(), v.minLength(1, 'client_name is required'), v.maxLength(255)),
   client_type: v.optional(v.picklist(['confidential', 'public']), 'confidential'),
-  token_endpoint_auth_method: v.optional(v.picklist(['client_secret_basic', 'client_secret_post', 'none'])),
+  /** A built-in method or one the provider registered (`clientAuthMethods`); checked by the clients API. */
+  token_endpoint_auth_method: v.optional(
+    v.custom<TokenEndpointAuthMethod | (string & {})>(
+      (value) => typeof value === 'string' && AUTH_METHOD_NAME.test(value),
+      'token_endpoint_auth_method must be a method name',
+    ),
+  ),
   grant_types: v.optional(v.array(v.string()), ['authorization_code', 'refresh_token']),
   /** RFC 7591 §2; omitted means derived from grant_types (code, token). */
   response_types: v.optional(v.array(v.string())),
@@ -141,10 +148,24 @@ function updateInput(current: Client, patch: ClientUpdate): ClientInput {
   return kept.length > 0 ? { ...rest, response_types: kept } : rest
 }
 
-/** `provider.clients`: register, read, change and remove clients. Bad metadata throws ConfigError. */
-export function createClientsApi(storage: Storage, seconds: () => number) {
+/** The built-in methods' names: what a client may use unless the provider registered more. */
+const BUILT_IN_AUTH_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post', 'none']
+
+/** A client names a method the provider accepts (RFC 7591 §2), or it could never authenticate. */
+function checkAuthMethod(method: string | undefined, accepted: readonly string[]): void {
+  if (method !== undefined && !accepted.includes(method)) {
+    throw new ConfigError('ERR_INVALID_CLIENT', `token_endpoint_auth_method: unknown method "${method}"`)
+  }
+}
+
+/**
+ * `provider.clients`: register, read, change and remove clients. Bad metadata throws ConfigError.
+ * `authMethods` names the client authentication methods the provider accepts.
+ */
+export function createClientsApi(storage: Storage, seconds: () => number, authMethods: readonly string[] = BUILT_IN_AUTH_METHODS) {
   return {
     async create(input: ClientInput): Promise<CreatedClient> {
+      checkAuthMethod(input.token_endpoint_auth_method, authMethods)
       const client_secret = input.client_type === 'public' ? undefined : randomSecret('gl_cs_')
       const client_id = input.client_id ?? randomClientId()
       const client = toClient(input, {
@@ -167,6 +188,7 @@ export function createClientsApi(storage: Storage, seconds: () => number) {
       if (patch.client_type && patch.client_type !== current.client_type) {
         throw new ConfigError('ERR_INVALID_CLIENT', 'client_type cannot change; register a new client')
       }
+      checkAuthMethod(patch.token_endpoint_auth_method, authMethods)
       const client = toClient(updateInput(current, patch), current)
       await storage.putClient(client)
       return client

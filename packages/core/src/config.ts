@@ -1,6 +1,8 @@
 import * as v from 'valibot'
 import type { Accounts } from './accounts.js'
+import type { ClientAuthMethod } from './client-auth/client-auth-method.js'
 import type { RateLimiter } from './client-auth/rate-limit.js'
+import { AUTH_METHOD_NAME } from './client-auth/registry.js'
 import { checkRegistration, registrationSchema } from './endpoints/register/options.js'
 import { ConfigError } from './errors.js'
 import type { AuditEvent } from './events.js'
@@ -96,11 +98,40 @@ const schema = v.strictObject({
   ),
   /** DOT's application and authorized-token pages under `basePath`; a host app may turn them off. */
   managementPages: v.optional(v.boolean(), true),
+  /**
+   * Extension grants (RFC 6749 §4.5) and replacements: a handler replaces the built-in of the same
+   * grant_type; a new grant_type is enabled with it.
+   */
   grants: v.optional(
     v.array(
       v.custom<GrantHandler>(
-        (g) => typeof g === 'object' && g !== null && typeof (g as GrantHandler).handle === 'function',
-        'a grant handler needs handle()',
+        (g) =>
+          typeof g === 'object' &&
+          g !== null &&
+          typeof (g as GrantHandler).grantType === 'string' &&
+          (g as GrantHandler).grantType !== '' &&
+          typeof (g as GrantHandler).handle === 'function',
+        'a grant handler needs a grantType and handle()',
+      ),
+    ),
+    [],
+  ),
+  /**
+   * Client authentication methods (RFC 6749 §2.3) besides client_secret_basic, client_secret_post
+   * and none: a method replaces the built-in of the same name; a new name is appended. Discovery
+   * lists them all (RFC 8414 §2).
+   */
+  clientAuthMethods: v.optional(
+    v.array(
+      v.custom<ClientAuthMethod>(
+        (m) =>
+          typeof m === 'object' &&
+          m !== null &&
+          typeof (m as ClientAuthMethod).name === 'string' &&
+          AUTH_METHOD_NAME.test((m as ClientAuthMethod).name) &&
+          typeof (m as ClientAuthMethod).extract === 'function' &&
+          typeof (m as ClientAuthMethod).verify === 'function',
+        'a client authentication method needs a name (printable ASCII, no space), extract() and verify()',
       ),
     ),
     [],

@@ -77,6 +77,14 @@ export function emit(provider: ProviderContext, event: AuditEventInput): void {
   }
 }
 
+/**
+ * The one `token.issued` event of an issuance: the token endpoint's `issue`, the authorization
+ * code's redemption and the implicit response (RFC 6749 §4.2.2) all report through it.
+ */
+export function tokenIssued(grantType: string, family: Family): AuditEventInput {
+  return { type: 'token.issued', grant_type: grantType, ...grantFields(family) }
+}
+
 /** What an event tells of a grant: its client, user, scopes and family id (never a token). */
 export function grantFields(family: Family): { client_id: string; sub: string | null; scopes: string[]; family_id: string } {
   return { client_id: family.client_id, sub: family.sub, scopes: family.scopes, family_id: family.id }

@@ -8,7 +8,7 @@ export type {
   LoginContext,
   VerifyPasswordContext,
 } from './accounts.js'
-export type { ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
+export type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
 export type { RateLimiter } from './client-auth/rate-limit.js'
 export { isPublicAddress } from './clients/special-use-address.js'
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'
@@ -17,8 +17,9 @@ export { sha256Hex } from './crypto.js'
 export type { OnRegister, RegistrationContext, RegistrationMetadata } from './endpoints/register/options.js'
 export { ConfigError, OAuthError, type OAuthErrorCode } from './errors.js'
 export type { AuditEvent, AuditEventInput } from './events.js'
-export type { GrantContext, GrantFields, GrantHandler } from './grants/grant-handler.js'
+export type { GrantConfig, GrantContext, GrantFields, GrantHandler, GrantServices } from './grants/grant-handler.js'
 export { type HtmlValue, html, raw, type SafeHtml } from './html/html.js'
+export type { Params } from './http/form.js'
 export {
   DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,
   hashPassword as hashDjangoPassword,
@@ -30,6 +31,7 @@ export { memoryAccountStore } from './local-accounts/memory-account-store.js'
 export type { LocalAccountsOptions } from './local-accounts/options.js'
 export { type LocalUsers, localUsers } from './local-accounts/users.js'
 export { memoryStorage } from './memory-storage.js'
+export type { IdTokenInput } from './oidc/id-token.js'
 export type { ConsentContext } from './pages/consent-page.js'
 export { createProvider, type Provider } from './provider.js'
 export { canonicalRedirectUri, matchRedirectUri } from './redirect-uri.js'

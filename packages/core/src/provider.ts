@@ -1,5 +1,5 @@
 import { createRateLimiter } from './client-auth/rate-limit.js'
-import { defaultClientAuthMethods } from './client-auth/registry.js'
+import { createClientAuthRegistry } from './client-auth/registry.js'
 import { createClientMetadataDocuments } from './clients/metadata-document-cache.js'
 import { type ClientsApi, createClientsApi } from './clients.js'
 import { type ProviderConfig, resolveConfig } from './config.js'
@@ -60,7 +60,7 @@ export function createProvider(input: ProviderConfig): Provider {
     config,
     grants,
     enabledGrants: new Set([...config.grantTypes, ...config.grants.map((grant) => grant.grantType)]),
-    clientAuth: defaultClientAuthMethods,
+    clientAuth: createClientAuthRegistry(config.clientAuthMethods),
     keys: config.oidc
       ? createSigningKeys({
           storage: config.storage,
@@ -84,7 +84,11 @@ export function createProvider(input: ProviderConfig): Provider {
   return {
     issuer: config.issuer,
     basePath: config.basePath,
-    clients: createClientsApi(config.storage, config.seconds),
+    clients: createClientsApi(
+      config.storage,
+      config.seconds,
+      context.clientAuth.map((method) => method.name),
+    ),
     owns: (request) => route(request) !== undefined || config.accounts.pages?.owns(request) === true,
     async handle(request, ...rest) {
       const waitUntil = findWaitUntil(rest)

@@ -13,7 +13,8 @@ export interface Client {
   client_id: string
   client_name: string
   client_type: ClientType
-  token_endpoint_auth_method: TokenEndpointAuthMethod
+  /** A built-in method, or one registered through `clientAuthMethods` (RFC 7591 §2). */
+  token_endpoint_auth_method: TokenEndpointAuthMethod | (string & {})
   grant_types: string[]
   response_types: string[]
   /** Canonicalised once at registration; matched by exact string at use. */

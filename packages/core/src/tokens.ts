@@ -47,7 +47,7 @@ export function newFamily(clientId: string, fields: FamilyFields, now: number, l
  * request narrowed them); its scopes are cut to those the audience understands.
  */
 export function mintAccessToken(
-  config: ResolvedConfig,
+  config: Pick<ResolvedConfig, 'resources' | 'ttl'>,
   family: Family,
   requested: string[],
   now: number,
@@ -74,7 +74,7 @@ export function mintAccessToken(
 
 /** Refresh lifetime is idle, renewed at each rotation, and capped by the family's expiry. */
 export function mintRefreshToken(
-  config: ResolvedConfig,
+  config: Pick<ResolvedConfig, 'ttl'>,
   family: Family,
   scopes: string[],
   accessHash: string,
@@ -100,7 +100,7 @@ export function mintRefreshToken(
 }
 
 /** Whether a refresh token goes with this issue: the server and the client both use the grant. */
-export function issuesRefresh(config: ResolvedConfig, client: Client): boolean {
+export function issuesRefresh(config: Pick<ResolvedConfig, 'grantTypes'>, client: Client): boolean {
   return config.grantTypes.includes('refresh_token') && client.grant_types.includes('refresh_token')
 }
 

@@ -4,7 +4,7 @@ import { OAuthError } from '../errors.js'
 import { emit } from '../events.js'
 import type { Params } from '../http/form.js'
 import type { Client } from '../storage.js'
-import type { ClientAuthMethod, ClientCredentials } from './client-auth-method.js'
+import type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './client-auth-method.js'
 import { BASIC_CHALLENGE } from './client-secret-basic.js'
 import { rateLimitKey } from './rate-limit.js'
 
@@ -23,12 +23,13 @@ export function authenticatedClient(request: Request): Client | undefined {
  * alone when no address is known); past the rate limit the credentials are not even checked
  * (RFC 6585 §4: 429 with Retry-After). With `challenge`, every invalid_client is a 401 with a
  * Basic challenge, as introspection (RFC 7662 §2.3) and revocation (RFC 7009 §2.1) answer.
+ * `endpoint` is the endpoint's configured URL, an assertion's audience (RFC 7523 §3).
  */
 export async function authenticateClient(
   provider: ProviderContext,
   request: Request,
   params: Params,
-  options: { challenge?: boolean } = {},
+  options: { endpoint: string; challenge?: boolean },
 ): Promise<Client> {
   const address = provider.clientAddress
   let method: ClientAuthMethod | undefined
@@ -71,7 +72,8 @@ export async function authenticateClient(
   const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
   // A refused Client ID Metadata Document counts as an unknown client: a failure like any other.
   const client = mismatch || !clientId ? null : await loadClient(provider, clientId).catch(unknownOnRefusal)
-  if (!client || client.token_endpoint_auth_method !== method.name || !method.verify(client, credentials)) {
+  const context = { request, params, endpoint: options.endpoint, issuer: provider.config.issuer, now }
+  if (!client || client.token_endpoint_auth_method !== method.name || !(await verify(method, client, credentials, context))) {
     if (limiter) await limiter.fail(key, now)
     failed(provider, 'invalid_credentials', clientId, address)
     throw invalidClient(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed', basic || challenge)
@@ -104,6 +106,21 @@ function failed(
     ...(clientId && !SECRET_PREFIX.test(clientId) ? { client_id: clientId.slice(0, 255) } : {}),
     ...(address ? { address } : {}),
   })
+}
+
+/** A method that throws invalid_client has refused the credentials: counted and answered like any failure. */
+async function verify(
+  method: ClientAuthMethod,
+  client: Client,
+  credentials: ClientCredentials,
+  context: ClientAuthContext,
+): Promise<boolean> {
+  try {
+    return (await method.verify(client, credentials, context)) === true
+  } catch (error) {
+    if (error instanceof OAuthError && error.error === 'invalid_client') return false
+    throw error
+  }
 }
 
 function unknownOnRefusal(error: unknown): null {

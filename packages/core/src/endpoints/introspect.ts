@@ -2,6 +2,7 @@ import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext } from '../context.js'
 import { readForm, required } from '../http/form.js'
 import { json } from '../http/responses.js'
+import { endpointUrls } from '../oidc/discovery.js'
 import { findToken } from './find-token.js'
 import { checkPost } from './token.js'
 
@@ -14,7 +15,10 @@ import { checkPost } from './token.js'
 export async function introspect(provider: ProviderContext, request: Request): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
-  const client = await authenticateClient(provider, request, params, { challenge: true })
+  const client = await authenticateClient(provider, request, params, {
+    endpoint: endpointUrls(provider).introspection_endpoint,
+    challenge: true,
+  })
   const { config } = provider
   const found = await findToken(provider, required(params, 'token'), params.get('token_type_hint'), config.seconds())
   const mayKnow = found !== null && (found.token.client_id === client.client_id || client.introspection)

@@ -3,6 +3,7 @@ import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
 import { emit } from '../events.js'
 import { readForm, required } from '../http/form.js'
+import { endpointUrls } from '../oidc/discovery.js'
 import { findToken } from './find-token.js'
 import { checkPost } from './token.js'
 
@@ -15,7 +16,10 @@ import { checkPost } from './token.js'
 export async function revoke(provider: ProviderContext, request: Request): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
-  const client = await authenticateClient(provider, request, params, { challenge: true })
+  const client = await authenticateClient(provider, request, params, {
+    endpoint: endpointUrls(provider).revocation_endpoint,
+    challenge: true,
+  })
   const { storage } = provider.config
   const now = provider.config.seconds()
   const found = await findToken(provider, required(params, 'token'), params.get('token_type_hint'), now)

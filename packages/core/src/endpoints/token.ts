@@ -1,11 +1,10 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
-import { emit, grantFields } from '../events.js'
-import type { GrantContext } from '../grants/grant-handler.js'
+import { grantServices } from '../grants/grant-services.js'
 import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
-import { issueGrant } from '../tokens.js'
+import { endpointUrls } from '../oidc/discovery.js'
 
 /** Refuses a token request with parameters in the URI (RFC 6749 §3.2: credentials never in the query). */
 function checkNoQuery(request: Request): void {
@@ -27,7 +26,7 @@ export function checkPost(request: Request): void {
 export async function token(provider: ProviderContext, request: Request): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
-  const client = await authenticateClient(provider, request, params)
+  const client = await authenticateClient(provider, request, params, { endpoint: endpointUrls(provider).token_endpoint })
   const grantType = params.get('grant_type')
   if (grantType === undefined) throw new OAuthError('invalid_request', 'the grant_type parameter is required')
   const grant = provider.grants.get(grantType)
@@ -36,11 +35,5 @@ export async function token(provider: ProviderContext, request: Request): Promis
   }
   if (!client.grant_types.includes(grantType)) throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`)
   const now = provider.config.seconds()
-  const issue: GrantContext['issue'] = async (fields, options) => {
-    const { family, response } = await issueGrant(provider.config, client, fields, now, options?.refresh ?? false)
-    // Built only when a hook listens: this runs on every token request.
-    if (provider.config.onEvent) emit(provider, { type: 'token.issued', grant_type: grantType, ...grantFields(family) })
-    return response
-  }
-  return json(await grant.handle({ request, params, client, provider, now, issue }))
+  return json(await grant.handle({ request, params, client, now, ...grantServices(provider, client, grantType, now) }))
 }

@@ -1,8 +1,7 @@
 import { sha256Hex } from '../crypto.js'
 import { OAuthError } from '../errors.js'
-import { emit, grantFields } from '../events.js'
+import { tokenIssued } from '../events.js'
 import { required } from '../http/form.js'
-import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
 import { checkVerifier } from '../pkce.js'
 import { narrowResources } from '../resources.js'
 import { issuesRefresh, mintAccessToken, mintRefreshToken, tokenResponse } from '../tokens.js'
@@ -15,16 +14,14 @@ import type { GrantHandler } from './grant-handler.js'
 export const authorizationCode: GrantHandler = {
   grantType: 'authorization_code',
   parameters: ['code', 'redirect_uri', 'code_verifier', 'resource'],
-  async handle({ params, client, provider, now }) {
-    const { config } = provider
-    const { storage } = config
+  async handle({ params, client, config, storage, emit, signIdToken, now }) {
     const result = await storage.consume('code', sha256Hex(required(params, 'code')), now)
     if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the code is invalid or expired')
     const code = result.record
     if (result.status === 'reused' || code.client_id !== client.client_id) {
       // RFC 6749 §4.1.2 / RFC 9700 §4.5: a replayed or misdirected code revokes what it issued.
       await storage.revokeFamily(code.family_id, now)
-      emit(provider, {
+      emit({
         type: 'code.replayed',
         client_id: client.client_id,
         family_id: code.family_id,
@@ -51,12 +48,11 @@ export const authorizationCode: GrantHandler = {
     const refresh = issuesRefresh(config, client) ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
     // OIDC Core §3.1.3.3: the ID Token carries the request's nonce and the access token's hash. It is
     // signed first, so a signing failure stores no token.
-    const id_token = wantsIdToken(provider, family)
-      ? await signIdToken(provider, { family, now, nonce: family.nonce, accessToken: access.value })
-      : undefined
+    const id_token = await signIdToken({ family, now, nonce: family.nonce, accessToken: access.value })
     await storage.issueTokens({ access: access.record, ...(refresh ? { refresh: refresh.record } : {}) })
     const response = tokenResponse(access, now, refresh)
-    if (provider.config.onEvent) emit(provider, { type: 'token.issued', grant_type: 'authorization_code', ...grantFields(family) })
+    // The code's family was stored at authorization: its first tokens are issued here.
+    emit(tokenIssued('authorization_code', family))
     return id_token === undefined ? response : { ...response, id_token }
   },
 }

@@ -10,8 +10,7 @@ import type { GrantHandler } from './grant-handler.js'
 export const clientCredentials: GrantHandler = {
   grantType: 'client_credentials',
   parameters: ['scope', 'resource'],
-  async handle({ params, client, provider, issue }) {
-    const { config } = provider
+  async handle({ params, client, config, issue }) {
     if (client.client_type !== 'confidential') throw new OAuthError('unauthorized_client', 'client_credentials needs a confidential client')
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
     const resource = resolveResources(config.resources, requestedResources(params.get('resource')), client.client_id)

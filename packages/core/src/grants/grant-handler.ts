@@ -1,24 +1,56 @@
-import type { ProviderContext } from '../context.js'
+import type { Accounts } from '../accounts.js'
+import type { ResolvedConfig } from '../config.js'
+import type { AuditEventInput } from '../events.js'
 import type { Params } from '../http/form.js'
-import type { Client, Family } from '../storage.js'
+import type { IdTokenInput } from '../oidc/id-token.js'
+import type { Client, Family, Storage } from '../storage.js'
 import type { TokenResponse } from '../tokens.js'
 
 /** What a new grant holds: its scopes, and the user when there is one. */
 export type GrantFields = Pick<Family, 'scopes'> & Partial<Pick<Family, 'sub' | 'auth_time' | 'acr' | 'amr' | 'resource'>>
 
-export interface GrantContext {
+/**
+ * The settings a grant reads: scopes (RFC 6749 §3.3), lifetimes, resources (RFC 8707) and the
+ * refresh-token policy (RFC 9700 §4.14.2). Read-only, and without the secrets the provider holds
+ * (the key-encryption key, signing keys).
+ */
+export type GrantConfig = Readonly<
+  Pick<
+    ResolvedConfig,
+    'issuer' | 'scopes' | 'defaultScopes' | 'ttl' | 'resources' | 'grantTypes' | 'rotateRefreshTokens' | 'refreshGraceSeconds'
+  >
+>
+
+/** What the token endpoint gives a grant to work with: the services, never the provider's secrets. */
+export interface GrantServices {
+  config: GrantConfig
+  storage: Storage
+  accounts: Accounts
+  /** The caller's address when the runtime or `clientAddress` knows it (rate limits, audit events). */
+  clientAddress?: string
+  /** Reports an audit event to `onEvent`; never throws and never delays the response. */
+  emit(event: AuditEventInput): void
+  /**
+   * Stores a new grant (family) with its access token, and a refresh token when `refresh` is set
+   * and both server and client use refresh_token; answers the RFC 6749 §5.1 response and reports
+   * `token.issued` once.
+   */
+  issue(fields: GrantFields, options?: { refresh?: boolean }): Promise<TokenResponse>
+  /**
+   * Signs an ID Token for the family (OIDC Core §3.1.3.3, §12.2), or answers undefined when none
+   * is due: OpenID Connect off, no `openid` scope, or no user.
+   */
+  signIdToken(input: IdTokenInput): Promise<string | undefined>
+}
+
+/** One token request, with the services: what a grant's `handle` receives. */
+export interface GrantContext extends GrantServices {
   request: Request
   params: Params
   /** The authenticated client, already allowed to use this grant. */
   client: Client
-  provider: ProviderContext
   /** Epoch seconds. */
   now: number
-  /**
-   * Stores a new grant (family) with its access token, and a refresh token when `refresh` is set
-   * and both server and client use refresh_token; answers the RFC 6749 §5.1 response.
-   */
-  issue(fields: GrantFields, options?: { refresh?: boolean }): Promise<TokenResponse>
 }
 
 /**
@@ -27,7 +59,11 @@ export interface GrantContext {
  */
 export interface GrantHandler {
   grantType: string
-  /** The parameters this grant reads, besides grant_type and client authentication. */
-  parameters: readonly string[]
+  /**
+   * The parameters this grant reads, besides grant_type and client authentication: documentation
+   * only. The endpoint never refuses a parameter missing from it, since RFC 6749 §3.2 says
+   * unrecognized request parameters MUST be ignored.
+   */
+  parameters?: readonly string[]
   handle(context: GrantContext): Promise<TokenResponse>
 }

@@ -1,5 +1,4 @@
 import { OAuthError } from '../errors.js'
-import { emit } from '../events.js'
 import { required } from '../http/form.js'
 import { requestedResources, resolveResources } from '../resources.js'
 import { resolveScopes } from '../scopes.js'
@@ -9,8 +8,7 @@ import type { GrantHandler } from './grant-handler.js'
 export const password: GrantHandler = {
   grantType: 'password',
   parameters: ['username', 'password', 'scope', 'resource'],
-  async handle({ params, client, provider, now, issue }) {
-    const { config } = provider
+  async handle({ params, client, config, accounts, clientAddress, emit, now, issue }) {
     const username = required(params, 'username')
     const secret = required(params, 'password')
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
@@ -18,15 +16,15 @@ export const password: GrantHandler = {
     // A public client runs on the user's device, so its address is the user's; a confidential
     // one calls from its server, for all its users, and counting that address would let one
     // user's typos lock every other user of the client out.
-    const address = client.token_endpoint_auth_method === 'none' ? provider.clientAddress : undefined
-    const user = await config.accounts.verifyPassword?.(username, secret, address ? { clientAddress: address } : {})
+    const address = client.token_endpoint_auth_method === 'none' ? clientAddress : undefined
+    const user = await accounts.verifyPassword?.(username, secret, address ? { clientAddress: address } : {})
     if (!user) {
-      emit(provider, {
+      emit({
         type: 'login.failed',
         via: 'password_grant',
         username: username.slice(0, 150),
         client_id: client.client_id,
-        ...(provider.clientAddress ? { address: provider.clientAddress } : {}),
+        ...(clientAddress ? { address: clientAddress } : {}),
       })
       throw new OAuthError('invalid_grant', 'the username or password is wrong')
     }

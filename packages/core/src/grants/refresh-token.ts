@@ -1,14 +1,12 @@
-import type { ProviderContext } from '../context.js'
 import { sha256Hex } from '../crypto.js'
 import { OAuthError } from '../errors.js'
-import { emit, grantFields } from '../events.js'
+import { grantFields } from '../events.js'
 import { required } from '../http/form.js'
-import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
 import { narrowResources } from '../resources.js'
 import { parseScope } from '../scopes.js'
 import type { Family } from '../storage.js'
 import { mintAccessToken, mintRefreshToken, type TokenResponse, tokenResponse } from '../tokens.js'
-import type { GrantHandler } from './grant-handler.js'
+import type { GrantContext, GrantHandler } from './grant-handler.js'
 
 /**
  * RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2): each use marks the token used
@@ -18,9 +16,8 @@ import type { GrantHandler } from './grant-handler.js'
 export const refreshToken: GrantHandler = {
   grantType: 'refresh_token',
   parameters: ['refresh_token', 'scope', 'resource'],
-  async handle({ params, client, provider, now }) {
-    const { config } = provider
-    const { storage } = config
+  async handle(context) {
+    const { params, client, config, storage, emit, now } = context
     const hash = sha256Hex(required(params, 'refresh_token'))
     const found = await storage.findRefreshToken(hash, now)
     if (!found || found.token.client_id !== client.client_id)
@@ -35,37 +32,36 @@ export const refreshToken: GrantHandler = {
     if (!config.rotateRefreshTokens) {
       if (token.used_at !== null) throw new OAuthError('invalid_grant', 'the refresh token was already used')
       await storage.issueTokens({ access: access.record })
-      return refreshed(provider, family, scopes, await withIdToken(provider, family, scopes, tokenResponse(access, now), now, access.value))
+      return refreshed(context, family, scopes, await withIdToken(context, family, scopes, tokenResponse(access, now), access.value))
     }
     // RFC 6749 §6: a new refresh token keeps exactly the scope of the one presented.
     const refresh = mintRefreshToken(config, family, token.scopes, access.record.hash, now)
     const result = await storage.rotateRefresh(hash, { access: access.record, refresh: refresh.record }, now, config.refreshGraceSeconds)
     if (result.status === 'reused') {
       await storage.revokeFamily(result.family_id, now)
-      emit(provider, { type: 'refresh_token.reused', client_id: client.client_id, sub: family.sub, family_id: result.family_id })
+      emit({ type: 'refresh_token.reused', client_id: client.client_id, sub: family.sub, family_id: result.family_id })
       throw new OAuthError('invalid_grant', 'the refresh token was already used; its grant is revoked')
     }
     if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
-    return refreshed(provider, family, scopes, await withIdToken(provider, family, scopes, tokenResponse(access, now, refresh), now, access.value))
+    return refreshed(context, family, scopes, await withIdToken(context, family, scopes, tokenResponse(access, now, refresh), access.value))
   },
 }
 
 /** Reports the refresh once its response is complete. */
-function refreshed(provider: ProviderContext, family: Family, scopes: string[], response: TokenResponse): TokenResponse {
-  if (provider.config.onEvent) emit(provider, { type: 'token.refreshed', ...grantFields(family), scopes })
+function refreshed({ emit }: GrantContext, family: Family, scopes: string[], response: TokenResponse): TokenResponse {
+  emit({ type: 'token.refreshed', ...grantFields(family), scopes })
   return response
 }
 
 /** OIDC Core §12.2: a refreshed openid grant gets a new ID Token with the same sub and auth_time, no nonce. */
 async function withIdToken(
-  provider: ProviderContext,
+  { signIdToken, now }: GrantContext,
   family: Family,
   scopes: string[],
   response: TokenResponse,
-  now: number,
   accessToken: string,
 ): Promise<TokenResponse> {
   // A refresh narrowed to fewer scopes releases only their claims, and none without openid.
-  if (!wantsIdToken(provider, family, scopes)) return response
-  return { ...response, id_token: await signIdToken(provider, { family: { ...family, scopes }, now, accessToken }) }
+  const id_token = await signIdToken({ family: { ...family, scopes }, now, accessToken })
+  return id_token === undefined ? response : { ...response, id_token }
 }

@@ -2,7 +2,7 @@ import type { AccountSession } from '../../accounts.js'
 import type { ProviderContext } from '../../context.js'
 import { randomSecret, sha256Hex } from '../../crypto.js'
 import { OAuthError } from '../../errors.js'
-import { emit, grantFields } from '../../events.js'
+import { emit, tokenIssued } from '../../events.js'
 import { signIdToken } from '../../oidc/id-token.js'
 import type { AccessTokenRecord, Consent, Family } from '../../storage.js'
 import { mintAccessToken, newFamily } from '../../tokens.js'
@@ -77,7 +77,7 @@ export async function respond(
   }
   await store(provider, authz, family, now, code, access?.record)
   // A code is not a token yet: its redemption reports the issue. An access token from here is implicit's.
-  if (access) emit(provider, { type: 'token.issued', grant_type: 'implicit', ...grantFields(family) })
+  if (access) emit(provider, tokenIssued('implicit', family))
   return deliver(provider, request, authz.target, params)
 }
 

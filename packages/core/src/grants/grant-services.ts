@@ -1,0 +1,34 @@
+import type { ProviderContext } from '../context.js'
+import { emit, tokenIssued } from '../events.js'
+import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
+import type { Client } from '../storage.js'
+import { issueGrant } from '../tokens.js'
+import type { GrantConfig, GrantServices } from './grant-handler.js'
+
+/** The settings a grant may read, copied so that a grant holds no secret and changes nothing. */
+function grantConfig(provider: ProviderContext): GrantConfig {
+  const { issuer, scopes, defaultScopes, ttl, resources, grantTypes, rotateRefreshTokens, refreshGraceSeconds } = provider.config
+  return Object.freeze({ issuer, scopes, defaultScopes, ttl, resources, grantTypes, rotateRefreshTokens, refreshGraceSeconds })
+}
+
+/**
+ * What one token request's grant works with (RFC 6749 §4): `issue` stores a new grant for
+ * `client` and reports it as `grantType`, once.
+ */
+export function grantServices(provider: ProviderContext, client: Client, grantType: string, now: number): GrantServices {
+  const report = (event: Parameters<GrantServices['emit']>[0]) => emit(provider, event)
+  return {
+    config: grantConfig(provider),
+    storage: provider.config.storage,
+    accounts: provider.config.accounts,
+    ...(provider.clientAddress ? { clientAddress: provider.clientAddress } : {}),
+    emit: report,
+    async issue(fields, options) {
+      const { family, response } = await issueGrant(provider.config, client, fields, now, options?.refresh ?? false)
+      // Built only when a hook listens: this runs on every token request.
+      if (provider.config.onEvent) report(tokenIssued(grantType, family))
+      return response
+    },
+    signIdToken: async (input) => (wantsIdToken(provider, input.family) ? signIdToken(provider, input) : undefined),
+  }
+}
