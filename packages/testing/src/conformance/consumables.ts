@@ -1,35 +1,16 @@
-import type { Consumables, Storage } from '@grantline/core'
-import { FIXTURE_TIME, makeCode, makeFamily, makeInitialAccessToken, makeInteraction } from '../fixtures.js'
+import type { Consumables } from '@grantline/core'
+import { FIXTURE_TIME, makeCode, makeFamily, makeInteraction } from '../fixtures.js'
 import type { TestApi } from '../test-api.js'
 import { type MakeStorage, seedGrant } from './seed.js'
+import { CONSUMABLE_KINDS, storeConsumable } from './store-consumable.js'
 
 const T = FIXTURE_TIME
 
-/** Stores one record of `kind` (expiring at `expiresAt`) and returns its consume key. */
-async function storeConsumable<K extends keyof Consumables>(
-  storage: Storage,
-  kind: K,
-  expiresAt: number,
-): Promise<{ key: string; record: Consumables[K] }> {
-  if (kind === 'initial_access_token') {
-    const token = makeInitialAccessToken({ expires_at: expiresAt })
-    await storage.createInitialAccessToken(token)
-    return { key: token.hash, record: token as Consumables[K] }
-  }
-  const grant = await seedGrant(storage)
-  if (kind === 'code') {
-    const family = makeFamily({ client_id: grant.client.client_id, consent_id: grant.consent.id })
-    const code = makeCode({
-      family_id: family.id,
-      client_id: grant.client.client_id,
-      expires_at: expiresAt,
-    })
-    await storage.createCode(code, family)
-    return { key: code.hash, record: code as Consumables[K] }
-  }
-  const interaction = makeInteraction({ client_id: grant.client.client_id, expires_at: expiresAt })
-  await storage.createInteraction(interaction)
-  return { key: interaction.id, record: interaction as Consumables[K] }
+/** Why each kind is single-use: every kind has a line, so a new one gets every rule below. */
+const SPECS: { [K in keyof Consumables]: string } = {
+  code: 'RFC 6749 §4.1.2',
+  interaction: 'a consent decision is taken once',
+  initial_access_token: 'RFC 7591 §3: an initial access token registers one client',
 }
 
 /** The single-use rules shared by codes, interactions and initial access tokens. */
@@ -139,7 +120,5 @@ export function describeConsumables(t: TestApi, makeStorage: MakeStorage): void 
     })
   })
 
-  describeConsume(t, makeStorage, 'code', 'RFC 6749 §4.1.2')
-  describeConsume(t, makeStorage, 'interaction', 'a consent decision is taken once')
-  describeConsume(t, makeStorage, 'initial_access_token', 'RFC 7591 §3: an initial access token registers one client')
+  for (const kind of CONSUMABLE_KINDS) describeConsume(t, makeStorage, kind, SPECS[kind])
 }

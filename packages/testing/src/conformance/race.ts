@@ -1,6 +1,7 @@
 import type { Consumables, Storage } from '@grantline/core'
-import { FIXTURE_TIME, makeCode, makeFamily, makeInitialAccessToken, makeInteraction } from '../fixtures.js'
+import { FIXTURE_TIME } from '../fixtures.js'
 import { issuePair, makePair, seedGrant } from './seed.js'
+import { storeConsumable } from './store-consumable.js'
 
 const countOk = (results: { status: string }[]) => results.filter((r) => r.status === 'ok').length
 
@@ -9,22 +10,7 @@ const countOk = (results: { status: string }[]) => results.filter((r) => r.statu
  * presentations answered `ok`: 1 on an atomic store (RFC 6749 §4.1.2, a code is used once).
  */
 export async function raceConsume(storage: Storage, kind: keyof Consumables, n = 20): Promise<number> {
-  const grant = await seedGrant(storage)
-  let key: string
-  if (kind === 'initial_access_token') {
-    const token = makeInitialAccessToken()
-    await storage.createInitialAccessToken(token)
-    key = token.hash
-  } else if (kind === 'code') {
-    const family = makeFamily({ client_id: grant.client.client_id, consent_id: grant.consent.id })
-    const code = makeCode({ family_id: family.id, client_id: grant.client.client_id })
-    await storage.createCode(code, family)
-    key = code.hash
-  } else {
-    const interaction = makeInteraction({ client_id: grant.client.client_id })
-    await storage.createInteraction(interaction)
-    key = interaction.id
-  }
+  const { key } = await storeConsumable(storage, kind, FIXTURE_TIME + 600)
   const now = FIXTURE_TIME + 1
   const results = await Promise.all(Array.from({ length: n }, () => storage.consume(kind, key, now)))
   return countOk(results)
