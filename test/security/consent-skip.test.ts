@@ -146,6 +146,29 @@ describe('RFC 8252 §8.6, RFC 6749 §10.2: an earlier consent is reused only whe
     expect(await s.storage.listConsents('user-1')).toHaveLength(1)
   })
 
+  it('RFC 7591 §5, RFC 6749 §10.2: a confidential client that registered itself sees the page again (it may move its redirect URIs at will)', async () => {
+    const s = setup()
+    const c = await createClient(s)
+    const stored = await s.storage.getClient(c.client_id)
+    await s.storage.putClient({ ...stored!, dynamic: true })
+    const cookie = s.users.signIn('user-1')
+    expect(redirectParams(await authorizeAs(s, cookie, (await request(s, c.client_id, cookie)).url)).get('code')).toBeTruthy()
+    const { response } = await request(s, c.client_id, cookie)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('name="interaction"')
+  })
+
+  it('RFC 8707 §2, RFC 6749 §10.2: a request naming a resource is not approved by a consent that never showed it', async () => {
+    const s = setup({ resources: [{ uri: 'https://a.example/api' }, { uri: 'https://b.example/api' }] })
+    const c = await createClient(s)
+    const cookie = s.users.signIn('user-1')
+    const first = (await request(s, c.client_id, cookie, REDIRECT_URI, { resource: 'https://a.example/api' })).url
+    expect(redirectParams(await authorizeAs(s, cookie, first)).get('code')).toBeTruthy()
+    const { response } = await request(s, c.client_id, cookie, REDIRECT_URI, { resource: 'https://b.example/api' })
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('https://b.example/api')
+  })
+
   it("RFC 8252 §8.6: an operator's skip_authorization still skips for a public loopback client, and is recorded", async () => {
     const s = setup()
     const uri = 'http://127.0.0.1/cb'

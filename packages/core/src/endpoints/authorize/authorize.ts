@@ -46,7 +46,9 @@ function approvedWithoutPage(provider: ProviderContext, authz: AuthorizationRequ
   if (authz.oidc.prompt.has('consent')) return false
   if (authz.client.skip_authorization) return true
   const forced = provider.config.approvalPrompt === 'force' || authz.params.get('approval_prompt') === 'force'
-  return !forced && covers(consent, authz.scopes) && identityAssured(authz.client, authz.target.redirectUri)
+  // A consent records scopes, not resources (RFC 8707): a request naming any asks the user again.
+  const reusable = covers(consent, authz.scopes) && authz.resources.length === 0
+  return !forced && reusable && identityAssured(authz.client, authz.target.redirectUri)
 }
 
 /** The host a redirect URI names, or its scheme when it has none (an RFC 8252 §7.1 private-use URI). */
