@@ -1,7 +1,7 @@
 import { ConfigError, createProvider, memoryStorage } from '@grantline/core'
 import { testAccounts } from '@grantline/testing'
 import { describe, expect, it } from 'vitest'
-import { loadClient } from '../../packages/core/src/clients/load-client.js'
+import { loadClient, storeDocumentClient } from '../../packages/core/src/clients/load-client.js'
 import { documentCacheSeconds } from '../../packages/core/src/clients/metadata-document.js'
 import { setup } from '../support/provider.js'
 import { CLIENT_ID, cimdSetup, documentFor, jsonResponse, refusal } from './metadata-document-support.js'
@@ -109,21 +109,35 @@ describe('loadClient', () => {
     expect(s.calls).toHaveLength(1)
   })
 
-  it('draft-ietf-oauth-client-id-metadata-document §5: the document client is kept in storage (its tokens need a stored client) and rewritten only when the document changed', async () => {
+  it('draft-ietf-oauth-client-id-metadata-document §5: naming a document stores nothing; once a grant stored its client, the copy follows the document', async () => {
     let name = 'First'
     const s = cimdSetup(() => jsonResponse(documentFor({ client_name: name }), { 'cache-control': 'max-age=60' }))
-    const load = () => loadClient({ config: s.config, clientMetadataDocuments: s.documents }, CLIENT_ID)
+    const provider = { config: s.config, clientMetadataDocuments: s.documents }
     const writes: string[] = []
     const putClient = s.config.storage.putClient.bind(s.config.storage)
     s.config.storage.putClient = (client) => (writes.push(client.client_name), putClient(client))
-    await load()
-    await load()
+    const first = await loadClient(provider, CLIENT_ID)
+    await loadClient(provider, CLIENT_ID)
+    expect(writes).toStrictEqual([])
+    await storeDocumentClient(provider, first!)
+    await storeDocumentClient(provider, first!)
     expect(writes).toStrictEqual(['First'])
-    expect((await s.config.storage.getClient(CLIENT_ID))?.client_name).toBe('First')
     name = 'Renamed'
     s.clock.advance(60)
-    expect((await load())?.client_name).toBe('Renamed')
+    expect((await loadClient(provider, CLIENT_ID))?.client_name).toBe('Renamed')
     expect(writes).toStrictEqual(['First', 'Renamed'])
+    expect((await s.config.storage.getClient(CLIENT_ID))?.client_name).toBe('Renamed')
+  })
+
+  it('RFC 6585 §4: one address may cause at most 30 document fetches in 10 minutes; cached documents do not count', async () => {
+    const s = cimdSetup((url) => jsonResponse(documentFor({ client_id: url })))
+    const provider = { config: s.config, clientMetadataDocuments: s.documents, clientAddress: '203.0.113.9' }
+    for (let i = 0; i < 30; i++) await loadClient(provider, `https://app.example.com/c/${i}.json`)
+    await loadClient(provider, 'https://app.example.com/c/0.json')
+    await expect(loadClient(provider, 'https://app.example.com/c/30.json')).rejects.toMatchObject({ error: 'temporarily_unavailable', status: 429 })
+    expect(s.calls).toHaveLength(30)
+    // Another address has its own count.
+    expect(await loadClient({ ...provider, clientAddress: '198.51.100.7' }, 'https://app.example.com/c/31.json')).not.toBeNull()
   })
 
   it('an id that is not a URL is looked up in storage only', async () => {

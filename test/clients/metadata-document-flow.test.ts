@@ -48,6 +48,8 @@ describe('Client ID Metadata Documents in the code flow', () => {
     expect(html).toContain('Example MCP Client')
     // The document's host is the application's identity on the consent page.
     expect(html).toContain('app.example.com')
+    // Naming a document stores nothing; the grant below does.
+    expect(await s.storage.getClient(CLIENT_ID)).toBeNull()
     const { headers, ...init } = form({ ...consentFields(html), allow: 'Authorize' })
     const decided = await s.provider.handle(new Request(`${ISSUER}/authorize/`, { ...init, headers: { ...headers, cookie } }))
     const client = { client_id: CLIENT_ID }

@@ -9,6 +9,8 @@ const MAX_ENTRIES = 1000
 export interface ClientMetadataDocuments {
   /** The client a Client Identifier URL names: cached, or fetched and validated; throws invalid_client. */
   load(clientId: string): Promise<MetadataDocumentClient>
+  /** Whether `load` would answer from the cache, without a fetch. */
+  cached(clientId: string): boolean
 }
 
 /**
@@ -28,6 +30,10 @@ export function createClientMetadataDocuments(config: ResolvedConfig): ClientMet
   }
 
   return {
+    cached(clientId) {
+      const entry = cache.get(clientId)
+      return (entry !== undefined && config.seconds() < entry.expiresAt) || pending.has(clientId)
+    },
     load(clientId) {
       const entry = cache.get(clientId)
       if (entry && config.seconds() < entry.expiresAt) {

@@ -1,4 +1,5 @@
 import type { AccountSession } from '../../accounts.js'
+import { storeDocumentClient } from '../../clients/load-client.js'
 import type { ProviderContext } from '../../context.js'
 import { randomSecret, sha256Hex } from '../../crypto.js'
 import { OAuthError } from '../../errors.js'
@@ -91,6 +92,8 @@ async function store(
   access: AccessTokenRecord | undefined,
 ): Promise<void> {
   const { config } = provider
+  // A metadata document's client is stored once something is issued to it, not when named.
+  await storeDocumentClient(provider, authz.client)
   if (code) {
     await config.storage.createCode(
       {
