@@ -23,7 +23,7 @@ const page = (endpoint: Endpoint): Route => ({ endpoint, errors: 'page' })
 const api = (endpoint: Endpoint): Route => ({ endpoint, errors: 'json' })
 
 /**
- * Maps a path to its endpoint (DESIGN.md "Paths"): endpoints under basePath with or without the
+ * Maps a path to its endpoint (docs/architecture.md "Paths"): endpoints under basePath with or without the
  * trailing slash, and the metadata documents at their exact well-known paths (no redirects).
  */
 export function createRouter(provider: ProviderContext): (pathname: string) => Route | undefined {

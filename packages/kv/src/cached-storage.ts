@@ -49,7 +49,7 @@ function checkOptions(storage: Storage, options: CachedStorageOptions): void {
  * `accessTokens.maxStaleSeconds`, bearer-token checks) from a read cache in front of a real
  * Storage. Everything that decides (consume, refresh rotation, revocation, introspection) and
  * every write goes to the wrapped Storage, awaited; the wrapper declares the wrapped Storage's
- * capabilities, no more (DESIGN.md "Storage"). A client change made through this wrapper removes
+ * capabilities, no more (docs/architecture.md "Storage"). A client change made through this wrapper removes
  * the cached copy; one made elsewhere, or an invalidation KV has not yet carried to another
  * location, is seen within `clientTtlSeconds` (plus KV's propagation delay).
  */

@@ -1,7 +1,7 @@
 /**
  * What `cachedStorage` needs from a cache: JSON values under string keys, each with a time to
  * live. A read cache may answer stale or missing values; it never decides anything, so it needs
- * no compare-and-swap and no consistency across locations. It is NOT a Storage (DESIGN.md
+ * no compare-and-swap and no consistency across locations. It is NOT a Storage (docs/architecture.md
  * "Storage"): nothing single-use, no revocation and no token write ever depends on it.
  */
 export interface ReadCache {

@@ -6,7 +6,7 @@ import { CliError } from './cli-error.js'
 export interface ServerSecrets {
   /** CSRF and consent signing secrets; the first signs, all verify. */
   secrets: string[]
-  /** Encrypts private signing keys at rest (DESIGN.md "Formats"); never stored in the database. */
+  /** Encrypts private signing keys at rest (docs/architecture.md "Formats"); never stored in the database. */
   keyEncryptionKey: string
 }
 

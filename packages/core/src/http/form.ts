@@ -1,6 +1,6 @@
 import { OAuthError } from '../errors.js'
 
-/** Request bodies are capped before parsing (DESIGN.md "The request pipeline"). */
+/** Request bodies are capped before parsing (docs/architecture.md "The request pipeline"). */
 export const MAX_BODY_BYTES = 64 * 1024
 const MAX_PARAMETERS = 100
 const encoder = new TextEncoder()

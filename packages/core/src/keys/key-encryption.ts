@@ -15,7 +15,7 @@ export function parseKeyEncryptionKey(value: string): Uint8Array {
   return bytes
 }
 
-/** Encrypts a private JWK for storage: compact JWE, `dir` + `A256GCM` (DESIGN.md "Formats"). */
+/** Encrypts a private JWK for storage: compact JWE, `dir` + `A256GCM` (docs/architecture.md "Formats"). */
 export function encryptJwk(jwk: Record<string, unknown>, kek: Uint8Array): Promise<string> {
   return new CompactEncrypt(encoder.encode(JSON.stringify(jwk))).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(kek)
 }

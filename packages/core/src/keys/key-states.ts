@@ -10,7 +10,7 @@ export interface KeyStates {
 }
 
 /**
- * Derives each key's state from time alone (DESIGN.md "Formats": next -> active -> retired), so
+ * Derives each key's state from time alone (docs/architecture.md "Formats": next -> active -> retired), so
  * instances agree without writing transitions. `retainSeconds` is the longest lifetime of a token
  * a key signs.
  */

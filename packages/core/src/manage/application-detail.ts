@@ -26,7 +26,7 @@ function details(client: Client): SafeHtml {
 
 /**
  * The secret, once: answered to the registering POST itself and stored nowhere but as its hash
- * (DESIGN.md "Formats"), so neither this page nor any other can show it again.
+ * (docs/architecture.md "Formats"), so neither this page nor any other can show it again.
  */
 function secretNotice(client: Client, secret: string | undefined): SafeHtml {
   if (secret === undefined) {

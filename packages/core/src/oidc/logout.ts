@@ -58,7 +58,7 @@ const signedOutPath = (provider: ProviderContext) => `${provider.config.basePath
 
 /**
  * Revokes every unrevoked consent `sub` gave the client; each revocation ends the families it
- * covers and so their tokens (DESIGN.md "Storage"). Bounded, in case a Storage keeps answering.
+ * covers and so their tokens (docs/architecture.md "Storage"). Bounded, in case a Storage keeps answering.
  */
 async function revokeConsents(provider: ProviderContext, sub: string, clientId: string): Promise<void> {
   const { storage } = provider.config

@@ -5,7 +5,7 @@ import { html } from '../html/html.js'
  * OAuth 2.0 Form Post Response Mode §2: an HTML page whose form POSTs the response parameters to
  * the redirect URI. A nonce'd inline script submits it at once; without JavaScript a `<noscript>`
  * button does. The CSP allows that one script and lets the form go only to the redirect URI's
- * origin (DESIGN.md "Security defaults"); the page carries codes and tokens, so it is never cached.
+ * origin (docs/security.md "Pages"); the page carries codes and tokens, so it is never cached.
  */
 export function formPostPage(redirectUri: string, fields: Record<string, string | undefined>): Response {
   const nonce = base64url(randomBytes(16))

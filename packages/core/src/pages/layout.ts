@@ -27,7 +27,7 @@ ul.plain{list-style:none;margin:0;padding:0}caption{text-align:left;font-weight:
 const STYLE_HASH = `'sha256-${base64(sha256(new TextEncoder().encode(STYLE)))}'`
 
 /**
- * A page with the headers of DESIGN.md "Security defaults": a CSP allowing only the inline style
+ * A page with the headers of docs/security.md "Pages": a CSP allowing only the inline style
  * (by hash), no framing (RFC 6749 §10.13), no caching; `formAction` adds an origin the page's
  * form may end up at (Chrome applies form-action to the redirect after a form POST). `body` is
  * a fragment built with `html`, so text reaches the page escaped.

@@ -23,7 +23,7 @@ export function issueStatements({ family, access, refresh }: IssuedTokens): SqlF
 
 /**
  * A token with its family in one query joining token, family, consent and client: the token is
- * found only while all of them are live at `now` (the one join of DESIGN.md "Storage").
+ * found only while all of them are live at `now` (the one join of docs/architecture.md "Storage").
  */
 async function findToken<T>(
   driver: SqlDriver,

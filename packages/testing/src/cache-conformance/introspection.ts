@@ -6,7 +6,7 @@ import { twoLocations } from './server.js'
 const MAX_STALE = 120
 
 /**
- * DESIGN.md "Storage": introspection and revocation always read the Storage, so a revoked token
+ * docs/architecture.md "Storage": introspection and revocation always read the Storage, so a revoked token
  * is never reported active through the cache, at any location; bearer checks may lag by at most
  * the operator's `maxStaleSeconds`.
  */

@@ -11,7 +11,7 @@ const flags = {
 
 export const keysUsage = 'grantline keys rotate [--json]   (adds an OIDC signing key: published now, signing after the JWKS max-age)'
 
-/** Rotates the OpenID Connect signing key (DESIGN.md "Formats": next -> active -> retired). */
+/** Rotates the OpenID Connect signing key (docs/architecture.md "Formats": next -> active -> retired). */
 export async function keys(argv: string[]): Promise<void> {
   const [action, ...rest] = argv
   if (action !== 'rotate') throw usageError(action ? `unknown keys action "${action}"` : 'keys needs an action: rotate')

@@ -10,7 +10,7 @@ import { redirectError, respond } from './respond.js'
 const refused = (description: string) => new OAuthError('invalid_request', description)
 
 /**
- * A consent decision (DESIGN.md "Consent"): the CSRF value must match the session, the stored
+ * A consent decision (docs/architecture.md "Consent and interactions"): the CSRF value must match the session, the stored
  * interaction is consumed once, and the request is validated again against the client's current
  * registration before anything is issued. Tampered or replayed forms never redirect.
  */
