@@ -3,7 +3,7 @@ import { createFakeClock } from '@grantline/testing'
 
 export const ORIGIN = 'https://as.example'
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop'
-/** Lowered for speed: only test fixtures may do this (DESIGN.md "Identity"). */
+/** Lowered for speed: only test fixtures may do this (docs/architecture.md "Identity"). */
 export const TEST_ITERATIONS = 1000
 
 /** A minimal cookie jar: keeps what `Set-Cookie` sets, drops what it expires, sends the rest. */

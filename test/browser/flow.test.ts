@@ -7,8 +7,8 @@ import { basic, cleanUp, launchChromium, postForm, screenshot, startCallback, st
  * The authorization code flow as a person walks it, in headless Chromium against a real
  * `grantline serve`: sign in, register an application, approve it, revoke it. Chrome applies
  * `form-action` to the redirect that follows a form POST, so landing on the callback after
- * "Authorize" proves the consent page's CSP names the redirect_uri's origin (DESIGN.md
- * "Security defaults").
+ * "Authorize" proves the consent page's CSP names the redirect_uri's origin (docs/security.md
+ * "Pages").
  */
 
 const TIMEOUT = 120_000
@@ -21,7 +21,7 @@ const violations: string[] = []
 
 afterAll(cleanUp, 30_000)
 
-/** DESIGN.md "Security defaults": the headers every Grantline page sends. */
+/** docs/security.md "Pages": the headers every Grantline page sends. */
 function expectPageHeaders(response: Response | null, formAction: string[] = []): void {
   expect(response, 'no response').not.toBeNull()
   const headers = (response as Response).headers()

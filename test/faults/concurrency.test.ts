@@ -138,7 +138,7 @@ describe(`${N} concurrent requests racing for one single-use grant, through the 
     expect(await introspect(s, c, winner.refresh_token)).toStrictEqual({ active: false })
   })
 
-  it('DESIGN.md "Storage": within the refresh grace window 20 concurrent presentations move the chain and never fork it: one refresh token is left valid', async () => {
+  it('docs/architecture.md "Storage": within the refresh grace window 20 concurrent presentations move the chain and never fork it: one refresh token is left valid', async () => {
     const { s, c, responses, arrived } = await raceRefresh(memoryStorage(), 30)
     expect(arrived).toBe(N)
     expect(count(responses, 500)).toBe(0)
@@ -157,7 +157,7 @@ describe(`${N} concurrent requests racing for one single-use grant, through the 
     expect(count(responses, 200), statuses(responses).join()).toBeGreaterThan(1)
   })
 
-  it('DESIGN.md "Consent": one consent form posted 20 times at once is decided exactly once: one 303 with a code, 19 refusals on a local page', async () => {
+  it('docs/architecture.md "Consent and interactions": one consent form posted 20 times at once is decided exactly once: one 303 with a code, 19 refusals on a local page', async () => {
     const { responses, arrived } = await raceConsent(memoryStorage())
     expect(arrived).toBe(N)
     const granted = responses.filter((r) => r.status === 303 && new URL(r.headers.get('location') ?? 'x:').searchParams.has('code'))

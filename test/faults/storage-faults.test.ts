@@ -105,7 +105,7 @@ async function injectAndCheck(flow: Flow, baseline: Baseline, at: number, mode: 
       const written = writtenTokens(env, failing.calls[0], failing.calls[1])
       await expectDead(env, written, `${retry.step}: tokens stored by the failed attempt still work`)
     } else {
-      // A consent form answered twice: a local page, never a redirect (DESIGN.md "Consent").
+      // A consent form answered twice: a local page, never a redirect (docs/architecture.md "Consent and interactions").
       expect(retry.response.headers.get('content-type')).toMatch(/^text\/html/)
       expect(retry.response.headers.get('location')).toBeNull()
     }

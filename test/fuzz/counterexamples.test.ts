@@ -45,7 +45,7 @@ describe('fuzz counterexamples (issue 6)', () => {
 
   // Found through the secret-leak property: [{"base":"valid","variant":998,"mutations":[{"op":"add","key":"code","value":<a client secret>}]}]
   // ended in a Location carrying the secret; the same request also stores it, in the Interaction.
-  it('DESIGN.md "Storage": a credential sent to the authorization endpoint by mistake is not stored in the Interaction', async () => {
+  it('docs/architecture.md "Storage": a credential sent to the authorization endpoint by mistake is not stored in the Interaction', async () => {
     const fx = await createFuzzFixture()
     const secret = fx.clients.web.secret ?? ''
     const query = new URLSearchParams({

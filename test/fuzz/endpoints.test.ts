@@ -69,7 +69,7 @@ describe.concurrent(`fuzzing every endpoint with ${FUZZ_RUNS} cases each (issue 
   )
 
   it(
-    'DESIGN.md "Consent": consent decisions never answer 5xx, and only an intact form of the same session redirects',
+    'docs/architecture.md "Consent and interactions": consent decisions never answer 5xx, and only an intact form of the same session redirects',
     TIMEOUT,
     async ({ expect }) => {
       await fuzz(expect, { path: `${BASE}/authorize/`, valid: validConsentDecision }, ['303 granted', '303 access_denied', '200', '400'])
@@ -168,7 +168,7 @@ describe.concurrent(`fuzzing every endpoint with ${FUZZ_RUNS} cases each (issue 
   )
 
   it(
-    'DESIGN.md "Identity": the login page never answers 5xx, and a sign-in redirects only to a local path',
+    'docs/architecture.md "Identity": the login page never answers 5xx, and a sign-in redirects only to a local path',
     TIMEOUT,
     async ({ expect }) => {
       await fuzz(expect, { path: '/accounts/login/', valid: validLoginRequest }, ['200', '303 /', '303 /o/applications/', '403', '400'])
@@ -176,7 +176,7 @@ describe.concurrent(`fuzzing every endpoint with ${FUZZ_RUNS} cases each (issue 
   )
 
   it(
-    'DESIGN.md "Identity": the logout page never answers 5xx, and a sign-out redirects only to a local path',
+    'docs/architecture.md "Identity": the logout page never answers 5xx, and a sign-out redirects only to a local path',
     TIMEOUT,
     async ({ expect }) => {
       await fuzz(expect, { path: '/accounts/logout/', valid: validAccountLogoutRequest }, [

@@ -16,7 +16,7 @@ export function recorder() {
   }
 }
 
-/** Bearer-secret prefixes (DESIGN.md "Formats"): none may appear in an event. */
+/** Bearer-secret prefixes (docs/architecture.md "Formats"): none may appear in an event. */
 const SECRET_PREFIXES = ['gl_at_', 'gl_rt_', 'gl_ac_', 'gl_cs_']
 
 /**

@@ -20,7 +20,7 @@ describe('kvCache', () => {
   })
 })
 
-describe('KV is never a Storage (DESIGN.md "Storage")', () => {
+describe('KV is never a Storage (docs/architecture.md "Storage")', () => {
   const accounts = testAccounts([]).accounts
   const config = { issuer: 'https://as.example/o', accounts, secrets: [SECRET] }
 

@@ -81,7 +81,7 @@ describe('signed out, the host app answers its login response', () => {
 })
 
 describe('pages', () => {
-  it('RFC 6749 §10.13 and DESIGN.md "Security defaults": CSP, no framing, no caching', async () => {
+  it('RFC 6749 §10.13 and docs/security.md "Pages": CSP, no framing, no caching', async () => {
     const s = setup()
     const alice = s.users.signIn('user-1')
     const { clientId, response: created } = await registerApp(s, alice)

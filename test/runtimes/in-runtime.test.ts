@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { binary, ROOT } from './harness.js'
 
 /**
- * The storage conformance suites inside the runtimes whose storage they test (DESIGN.md
+ * The storage conformance suites inside the runtimes whose storage they test (docs/architecture.md
  * "Storage"): Deno KV under `deno test`, bun:sqlite under `bun test`, each with its race across
  * processes. Both runtimes come from npm devDependencies; a missing one fails, never skips.
  */

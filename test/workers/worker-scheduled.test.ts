@@ -7,7 +7,7 @@ const jwks = async (s: WorkerSetup) =>
   ((await (await s.call(`${ISSUER}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys
 
 describe('createWorker: scheduled() on a Cron Trigger', () => {
-  it('makes the first signing key; requests never make one (DESIGN.md "Formats")', async () => {
+  it('makes the first signing key; requests never make one (docs/architecture.md "Formats")', async () => {
     const s = await setupWorker()
     expect(await jwks(s)).toEqual([])
     expect(await countRows('signing_keys')).toBe(0)

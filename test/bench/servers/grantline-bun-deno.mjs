@@ -1,5 +1,5 @@
 // Grantline with memory storage on Bun (Bun.serve) or Deno (Deno.serve): the provider's handle is
-// the fetch handler itself, as DESIGN.md shows. Pre-created rows arrive on CONTROL_PORT.
+// the fetch handler itself, as docs/runtimes.md shows. Pre-created rows arrive on CONTROL_PORT.
 import { memoryStorage } from '@grantline/core'
 import { controlHandler, createBenchProvider, runCleanup, storeRecords } from './grantline-app.mjs'
 

@@ -89,7 +89,7 @@ function tokenResponse(exchange: Exchange): { access_token: string; refresh_toke
   return { access_token: body.access_token, ...(typeof body.refresh_token === 'string' ? { refresh_token: body.refresh_token } : {}) }
 }
 
-/** The browser posts the consent page's form with "Authorize" (DESIGN.md "Consent"). */
+/** The browser posts the consent page's form with "Authorize" (docs/architecture.md "Consent and interactions"). */
 function consentDecision(env: FaultEnv, state: FlowState, step: string): Promise<Exchange> {
   return env.send(
     new Request(`${ISSUER}/authorize/`, {

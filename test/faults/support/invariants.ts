@@ -3,7 +3,7 @@ import { expect } from 'vitest'
 import { ALLOWED_ERRORS, checkErrorBody, ERROR_DESCRIPTION, STACK_TRACE as STACK_TRACES } from '../../fuzz/support/oauth-errors.js'
 import type { Exchange, FaultEnv } from './env.js'
 
-/** The one description an unexpected failure gets (DESIGN.md "The request pipeline"). */
+/** The one description an unexpected failure gets (docs/architecture.md "The request pipeline"). */
 export const GENERIC_DESCRIPTION = 'the server could not complete the request'
 
 /** The fuzz suite's stack-trace pattern, without its global flag (`toMatch` must not keep state). */
@@ -81,7 +81,7 @@ export function issuedIn(exchange: Exchange): { access: string[]; refresh: strin
 }
 
 /**
- * DESIGN.md "Storage": no token reaches the client unless it is stored. Checked right after each
+ * docs/architecture.md "Storage": no token reaches the client unless it is stored. Checked right after each
  * response, in the underlying memoryStorage (not through the failing wrapper), before later steps
  * revoke anything.
  */
@@ -123,7 +123,7 @@ export function writtenTokens(env: FaultEnv, from: number, to: number): { access
 }
 
 /**
- * RFC 9700 §4.14.2 / DESIGN.md "Storage": a rotation is never half-done. Every refresh token the
+ * RFC 9700 §4.14.2 / docs/architecture.md "Storage": a rotation is never half-done. Every refresh token the
  * flow wrote that is still valid and marked used names a successor that is stored and valid too
  * (the old token cannot be "used up" with nothing to show for it).
  */

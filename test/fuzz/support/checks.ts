@@ -74,7 +74,7 @@ function checkEveryResponse({ fx, exchange, text, where }: Context): void {
       if (!echo().includes(match[0])) violation(`${where}: stack-trace-like text "${match[0]}" in the response`)
     }
   }
-  // DESIGN.md "Identity": every cookie is HttpOnly; SameSite=Lax; Path=/, and Secure on https.
+  // docs/architecture.md "Identity": every cookie is HttpOnly; SameSite=Lax; Path=/, and Secure on https.
   for (const line of response.headers.getSetCookie()) {
     if (!['Path=/', 'HttpOnly', 'SameSite=Lax', 'Secure'].every((part) => line.split('; ').includes(part))) {
       violation(`${where}: Set-Cookie ${line.split('=')[0]} without HttpOnly; SameSite=Lax; Path=/; Secure`)
@@ -196,7 +196,7 @@ async function checkOAuthEndpoint(
   }
 }
 
-/** RFC 6749 §5.1, and no token reaches a client unless it is stored (DESIGN.md "Storage"). */
+/** RFC 6749 §5.1, and no token reaches a client unless it is stored (docs/architecture.md "Storage"). */
 async function checkTokenResponse(fx: FuzzFixture, tokens: Record<string, unknown>, where: string): Promise<void> {
   if (typeof tokens.access_token !== 'string' || tokens.token_type !== 'Bearer')
     violation(`${where}: a 200 that is no RFC 6749 §5.1 response`)
@@ -256,7 +256,7 @@ function checkMetadata({ exchange: { response }, text, where }: Context): void {
 const unescapeHtml = (value: string) => value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
 
 /**
- * DESIGN.md "Security defaults": pages are HTML with the CSP, no framing and no caching. An
+ * docs/security.md "Pages": pages are HTML with the CSP, no framing and no caching. An
  * auto-submitted form (Form Post Response Mode §2) posts only to a registered redirect URI, and
  * carries an authorization response like a redirect's.
  */

@@ -273,7 +273,7 @@ export function validAuthorizationPost(fx: FuzzFixture, variant: number): Promis
   return Promise.resolve({ model: postModel(`${BASE}/authorize/`, pairs, cookie ? [['cookie', cookie]] : []) })
 }
 
-/** Valid consent decisions (DESIGN.md "Consent"): allow or deny, for each response type and mode. */
+/** Valid consent decisions (docs/architecture.md "Consent and interactions"): allow or deny, for each response type and mode. */
 export async function validConsentDecision(fx: FuzzFixture, variant: number): Promise<ValidRequest> {
   const user = pick(['alice', 'alice', 'bob'] as const, variant >> 3)
   const params = pick<Record<string, string>>(

@@ -22,7 +22,7 @@ const ENDPOINTS: Record<string, RouteKind> = {
   '.well-known/jwks.json': { kind: 'metadata' },
 }
 
-/** Which endpoint a path reaches, written independently of the router (DESIGN.md "Paths"). */
+/** Which endpoint a path reaches, written independently of the router (docs/architecture.md "Paths"). */
 export function classify(pathname: string): RouteKind {
   if (pathname === `${BASE}/.well-known/openid-configuration` || pathname === `/.well-known/oauth-authorization-server${BASE}`) {
     return { kind: 'metadata' }

@@ -111,7 +111,7 @@ describe('oidc.signingAlg: what is not offered', () => {
     throw new Error('createProvider accepted the configuration')
   }
 
-  it('DESIGN.md "Formats": HS256 is refused at start-up with ERR_HS256_UNSUPPORTED (client secrets are stored hashed, so no shared key)', () => {
+  it('docs/architecture.md "Formats": HS256 is refused at start-up with ERR_HS256_UNSUPPORTED (client secrets are stored hashed, so no shared key)', () => {
     const error = thrown(configWith('HS256'))
     expect(error).toBeInstanceOf(ConfigError)
     expect(error).toBeInstanceOf(TypeError)

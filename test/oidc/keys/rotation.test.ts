@@ -4,7 +4,7 @@ import { fetchJwks, keysSetup, kidOf, nowOf, publishedKids, signedInRp, verifyTh
 /** Moves the provider's clock to an epoch second. */
 const at = (s: ReturnType<typeof keysSetup>, seconds: number) => s.clock.set(seconds * 1000)
 
-describe('signing key rotation (DESIGN.md "Formats": next -> active -> retired)', () => {
+describe('signing key rotation (docs/architecture.md "Formats": next -> active -> retired)', () => {
   it('OIDC Core §10.1.1: an ID Token signed by the old key still verifies through the JWKS after the new key took over', async () => {
     const s = keysSetup()
     const rp = await signedInRp(s)
@@ -74,7 +74,7 @@ describe('signing key rotation (DESIGN.md "Formats": next -> active -> retired)'
     },
   )
 
-  it('DESIGN.md "Formats": another instance on the same storage publishes the rotated key within 60 s, and switches at the same second', async () => {
+  it('docs/architecture.md "Formats": another instance on the same storage publishes the rotated key within 60 s, and switches at the same second', async () => {
     const a = keysSetup()
     const b = keysSetup({}, { now: a.clock.now }, a.storage)
     const rp = await signedInRp(b)

@@ -20,9 +20,9 @@ function memberNames(value: unknown, into: string[] = []): string[] {
   return into
 }
 
-describe('signing keys at rest (DESIGN.md "Formats")', () => {
+describe('signing keys at rest (docs/architecture.md "Formats")', () => {
   it.each(['RS256', 'ES256', 'EdDSA'] as const)(
-    'DESIGN.md "Formats": %s private keys are stored as compact JWE (dir, A256GCM) under keyEncryptionKey; no private member in any stored field',
+    'docs/architecture.md "Formats": %s private keys are stored as compact JWE (dir, A256GCM) under keyEncryptionKey; no private member in any stored field',
     async (signingAlg) => {
       const s = keysSetup({ signingAlg })
       await fetchJwks(s)
@@ -63,7 +63,7 @@ describe('signing keys at rest (DESIGN.md "Formats")', () => {
     }
   })
 
-  it('DESIGN.md "Formats": an instance with another keyEncryptionKey fails closed: a generic server_error, the cause to onError, no new key', async () => {
+  it('docs/architecture.md "Formats": an instance with another keyEncryptionKey fails closed: a generic server_error, the cause to onError, no new key', async () => {
     const a = keysSetup()
     const kid = kidOf((await signedInRp(a)).firstIdToken)
     const onError = vi.fn()
@@ -107,7 +107,7 @@ function barrierStorage(storage: Storage, parties: number) {
 }
 
 describe('first-key creation', () => {
-  it('DESIGN.md "Formats": two instances making the first key at once on one storage end up with one key, which both publish and sign with', async () => {
+  it('docs/architecture.md "Formats": two instances making the first key at once on one storage end up with one key, which both publish and sign with', async () => {
     const shared = barrierStorage(memoryStorage(), 2)
     const a = keysSetup({ signingAlg: 'ES256' }, {}, shared.storage)
     const b = keysSetup({ signingAlg: 'ES256' }, { now: a.clock.now }, shared.storage)
