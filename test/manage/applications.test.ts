@@ -93,6 +93,14 @@ describe('applications list and registration (DOT ApplicationList, ApplicationRe
     })
   })
 
+  it('RFC 9700 §2.4: with the password grant enabled on the server, the self-service form neither offers nor accepts it (an operator decides)', async () => {
+    const s = setup({ grantTypes: ['authorization_code', 'refresh_token', 'password'] })
+    const alice = s.users.signIn('user-1')
+    expect(await (await get(s, '/o/applications/register', alice)).text()).not.toContain('grant_type:password')
+    const { clientId } = await registerApp(s, alice, { 'grant_type:password': 'on' })
+    expect((await s.storage.getClient(clientId))?.grant_types).not.toContain('password')
+  })
+
   it('fields the form does not offer cannot be set: owner, introspection, disabled grant types', async () => {
     const s = setup()
     const { clientId } = await registerApp(s, s.users.signIn('user-1'), {

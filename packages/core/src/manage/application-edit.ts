@@ -18,8 +18,10 @@ import { type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownApplication } from './ownership.js'
 
 /**
- * Grant types are limited to those the server enables; scopes are the configured ones, plus any
- * an operator gave this client outside them, so that saving the form does not silently drop them.
+ * Grant types are limited to those the server enables, less `password`: an application that
+ * receives users' passwords is the operator's decision (RFC 9700 §2.4), like skipping consent.
+ * Scopes are the configured ones, plus any an operator gave this client outside them, so that
+ * saving the form does not silently drop them (nor an operator's password grant: see update).
  */
 function choicesFor(ctx: ManageContext, client?: Client): FormChoices {
   const { config } = ctx.provider
@@ -27,7 +29,7 @@ function choicesFor(ctx: ManageContext, client?: Client): FormChoices {
   for (const scope of client?.scope.split(' ').filter(Boolean) ?? []) {
     if (!Object.hasOwn(scopes, scope)) scopes[scope] = scope
   }
-  return { grantTypes: config.grantTypes, scopes }
+  return { grantTypes: config.grantTypes.filter((grant) => grant !== 'password'), scopes }
 }
 
 function registerPage(ctx: ManageContext, values: ApplicationFormValues, choices: FormChoices, problem?: string): Response {
