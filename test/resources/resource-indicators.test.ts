@@ -84,7 +84,7 @@ describe('RFC 8707 resource indicators', () => {
     expect(body.error_description).toContain('resources')
   })
 
-  it("RFC 8707 §2: a resource limited to some clients is invalid_target for the others", async () => {
+  it('RFC 8707 §2: a resource limited to some clients is invalid_target for the others', async () => {
     const s = setup({ resources: [{ uri: MCP, clients: ['the-agent'] }] })
     const reg = await register(s, { grant_types: ['client_credentials'] })
     const response = await clientCredentials(s, reg, [MCP])
@@ -154,6 +154,25 @@ describe('RFC 8707 resource indicators', () => {
     const redirect = location(response)
     expect(redirect.searchParams.get('error')).toBe('invalid_target')
     expect(redirect.searchParams.get('state')).toBe(started.state)
+  })
+
+  it('RFC 8707 §2: two spellings of one resource are one audience', async () => {
+    const { s, reg } = await machine()
+    const result = await oauth.processClientCredentialsResponse(
+      as,
+      reg.client,
+      await clientCredentials(s, reg, [MCP, 'https://MCP.example:443/mcp']),
+    )
+    expect((await introspect(s, reg, result.access_token)).aud).toBe(MCP)
+  })
+
+  it('RFC 6749 §3.3 with RFC 8707: scopes none of the requested resources understands are refused at the authorization endpoint, before the user is asked', async () => {
+    const s = setup({ resources: RESOURCES })
+    const reg = await register(s)
+    const started = await begin(reg.client, { scope: 'write' })
+    started.url.searchParams.append('resource', MCP)
+    const response = await s.provider.handle(new Request(started.url, { headers: { cookie: s.users.signIn('user-1') } }))
+    expect(location(response).searchParams.get('error')).toBe('invalid_scope')
   })
 
   it('RFC 8707 §2: the consent page names the resources the application asks for', async () => {

@@ -50,7 +50,7 @@ export function resolveResources(setting: ResourcesSetting | undefined, values: 
   if (setting === undefined) {
     throw new OAuthError('invalid_target', 'this server has no resources configured (the `resources` setting); omit the resource parameter')
   }
-  return values.map((value) => {
+  const resolved = values.map((value) => {
     const uri = canonicalResource(value)
     if (uri === undefined) throw new OAuthError('invalid_target', 'a resource must be an absolute https URI without a fragment (RFC 8707 §2)')
     if (setting === 'any') return uri
@@ -60,6 +60,8 @@ export function resolveResources(setting: ResourcesSetting | undefined, values: 
     }
     return uri
   })
+  // Two spellings of one resource are one audience.
+  return [...new Set(resolved)]
 }
 
 /**
@@ -69,13 +71,14 @@ export function resolveResources(setting: ResourcesSetting | undefined, values: 
 export function narrowResources(granted: readonly string[], value: string | undefined): string[] {
   const requested = requestedResources(value)
   if (requested.length === 0) return [...granted]
-  return requested.map((item) => {
+  const narrowed = requested.map((item) => {
     const uri = canonicalResource(item)
     if (uri === undefined || !granted.includes(uri)) {
       throw new OAuthError('invalid_target', 'a resource outside the grant was requested (RFC 8707 §2.2)')
     }
     return uri
   })
+  return [...new Set(narrowed)]
 }
 
 /**

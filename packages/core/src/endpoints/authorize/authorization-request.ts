@@ -5,7 +5,7 @@ import type { Params } from '../../http/form.js'
 import { supportedResponseTypes } from '../../oidc/discovery.js'
 import { checkChallenge } from '../../pkce.js'
 import { matchRedirectUri } from '../../redirect-uri.js'
-import { requestedResources, resolveResources } from '../../resources.js'
+import { requestedResources, resolveResources, scopesForAudience } from '../../resources.js'
 import { resolveScopes } from '../../scopes.js'
 import type { Client, CodeRecord } from '../../storage.js'
 import { LOGIN_MARKER } from './login-marker.js'
@@ -155,6 +155,8 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
     const type = checkResponseType(provider, client, responseType)
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
     const resources = resolveResources(config.resources, requestedResources(params.get('resource')), client.client_id)
+    // Refused here, not after the user approved: scopes none of the resources understands.
+    scopesForAudience(config.resources, resources, scopes)
     const nonce = params.get('nonce')
     checkOpenIdRequest(type, scopes, nonce)
     const pkce = responseParts(type).code ? checkChallenge(config, client, params) : { code_challenge: null, code_challenge_method: null }
