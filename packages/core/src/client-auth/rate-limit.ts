@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config.js'
 import { sha256Hex } from '../crypto.js'
+import { addressBucket } from '../http/address-bucket.js'
 import type { HitCounts, Storage } from '../storage.js'
 
 /**
@@ -67,5 +68,5 @@ export function createRateLimiter(config: ResolvedConfig): RateLimiter | null {
  * two forms differ in shape, so a crafted client_id cannot name another's key.
  */
 export function rateLimitKey(clientId: string, address: string | undefined): string {
-  return address ? `client_auth:${sha256Hex(`${clientId}\n${address}`)}` : `client_auth:id:${sha256Hex(clientId)}`
+  return address ? `client_auth:${sha256Hex(`${clientId}\n${addressBucket(address)}`)}` : `client_auth:id:${sha256Hex(clientId)}`
 }

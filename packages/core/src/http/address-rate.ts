@@ -2,6 +2,7 @@ import { retryAfter } from '../client-auth/rate-limit.js'
 import type { ProviderContext } from '../context.js'
 import { sha256Hex } from '../crypto.js'
 import { OAuthError } from '../errors.js'
+import { addressBucket } from './address-bucket.js'
 
 /** At most `max` requests of one kind per client address in a sliding window of `windowSeconds`. */
 export interface AddressLimit {
@@ -25,7 +26,7 @@ export async function checkAddressRate(
   const { storage } = provider.config
   if (typeof storage.hit !== 'function') return
   const address = provider.clientAddress
-  const key = address ? `${kind}:${sha256Hex(address)}` : `${kind}:no-address`
+  const key = address ? `${kind}:${sha256Hex(addressBucket(address))}` : `${kind}:no-address`
   const now = provider.config.seconds()
   const counts = await storage.hit(key, now, limit.windowSeconds)
   // The counts include this request: it is allowed when those before it stay under the limit.

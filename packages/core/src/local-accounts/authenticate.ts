@@ -1,4 +1,5 @@
 import type { AccountStore, UserRecord } from '../account-store.js'
+import { addressBucket } from '../http/address-bucket.js'
 import { hashPassword, MAX_ITERATIONS, parsePasswordHash, verifyPassword } from './django-password.js'
 import { createHashSlots } from './hash-slots.js'
 import type { ResolvedLocalAccountsOptions } from './options.js'
@@ -34,7 +35,7 @@ export function createAuthenticate(store: AccountStore, options: ResolvedLocalAc
   const slots = createHashSlots(options.hashConcurrency)
   const limits = (username: string, address: string | undefined): [string, number][] => [
     [`username:${username}`, options.maxFailures],
-    ...(address ? [[`address:${address}`, options.maxFailuresPerAddress] as [string, number]] : []),
+    ...(address ? [[`address:${addressBucket(address)}`, options.maxFailuresPerAddress] as [string, number]] : []),
   ]
 
   /** The derivation (and the rehash it may call for) inside one slot; null when none is free. */

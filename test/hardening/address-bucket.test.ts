@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { addressBucket } from '../../packages/core/src/http/address-bucket.js'
+import { form, setup } from '../support/provider.js'
+
+describe('RFC 6585 §4: rate limits count an IPv6 caller by its /64', () => {
+  it('an IPv6 address counts under its /64 in every spelling; IPv4 and IPv4-mapped addresses count as themselves', () => {
+    expect(addressBucket('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
+    expect(addressBucket('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64')
+    expect(addressBucket('[2001:db8:1:2::9]')).toBe('2001:db8:1:2::/64')
+    expect(addressBucket('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
+    expect(addressBucket('::1')).toBe('0:0:0:0::/64')
+    expect(addressBucket('2001:db8::')).toBe('2001:db8:0:0::/64')
+    expect(addressBucket('::ffff:192.0.2.1')).toBe('192.0.2.1')
+    expect(addressBucket('192.0.2.1')).toBe('192.0.2.1')
+  })
+
+  it('RFC 6749 §10.10: failed client authentications from many addresses of one /64 share one limit', async () => {
+    const s = setup()
+    const { client } = await s.provider.clients.create({ client_name: 'c', grant_types: ['client_credentials'], redirect_uris: [] })
+    const attempt = (i: number) =>
+      s.provider.handle(
+        new Request('https://as.example/o/token/', form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' })),
+        { clientAddress: `2001:db8:1:2::${i.toString(16)}` },
+      )
+    for (let i = 1; i <= 10; i++) expect((await attempt(i)).status).toBe(400)
+    expect((await attempt(11)).status).toBe(429)
+    const elsewhere = await s.provider.handle(
+      new Request('https://as.example/o/token/', form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' })),
+      { clientAddress: '2001:db8:1:3::1' },
+    )
+    expect(elsewhere.status).toBe(400)
+  })
+})
