@@ -56,6 +56,39 @@ describe('client authentication methods registered through createProvider({ clie
     expect(seen[1]?.endpoint).toBe(`${ISSUER}/revoke_token/`)
   })
 
+  it('RFC 7521 §4.2: an assertion method gets client_assertion and client_assertion_type, even beside client_id (none stays out)', async () => {
+    const TYPE = 'urn:example:client-assertion-type:toy'
+    const assertions: unknown[] = []
+    const toyAssertion: ClientAuthMethod = {
+      name: 'x_toy_assertion',
+      extract(_request, params) {
+        const type = params.get('client_assertion_type')
+        const value = params.get('client_assertion')
+        if (type !== TYPE || value === undefined) return null
+        return { clientId: params.get('client_id') ?? value.split('.')[0] ?? '', assertion: { type, value } }
+      },
+      async verify(client, credentials) {
+        assertions.push(credentials.assertion)
+        // A toy "assertion": client_id.secret. A real one is a JWT signed by the client (RFC 7523 §3).
+        const secret = credentials.assertion?.value.split('.')[1] ?? ''
+        return client.secret_hash === sha256Hex(secret)
+      },
+    }
+    const s = setup({ clientAuthMethods: [toyAssertion] })
+    const { client, client_secret } = await s.provider.clients.create({
+      client_name: 'Assertion',
+      token_endpoint_auth_method: 'x_toy_assertion',
+      grant_types: ['client_credentials'],
+    })
+    const value = `${client.client_id}.${client_secret}`
+    const response = await s.fetch(
+      `${ISSUER}/token/`,
+      form({ grant_type: 'client_credentials', client_id: client.client_id, client_assertion_type: TYPE, client_assertion: value }),
+    )
+    expect(response.status).toBe(200)
+    expect(assertions).toEqual([{ type: TYPE, value }])
+  })
+
   it('RFC 6749 §5.2: a wrong key, or a client registered with another method, is invalid_client', async () => {
     const s = setup({ clientAuthMethods: [sharedHeader()] })
     const header = await s.provider.clients.create({
