@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { toRequest } from './lean-request.js'
-import { installLeanResponse, LeanResponse } from './lean-response.js'
 
 /** The node:http objects of a request, passed beside it as @hono/node-server's `HttpBindings` are. */
 export interface NodeBindings {
@@ -29,16 +28,15 @@ const SERVER_ERROR = 'Internal Server Error'
  * A node:http request listener that hands each request to a Fetch handler with less conversion
  * than @hono/node-server: the body (small for every Grantline endpoint) is read into one buffer
  * first, so the Request (a LeanRequest, lean-request.ts) is answered from bytes instead of a Node
- * stream bridged to a web stream, and the Response, always fully formed by the core, is written
- * with one `end()`: `new Response()` builds a LeanResponse in this process (lean-response.ts), as
- * @hono/node-server's listener installs its own lightweight Response. The benchmark
+ * stream bridged to a web stream, and the Response, always fully formed by the core, is read
+ * whole and written with one `end()`. It changes no global: the core and the host build the
+ * platform's own Response, and the listener reads it (docs/runtimes.md). The benchmark
  * (test/bench, docs/benchmarks.md) shows where this matters: the token endpoint on Node.
  */
 export function toFastListener(
   handle: FetchHandler,
   options: FastListenerOptions = {},
 ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
-  installLeanResponse()
   const closing = options.closing ?? (() => false)
   return (incoming, outgoing) => {
     const method = incoming.method ?? 'GET'
@@ -104,15 +102,12 @@ function plain(outgoing: ServerResponse, status: number, text: string, close: bo
 }
 
 async function writeResponse(response: Response, outgoing: ServerResponse, close: boolean): Promise<void> {
-  const lean = response instanceof LeanResponse ? response.leanBody() : undefined
-  const body = lean !== undefined ? (lean ?? undefined) : response.body ? Buffer.from(await response.arrayBuffer()) : undefined
-  const record = response instanceof LeanResponse ? response.leanHeaders() : undefined
-  const headers = (record && listOf(record, typeof body === 'string')) ?? fromHeaders(response.headers)
+  const body = response.body ? await bodyOf(response.body) : undefined
+  const headers = fromHeaders(response.headers)
   if (close) headers.push('connection', 'close')
   if (!hasField(headers, 'content-length') && response.status !== 204 && response.status !== 304) {
     // A known length, so that an empty body (a redirect) is not sent chunked.
-    const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
-    headers.push('content-length', String(length))
+    headers.push('content-length', String(body === undefined ? 0 : body.byteLength))
   }
   if (outgoing.getHeaderNames().length > 0) {
     // Headers already set on `outgoing` (by a host's framework): node 20's
@@ -127,47 +122,26 @@ async function writeResponse(response: Response, outgoing: ServerResponse, close
   if (close) outgoing.once('finish', () => outgoing.socket?.destroySoon())
 }
 
+/**
+ * The whole body, to be written with one `end()` and its length: every body the core sends is
+ * small and complete. Iterating the stream is the fastest public way to read a platform Response
+ * on Node 20 (a string body is one chunk), faster than `arrayBuffer()` or `text()`.
+ */
+async function bodyOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of stream) {
+    // As Fetch's own readers do: a stream a handler built by hand may hold other values.
+    if (!(chunk instanceof Uint8Array)) throw new TypeError('Response body chunk is not a Uint8Array')
+    chunks.push(chunk)
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+}
+
 /** Name, value, name, value: lowercase names, one entry per Set-Cookie. */
 function fromHeaders(headers: Headers): string[] {
   const list: string[] = []
   for (const [name, value] of headers) if (name !== 'set-cookie') list.push(name, value)
   for (const cookie of headers.getSetCookie()) list.push('set-cookie', cookie)
-  return list
-}
-
-const EDGE_WHITESPACE = /^[\t\n\r ]|[\t\n\r ]$/
-const TRIM = /^[\t\n\r ]+|[\t\n\r ]+$/g
-
-/** The lists of frozen header records (the core's shared JSON headers): built once, copied per response. */
-const frozenLists = new WeakMap<object, { text: string[] | undefined; other: string[] | undefined }>()
-
-function listOf(record: Readonly<Record<string, string>>, text: boolean): string[] | undefined {
-  if (!Object.isFrozen(record)) return fromRecord(record, text)
-  let cached = frozenLists.get(record)
-  if (!cached) {
-    cached = { text: fromRecord(record, true), other: fromRecord(record, false) }
-    frozenLists.set(record, cached)
-  }
-  return (text ? cached.text : cached.other)?.slice()
-}
-
-/**
- * A LeanResponse's plain record as `new Headers(record)` reads it, without building one: names
- * lowercased, values without leading or trailing whitespace, and text/plain for a string body
- * without a type. Undefined when two names differ only in case (Headers would join them in one
- * field): the Headers path then writes them.
- */
-function fromRecord(record: Readonly<Record<string, string>>, text: boolean): string[] | undefined {
-  const list: string[] = []
-  let mixedCase = false
-  for (const key of Object.keys(record)) {
-    const name = key.toLowerCase()
-    if (name !== key) mixedCase = true
-    const value = String(record[key])
-    list.push(name, EDGE_WHITESPACE.test(value) ? value.replace(TRIM, '') : value)
-  }
-  if (mixedCase && new Set(list.filter((_, i) => i % 2 === 0)).size !== list.length / 2) return undefined
-  if (text && !hasField(list, 'content-type')) list.push('content-type', 'text/plain;charset=UTF-8')
   return list
 }
 

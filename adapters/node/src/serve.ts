@@ -43,7 +43,8 @@ function fetchOf(provider: Handler, log: RequestLogger | false | undefined): Fet
 
 /**
  * A node:http request listener for an existing server or framework (HTTP/1.1 `request` events).
- * It installs the lean Response as the global `Response` of the process (lean-response.ts).
+ * It changes no global of the process: a host's own `Response`, `Request` and `Headers` stay the
+ * platform's, before and after.
  */
 export function toNodeListener(
   provider: Handler,
