@@ -13,7 +13,8 @@ export function headersOf(raw: string[]): Headers {
 /**
  * A request's Headers as the core reads them: `get` and `has` scan node's rawHeaders without
  * building a Headers object, and `get` joins a repeated field with ", " as Fetch does (RFC 9110
- * §5.3), so a repeated Authorization reads "a, b", never silently the first one. Any other member
+ * §5.3), so a repeated Authorization reads "a, b", never silently the first one (and Cookie with
+ * "; ", as Node's Headers does). Any other member
  * builds the real Headers once and answers from it; from then on `get` and `has` read it too, so a
  * host's `set` or `delete` is seen.
  */
@@ -28,11 +29,14 @@ export class LeanHeaders {
   get(name: string): string | null {
     if (this.#real || typeof name !== 'string' || !TOKEN.test(name)) return this.real().get(name)
     const wanted = name.toLowerCase()
+    // RFC 6265 §5.4: one Cookie field is "a=1; b=2", so repeated ones join with "; ", as Node's Headers does.
+    const separator = wanted === 'cookie' ? '; ' : ', '
     const raw = this.#raw
     let value: string | null = null
     for (let i = 0; i < raw.length; i += 2) {
       const key = raw[i]!
-      if (key.length === wanted.length && key.toLowerCase() === wanted) value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]}`
+      if (key.length === wanted.length && key.toLowerCase() === wanted)
+        value = value === null ? raw[i + 1]! : `${value}${separator}${raw[i + 1]}`
     }
     return value
   }

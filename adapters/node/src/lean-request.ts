@@ -5,22 +5,34 @@ import { headersOf, LeanHeaders } from './lean-headers.js'
 // A Host header as RFC 9110 allows it (reg-name or IP literal, optional port); anything else is a 400.
 const HOST = /^([A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/
 
-/** Host values that made a URL; a few are plenty, since nearly every request repeats one. */
-const goodHosts = new Set<string>()
-const GOOD_HOSTS_KEPT = 16
+/** The origin each Host value made, by scheme and Host; a few are plenty, since nearly every request repeats one. */
+const origins = new Map<string, string>()
+const ORIGINS_KEPT = 16
 
 /**
  * RFC 9112 §3.2: a Host the URL parser refuses (port over 65535, `999.999.999.999`, `[::1::2]`)
- * is a 400 here, before any code reads `request.url`. The parser runs once per new value, so a
- * request whose Host was seen before costs one lookup.
+ * is a 400 here, before any code reads `request.url`. Else the origin as the URL parser writes it
+ * (lowercase, no default port). The parser runs once per new value, so a request whose Host was
+ * seen before costs one lookup.
  */
-function hostMakesUrl(host: string): boolean {
-  if (goodHosts.has(host)) return true
-  if (!HOST.test(host) || !URL.canParse(`http://${host}/`)) return false
-  if (goodHosts.size >= GOOD_HOSTS_KEPT) goodHosts.clear()
-  goodHosts.add(host)
-  return true
+function originOf(scheme: string, host: string): string | undefined {
+  const key = `${scheme}://${host}`
+  const known = origins.get(key)
+  if (known !== undefined) return known
+  if (!HOST.test(host) || !URL.canParse(`${key}/`)) return undefined
+  const url = new URL(`${key}/`)
+  if (origins.size >= ORIGINS_KEPT) origins.clear()
+  origins.set(key, `${url.protocol}//${url.host}`)
+  return origins.get(key)
 }
+
+/**
+ * A path and query the URL parser writes back unchanged: no dot segment (`.`, `..`, `%2e`) and only
+ * characters it leaves as they are. Anything else goes through the parser, so that `request.url`
+ * is always what `new Request(url).url` would be.
+ */
+const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/
+const DOT_SEGMENT = /\/\.{1,2}(?:[/?]|$)|%2e/i
 
 /** The request's URL from its Host header (the core takes its issuer from configuration, never from here). */
 function requestUrl(incoming: IncomingMessage): string | undefined {
@@ -31,9 +43,10 @@ function requestUrl(incoming: IncomingMessage): string | undefined {
   const query = path.indexOf('?')
   if (backslash !== -1 && (query === -1 || backslash < query)) return undefined
   if (!path.startsWith('/')) return absoluteUrl(path)
-  if (!hostMakesUrl(host)) return undefined
-  const scheme = (incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
-  return `${scheme}://${host}${path}`
+  const origin = originOf((incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http', host)
+  if (origin === undefined) return undefined
+  if (PLAIN_TARGET.test(path) && !DOT_SEGMENT.test(path)) return `${origin}${path}`
+  return URL.canParse(`${origin}${path}`) ? new URL(`${origin}${path}`).href : undefined
 }
 
 /** RFC 9112 §3.2.2: a server must accept a target in absolute form (what clients send a proxy). */
