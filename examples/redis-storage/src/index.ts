@@ -1,0 +1,2 @@
+export type { RedisConnection } from './connection.js'
+export { type RedisStorageOptions, redisStorage } from './redis-storage.js'
