@@ -48,6 +48,10 @@ export function redisStorage(redis: RedisConnection, options: RedisStorageOption
   const run = scriptRunner(redis, prefix)
   const write = (rows: RowWrite[]) => run(WRITE_ROWS, JSON.stringify(rows)).then(() => undefined)
   const hash = async (key: string) => hashOf(await redis.sendCommand(['HGETALL', key]))
+  const getClient = async (clientId: string): Promise<Client | null> => {
+    const json = (await redis.sendCommand(['HGET', keys.row('client', clientId), 'json'])) as string | null
+    return json === null ? null : (JSON.parse(json) as Client)
+  }
   const members = async (key: string) => Array.from((await redis.sendCommand(['SMEMBERS', key])) as Iterable<string>)
 
   /** The unrevoked consents of `sub` (for one client, when given), oldest first. */
@@ -82,10 +86,7 @@ export function redisStorage(redis: RedisConnection, options: RedisStorageOption
   return {
     capabilities: { atomicConsume: true },
 
-    async getClient(clientId) {
-      const json = (await redis.sendCommand(['HGET', keys.row('client', clientId), 'json'])) as string | null
-      return json === null ? null : (JSON.parse(json) as Client)
-    },
+    getClient,
     async putClient(client) {
       const dynamic = client.dynamic ? '1' : '0'
       await run(PUT_CLIENT, client.client_id, JSON.stringify(client), crypto.randomUUID(), dynamic, client.created_at)
@@ -95,7 +96,7 @@ export function redisStorage(redis: RedisConnection, options: RedisStorageOption
     },
     async listClients(filter) {
       const ids = await members(keys.index('clients'))
-      const clients = await Promise.all(ids.map((id) => this.getClient(id)))
+      const clients = await Promise.all(ids.map(getClient))
       return clients
         .filter((c): c is Client => c !== null && (filter?.owner_sub === undefined || c.owner_sub === filter.owner_sub))
         .sort((a, b) => a.created_at - b.created_at || a.client_id.localeCompare(b.client_id))
