@@ -5,6 +5,7 @@ import { safeFetch } from '../safe-fetch.js'
 import { CliError } from './cli-error.js'
 import { loadSecrets } from './data-dir.js'
 import { type Database, openDatabase } from './open-database.js'
+import { openCaptureDatabase, sqlMode, sqlModeAccountOptions, sqlModeSecrets } from './sql-mode.js'
 
 export interface ServerFlags {
   issuer?: string | undefined
@@ -21,6 +22,8 @@ export interface Server {
   provider: Provider
   accounts: ReturnType<typeof localAccounts>
   database: Database
+  /** The issuer identifier the provider was built with (RFC 8414 §2). */
+  issuer: string
   /** Whether OpenID Connect is on (the default; `"oidc": false` in the config file turns it off). */
   oidc: boolean
 }
@@ -97,14 +100,21 @@ function withFlagResources(fromFile: ProviderConfig['resources'], flagged: strin
 export async function buildServer(flags: ServerFlags, defaults: { issuer: string }): Promise<Server> {
   const dataDir = flags.data ?? 'data'
   const fileConfig = readConfigFile(flags.config)
-  const { secrets, keyEncryptionKey } = loadSecrets(dataDir)
-  const database = await openDatabase(flags.db ?? process.env.GRANTLINE_DB ?? `${dataDir}/grantline.sqlite`)
+  // With --sql nothing is opened: the writes are recorded as SQL for a D1 database.
+  const { secrets, keyEncryptionKey } = sqlMode() ? sqlModeSecrets() : loadSecrets(dataDir)
+  const database = sqlMode()
+    ? await openCaptureDatabase()
+    : await openDatabase(flags.db ?? process.env.GRANTLINE_DB ?? `${dataDir}/grantline.sqlite`)
   try {
     const issuer = flags.issuer ?? fileConfig.issuer ?? defaults.issuer
     // Behind a TLS-terminating proxy the requests arrive as http: an https issuer says the
     // browser's side is https, so the session and CSRF cookies must be Secure regardless.
     const secureCookies = typeof issuer === 'string' && issuer.startsWith('https:') ? true : undefined
-    const accounts = localAccounts(database.accountStore, { secrets, ...(secureCookies ? { secureCookies } : {}) })
+    const accounts = localAccounts(database.accountStore, {
+      secrets,
+      ...(secureCookies ? { secureCookies } : {}),
+      ...(sqlMode() ? sqlModeAccountOptions : {}),
+    })
     const { oidc, ...options } = fileConfig
     const resources = withFlagResources(options.resources, flags.resource)
     const registration = flags.registration
@@ -131,7 +141,7 @@ export async function buildServer(flags: ServerFlags, defaults: { issuer: string
         ? { clientAddress: (request: Request) => clientAddress(request, { trustProxy: true }) }
         : {}),
     })
-    return { provider, accounts, database, oidc: (oidc as unknown) !== false }
+    return { provider, accounts, database, issuer, oidc: (oidc as unknown) !== false }
   } catch (error) {
     await database.close()
     if (error instanceof ConfigError) throw new CliError(`invalid configuration: ${error.message}`)

@@ -8,6 +8,7 @@ import { registrationTokens, registrationTokensUsage } from './commands/registra
 import { serveCommand, serveUsage } from './commands/serve.js'
 import { tokens, tokensUsage } from './commands/tokens.js'
 import { users, usersUsage } from './commands/users.js'
+import { capturedSql, takeSqlFlags } from './sql-mode.js'
 
 const usage = `usage:
 ${serveUsage}
@@ -20,6 +21,8 @@ grantline migrate [--db PATH_OR_URL]
 
 Every command takes --db (SQLite path or postgres:// URL; default $GRANTLINE_DB, else DIR/grantline.sqlite)
 and --data DIR (where secrets.json lives; default ./data). Exit status: 0 done, 1 failed, 2 bad arguments.
+--sql [--key-encryption-key K] (clients create, users create, keys create, registration-tokens create): opens
+no database; prints the SQL for 'wrangler d1 execute' on stdout and the result (secrets) on stderr.
 See docs/cli.md.`
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
@@ -32,7 +35,8 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   migrate: migrateCommand,
 }
 
-async function main(argv: string[]): Promise<void> {
+async function main(args: string[]): Promise<void> {
+  const argv = takeSqlFlags(args)
   const [name, ...rest] = argv
   const help = (arg: string) => arg === '--help' || arg === '-h'
   if (name === undefined || name === 'help' || help(name) || rest.some(help)) {
@@ -42,6 +46,8 @@ async function main(argv: string[]): Promise<void> {
   const command = commands[name]
   if (!command) throw usageError(`unknown command "${name}"`)
   await command(rest)
+  // Only once the command succeeded: a failed one prints no partial SQL.
+  process.stdout.write(capturedSql())
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
