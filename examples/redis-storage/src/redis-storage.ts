@@ -142,11 +142,11 @@ export function redisStorage(redis: RedisConnection, options: RedisStorageOption
     async revokeAccessToken(tokenHash, now) {
       await run(REVOKE_ROW, 'access', tokenHash, now)
     },
-    async rotateRefresh(oldHash, next, now, graceSeconds) {
+    async rotateRefresh(oldHash, next, now, graceSeconds): Promise<RotateResult> {
       const rows = JSON.stringify([refreshRow(next.refresh), accessRow(next.access)])
       const [status, familyId] = (await run(ROTATE_REFRESH, oldHash, now, graceSeconds, next.refresh.hash, rows)) as string[]
       if (status === 'ok') return { status: 'ok' }
-      return status === 'reused' ? { status: 'reused', family_id: familyId as string } : ({ status: 'absent' } satisfies RotateResult)
+      return status === 'reused' && familyId !== undefined ? { status: 'reused', family_id: familyId } : { status: 'absent' }
     },
 
     async listSigningKeys() {
