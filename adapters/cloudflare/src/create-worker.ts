@@ -1,4 +1,3 @@
-import { waitUntil } from 'cloudflare:workers'
 import { ConfigError, createProvider, type ProviderConfig } from '@grantline/core'
 import { type CachedStorageOptions, cachedStorage, type KvNamespaceLike, kvCache } from '@grantline/kv'
 import { sqlStorage } from '@grantline/sql'
@@ -29,7 +28,20 @@ export interface GrantlineWorker<Env> {
   scheduled(controller: ScheduledControllerLike, env: Env, ctx: ExecutionContextLike): Promise<void>
 }
 
-function build(env: WorkerEnv, config: WorkerConfig): ScheduledTarget {
+type WaitUntil = (promise: Promise<unknown>) => void
+
+let workersModule: Promise<{ waitUntil: WaitUntil }> | undefined
+
+/**
+ * `waitUntil` of `cloudflare:workers`, imported at the first event rather than on load: the
+ * package then imports in Node too, for tooling (d1Driver over Miniflare's or wrangler's D1).
+ */
+async function workersWaitUntil(): Promise<WaitUntil> {
+  workersModule ??= import('cloudflare:workers')
+  return (await workersModule).waitUntil
+}
+
+function build(env: WorkerEnv, config: WorkerConfig, waitUntil: WaitUntil): ScheduledTarget {
   const { cache, scheduled = {}, ...providerConfig } = config
   if (providerConfig.oidc?.createKeysOnDemand) {
     throw new ConfigError(
@@ -62,10 +74,12 @@ function build(env: WorkerEnv, config: WorkerConfig): ScheduledTarget {
  */
 export function createWorker<Env extends WorkerEnv>(configure: (env: Env) => WorkerConfig): GrantlineWorker<Env> {
   const built = new WeakMap<Env, ScheduledTarget>()
-  const forEnv = (env: Env): ScheduledTarget => {
+  const forEnv = async (env: Env): Promise<ScheduledTarget> => {
+    // Awaited before the lookup, so that concurrent first events build one provider, not two.
+    const waitUntil = await workersWaitUntil()
     let target = built.get(env)
     if (!target) {
-      target = build(env, configure(env))
+      target = build(env, configure(env), waitUntil)
       built.set(env, target)
     }
     return target
@@ -74,10 +88,10 @@ export function createWorker<Env extends WorkerEnv>(configure: (env: Env) => Wor
     async fetch(request, env, ctx) {
       // From ctx the core reads waitUntil (audit events) and that this is workerd, where the
       // CF-Connecting-IP header is Cloudflare's own: the client address its rate limits count by.
-      return forEnv(env).provider.handle(request, ctx)
+      return (await forEnv(env)).provider.handle(request, ctx)
     },
     async scheduled(controller, env) {
-      await runScheduled(forEnv(env), controller)
+      await runScheduled(await forEnv(env), controller)
     },
   }
 }
