@@ -33,6 +33,19 @@ describe('resource owner password credentials grant (oauth4webapi)', () => {
     expect(await introspect(s, reg, tokens.access_token)).toMatchObject({ active: true, sub: 'user-1', username: 'alice', scope: 'read' })
   })
 
+  it('RFC 6749 §10.2, RFC 7009: a password grant is a consent the user sees and can revoke, ending its tokens', async () => {
+    const s = setup(WITH_PASSWORD)
+    const reg = await register(s, { grant_types: ['password', 'refresh_token'] })
+    const first = await passwordGrant(s, reg, 'alice', 'correct horse', { scope: 'read' })
+    const second = await passwordGrant(s, reg, 'alice', 'correct horse', { scope: 'read write' })
+    const consents = await s.storage.listConsents('user-1')
+    expect(consents).toEqual([expect.objectContaining({ client_id: reg.client.client_id, scopes: ['read', 'write'] })])
+    await s.storage.revokeConsent(consents[0]!.id, Math.floor(s.clock.now() / 1000))
+    for (const token of [first.access_token, second.access_token, second.refresh_token!]) {
+      expect(await introspect(s, reg, token)).toStrictEqual({ active: false })
+    }
+  })
+
   it('RFC 6749 §4.3.3: without refresh_token in the client grant types no refresh token is issued', async () => {
     const s = setup(WITH_PASSWORD)
     const reg = await register(s, { grant_types: ['password'] })

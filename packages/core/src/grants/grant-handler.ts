@@ -6,8 +6,8 @@ import type { IdTokenInput } from '../oidc/id-token.js'
 import type { Client, Family, Storage } from '../storage.js'
 import type { TokenResponse } from '../tokens.js'
 
-/** What a new grant holds: its scopes, and the user when there is one. */
-export type GrantFields = Pick<Family, 'scopes'> & Partial<Pick<Family, 'sub' | 'auth_time' | 'acr' | 'amr' | 'resource'>>
+/** What a new grant holds: its scopes, and the user (and the consent it hangs from) when there is one. */
+export type GrantFields = Pick<Family, 'scopes'> & Partial<Pick<Family, 'sub' | 'auth_time' | 'acr' | 'amr' | 'resource' | 'consent_id'>>
 
 /**
  * The settings a grant reads: scopes (RFC 6749 §3.3), lifetimes, resources (RFC 8707) and the

@@ -1,3 +1,4 @@
+import { covers, recordConsent } from '../consents.js'
 import { OAuthError } from '../errors.js'
 import { required } from '../http/form.js'
 import { requestedResources, resolveResources } from '../resources.js'
@@ -8,7 +9,7 @@ import type { GrantHandler } from './grant-handler.js'
 export const password: GrantHandler = {
   grantType: 'password',
   parameters: ['username', 'password', 'scope', 'resource'],
-  async handle({ params, client, config, accounts, clientAddress, emit, now, issue }) {
+  async handle({ params, client, config, storage, accounts, clientAddress, emit, now, issue }) {
     const username = required(params, 'username')
     const secret = required(params, 'password')
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
@@ -28,6 +29,10 @@ export const password: GrantHandler = {
       })
       throw new OAuthError('invalid_grant', 'the username or password is wrong')
     }
-    return issue({ scopes, sub: user.sub, auth_time: now, resource }, { refresh: true })
+    // The user handed this client their password: a grant they list and can revoke, like any other.
+    const existing = await storage.findConsent(user.sub, client.client_id)
+    const granted = { sub: user.sub, client_id: client.client_id, scopes }
+    const consent = covers(existing, scopes) ? existing : await recordConsent({ storage, emit, now }, granted, existing)
+    return issue({ scopes, sub: user.sub, auth_time: now, resource, consent_id: consent.id }, { refresh: true })
   },
 }

@@ -1,10 +1,11 @@
+import { recordConsent } from '../../consents.js'
 import type { ProviderContext } from '../../context.js'
 import { OAuthError } from '../../errors.js'
 import { emit } from '../../events.js'
 import { verifyFor } from '../../html/csrf.js'
 import { type Params, required } from '../../http/form.js'
 import { RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
-import { recordConsent } from './record-consent.js'
+import { consentServices, grantOf } from './record-consent.js'
 import { redirectError, respond } from './respond.js'
 
 const refused = (description: string) => new OAuthError('invalid_request', description)
@@ -35,7 +36,8 @@ export async function decide(provider: ProviderContext, request: Request, form: 
       emit(provider, { type: 'consent.denied', client_id: authz.client.client_id, sub: user.sub, scopes: authz.scopes })
       return redirectError(provider, request, authz.target, new OAuthError('access_denied', 'the user denied the request'))
     }
-    const consent = await recordConsent(provider, user.sub, authz, await storage.findConsent(user.sub, authz.client.client_id))
+    const existing = await storage.findConsent(user.sub, authz.client.client_id)
+    const consent = await recordConsent(consentServices(provider), grantOf(user.sub, authz), existing)
     return await respond(provider, request, authz, user, consent)
   } catch (error) {
     if (error instanceof RedirectableError) return redirectError(provider, request, error.target, error.error)
