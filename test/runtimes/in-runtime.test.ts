@@ -45,7 +45,7 @@ describe('Deno', () => {
     expect(status, output).toBe(0)
   })
 
-  it('deno test: Storage and AccountStore conformance on Deno KV, and single use across Deno processes', async () => {
+  it('deno test: Storage and AccountStore conformance on Deno KV, single use across Deno processes, and @grantline/deno/admin', async () => {
     const { status, output } = await run(binary('deno'), [
       'test',
       '--no-check',
@@ -55,6 +55,8 @@ describe('Deno', () => {
       '--allow-write',
       '--allow-run',
       '--allow-env',
+      // admin.test.ts serves the quick start on loopback.
+      '--allow-net=127.0.0.1',
       'test/runtimes/deno',
     ])
     expect(status, output).toBe(0)
@@ -62,6 +64,7 @@ describe('Deno', () => {
     expect(summary, output).not.toBeNull()
     expect(Number(summary?.[1]), output).toBeGreaterThanOrEqual(70)
     expect(output).toMatch(/Storage conformance: Deno KV > concurrency .* ok/)
+    expect(output).toMatch(/admin writes a client and a user into a KV file.* ok/)
   })
 })
 
