@@ -26,6 +26,7 @@ describe('grantline --sql applied to a fresh D1 database, served by the bundled 
   let server: Awaited<ReturnType<typeof startWorkerd>>
   let client: { client_id: string; client_secret: string }
   let kid: string
+  let written: string
   beforeAll(async () => {
     server = await startWorkerd(vars)
     const key = await sqlFor('keys', 'create', '--json')
@@ -33,9 +34,11 @@ describe('grantline --sql applied to a fresh D1 database, served by the bundled 
     const created = await sqlFor('clients', 'create', '--name', "Ops' API\nv2", '--grant-type', 'client_credentials', '--json')
     client = JSON.parse(created.result) as typeof client
     const user = await sqlFor('users', 'create', 'alice', '--password', PASSWORD)
+    const token = await sqlFor('registration-tokens', 'create', '--json')
+    written = [key.sql, created.sql, user.sql, token.sql].join('')
     const db = server.db as unknown as { exec(sql: string): Promise<unknown> }
     // D1's exec runs one statement per line: the CLI writes each on one line.
-    for (const script of [key.sql, created.sql, user.sql]) await db.exec(script.trim())
+    for (const script of [key.sql, created.sql, user.sql, token.sql]) await db.exec(script.trim())
   }, 60_000)
   afterAll(() => server?.close())
 
@@ -44,6 +47,16 @@ describe('grantline --sql applied to a fresh D1 database, served by the bundled 
   it('OpenID Connect Core §10.1: the JWKS publishes the key at once, with no Cron Trigger run', async () => {
     const jwks = (await (await fetch(at('/o/.well-known/jwks.json'))).json()) as { keys: { kid: string }[] }
     expect(jwks.keys.map((k) => k.kid)).toEqual([kid])
+  })
+
+  it('RFC 6819 §5.1.4.1.3: the SQL holds hashes only, never the client secret, the password or the private key in clear', async () => {
+    expect(written).not.toContain(client.client_secret)
+    expect(written).not.toContain(PASSWORD)
+    expect(written).not.toMatch(/"d":/)
+    const name = await server.db.prepare('SELECT client_name FROM clients WHERE client_id = ?').bind(client.client_id).first()
+    // A quote and a newline in a value stay data: the statement carried them as literals.
+    expect(name).toEqual({ client_name: "Ops' API\nv2" })
+    expect(await server.db.prepare('SELECT count(*) AS n FROM initial_access_tokens').first()).toEqual({ n: 1 })
   })
 
   it('RFC 6749 §4.4: the client written as SQL gets a client_credentials token', async () => {
