@@ -146,6 +146,21 @@ describe('grantline keys', () => {
     const after = ((await (await fetch(`${restarted.origin}/o/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys
     expect(after.map((k) => k.kid)).toEqual(expect.arrayContaining([...before.map((k) => k.kid), key.kid]))
   })
+
+  it('OpenID Connect Core §10.1: keys create makes the first signing key only when there is none', async () => {
+    const fresh = await createWorkspace('sqlite')
+    try {
+      const first = await cliJson<{ kid: string; created: boolean }>(fresh, ['keys', 'create'])
+      expect(first.created).toBe(true)
+      expect(await cliJson(fresh, ['keys', 'create'])).toEqual({ kid: first.kid, created: false })
+      const server = await startServer(fresh, { port: 0 })
+      const jwks = (await (await fetch(`${server.origin}/o/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }
+      expect(jwks.keys.map((k) => k.kid)).toEqual([first.kid])
+      await server.stop()
+    } finally {
+      await fresh.dispose()
+    }
+  })
 })
 
 describe('grantline serve and migrate', () => {
