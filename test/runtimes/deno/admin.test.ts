@@ -79,3 +79,35 @@ Deno.test('admin: a missing --kv or --name is a usage error (status 2) that writ
   assert(noName.code === 2 && noName.stderr.includes('--name'), noName.stderr)
   await Deno.remove(dir, { recursive: true })
 })
+
+Deno.test("OpenID Connect Core §10.1: admin keys rotate, with the server's key-encryption key, gives a server that makes no key itself one to publish", async () => {
+  const dir = await Deno.makeTempDir({ prefix: 'grantline-deno-admin-' })
+  const path = `${dir}/grantline.kv`
+  const keyEncryptionKey = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8'
+  const refused = await admin('keys', 'rotate', '--kv', path)
+  assert(refused.code === 2 && refused.stderr.includes('key-encryption key'), refused.stderr)
+  const rotated = await admin('keys', 'rotate', '--kv', path, '--key-encryption-key', keyEncryptionKey, '--json')
+  assert(rotated.code === 0, rotated.stderr)
+  const { kid } = JSON.parse(rotated.stdout) as { kid: string }
+
+  const kv = await Deno.openKv(path)
+  const secrets = ['deno-admin-test-secret-0123456789abcdef']
+  const provider = createProvider({
+    issuer: 'http://127.0.0.1:8080/o',
+    secrets,
+    storage: denoKvStorage(kv),
+    accounts: localAccounts(denoKvAccountStore(kv), { secrets }),
+    oidc: { keyEncryptionKey, createKeysOnDemand: false },
+  })
+  try {
+    const jwks = (await (
+      await provider.handle(new Request('http://127.0.0.1:8080/o/.well-known/jwks.json'), { clientAddress: '127.0.0.1' })
+    ).json()) as {
+      keys: { kid: string }[]
+    }
+    assert(jwks.keys.length === 1 && jwks.keys[0]?.kid === kid, JSON.stringify(jwks))
+  } finally {
+    kv.close()
+    await Deno.remove(dir, { recursive: true })
+  }
+})
