@@ -135,14 +135,26 @@ describe('extension grants registered through createProvider({ grants })', () =>
     expect(await response.json()).toMatchObject({ error: 'server_error' })
   })
 
-  it('RFC 6749 §4.5: a grant gets the request and the services (config, storage, accounts, issue, signIdToken, emit), never the provider and its secrets', async () => {
+  it('RFC 6749 §4.5: a grant gets the request and the services (config, storage, accounts, issue, mintAccessToken, signIdToken, emit), never the provider and its secrets', async () => {
     const events: AuditEvent[] = []
     const s = setup({ grants: [servicesGrant], onEvent: (event) => void events.push(event) })
     const reg = await register(s, { grant_types: [GRANT] })
     await expect(badge(s, reg, 'badge-7')).rejects.toMatchObject({ error: 'invalid_grant' })
     const tokens = await badge(s, reg, 'badge-42')
     expect(tokens).toMatchObject({ scope: 'read' })
-    expect(seen).toEqual(['accounts', 'client', 'config', 'emit', 'issue', 'now', 'params', 'request', 'signIdToken', 'storage'])
+    expect(seen).toEqual([
+      'accounts',
+      'client',
+      'config',
+      'emit',
+      'issue',
+      'mintAccessToken',
+      'now',
+      'params',
+      'request',
+      'signIdToken',
+      'storage',
+    ])
     expect(events.map((event) => event.type)).toEqual(['login.failed', 'token.issued'])
     expect(events[1]).toMatchObject({ grant_type: GRANT, client_id: reg.client.client_id, sub: 'user-2', scopes: ['read'] })
   })

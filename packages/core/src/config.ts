@@ -7,6 +7,7 @@ import { checkRegistration, registrationSchema } from './endpoints/register/opti
 import { ConfigError } from './errors.js'
 import type { AuditEvent } from './events.js'
 import type { GrantHandler } from './grants/grant-handler.js'
+import { longestJwtTtl } from './jwt-access-token.js'
 import type { ConsentContext } from './pages/consent-page.js'
 import { canonicalResources } from './resources.js'
 import type { Storage } from './storage.js'
@@ -92,6 +93,10 @@ const schema = v.strictObject({
           name: v.optional(v.string()),
           scopes: v.optional(v.array(scopeToken)),
           clients: v.optional(v.array(v.string())),
+          /** RFC 9068: 'jwt' makes this resource's access tokens JWTs (needs `oidc`); ttl in seconds. */
+          accessToken: v.optional(
+            v.strictObject({ format: v.picklist(['opaque', 'jwt'], "format must be 'opaque' or 'jwt'"), ttl: v.optional(seconds) }),
+          ),
         }),
       ),
     ]),
@@ -251,5 +256,11 @@ export function resolveConfig(input: ProviderConfig): ResolvedConfig {
   }
   const now = config.now
   const resources = config.resources === undefined ? undefined : canonicalResources(config.resources)
+  if (!config.oidc && longestJwtTtl(resources) > 0) {
+    throw new ConfigError(
+      'ERR_OIDC_DISABLED',
+      "resources: accessToken.format 'jwt' needs the oidc option (its signing keys sign the tokens)",
+    )
+  }
   return { ...config, resources, scopes, issuer: config.issuer.replace(/\/$/, ''), defaultScopes, seconds: () => Math.floor(now() / 1000) }
 }

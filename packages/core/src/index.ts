@@ -60,5 +60,5 @@ export type {
   TokenEndpointAuthMethod,
   TokenWithFamily,
 } from './storage.js'
-export type { TokenResponse } from './tokens.js'
+export type { Minted, TokenResponse } from './tokens.js'
 export type { VerifiedToken, VerifyOptions } from './verify-access-token.js'

@@ -10,6 +10,11 @@ export interface ResourceEntry {
   scopes?: string[]
   /** The clients that may ask for it; every client when unset. */
   clients?: string[]
+  /**
+   * Its access tokens: opaque (the default) or RFC 9068 JWTs signed with the OIDC key, and their
+   * lifetime in seconds (a JWT's defaults to 300, an opaque one's to `ttl.accessToken`).
+   */
+  accessToken?: { format: 'opaque' | 'jwt'; ttl?: number }
 }
 
 /** `'any'` accepts every well-formed resource indicator; a list accepts only its entries. */
@@ -52,7 +57,8 @@ export function resolveResources(setting: ResourcesSetting | undefined, values: 
   }
   const resolved = values.map((value) => {
     const uri = canonicalResource(value)
-    if (uri === undefined) throw new OAuthError('invalid_target', 'a resource must be an absolute https URI without a fragment (RFC 8707 §2)')
+    if (uri === undefined)
+      throw new OAuthError('invalid_target', 'a resource must be an absolute https URI without a fragment (RFC 8707 §2)')
     if (setting === 'any') return uri
     const entry = setting.find((candidate) => candidate.uri === uri)
     if (!entry || (entry.clients && !entry.clients.includes(clientId))) {
@@ -103,7 +109,10 @@ export function canonicalResources(setting: ResourcesSetting): ResourcesSetting 
   return setting.map((entry) => {
     const uri = canonicalResource(entry.uri)
     if (uri === undefined) {
-      throw new ConfigError('ERR_INVALID_CONFIG', `resources: "${entry.uri}" must be an absolute https URI (http on loopback) without a fragment`)
+      throw new ConfigError(
+        'ERR_INVALID_CONFIG',
+        `resources: "${entry.uri}" must be an absolute https URI (http on loopback) without a fragment`,
+      )
     }
     return { ...entry, uri }
   })

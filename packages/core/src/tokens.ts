@@ -1,5 +1,7 @@
 import type { ResolvedConfig } from './config.js'
 import { randomId, randomSecret, sha256Hex } from './crypto.js'
+import { accessTokenPolicy, signJwtAccessToken } from './jwt-access-token.js'
+import type { SigningKeys } from './keys/signing-keys.js'
 import { scopesForAudience } from './resources.js'
 import type { AccessTokenRecord, Client, Family, RefreshTokenRecord } from './storage.js'
 
@@ -42,20 +44,34 @@ export function newFamily(clientId: string, fields: FamilyFields, now: number, l
   }
 }
 
+/** What minting an access token reads: the settings, and the signing keys for JWT access tokens (null without OIDC). */
+export interface AccessTokenMinter {
+  config: Pick<ResolvedConfig, 'issuer' | 'resources' | 'ttl'>
+  keys: Pick<SigningKeys, 'signer'> | null
+}
+
 /**
  * A new access token of `family` for `audience` (RFC 8707: the family's resources unless a token
- * request narrowed them); its scopes are cut to those the audience understands.
+ * request narrowed them); its scopes are cut to those the audience understands. An opaque random
+ * value, or an RFC 9068 JWT when a resource of the audience asks for one; either way it is stored
+ * by its SHA-256 hash, and a JWT is signed before anything is stored, so a signing failure stores
+ * nothing. Its lifetime is capped by the family's.
  */
-export function mintAccessToken(
-  config: Pick<ResolvedConfig, 'resources' | 'ttl'>,
+export async function mintAccessToken(
+  minter: AccessTokenMinter,
   family: Family,
   requested: string[],
   now: number,
   audience: string[] = family.resource,
-): Minted<AccessTokenRecord> {
+): Promise<Minted<AccessTokenRecord>> {
+  const { config } = minter
   const scopes = scopesForAudience(config.resources, audience, requested)
-  const value = randomSecret('gl_at_')
-  const expires_at = Math.min(now + config.ttl.accessToken, family.expires_at)
+  const policy = accessTokenPolicy(config.resources, audience, config.ttl.accessToken)
+  const expires_at = Math.min(now + policy.ttl, family.expires_at)
+  const value =
+    policy.format === 'jwt'
+      ? await signJwtAccessToken(minter.keys, { issuer: config.issuer, family, scopes, audience, now, expiresAt: expires_at })
+      : randomSecret('gl_at_')
   return {
     value,
     record: {
@@ -117,15 +133,16 @@ export function tokenResponse(access: Minted<AccessTokenRecord>, now: number, re
 
 /** Stores a new family with its first tokens in one step; answers it with the token response. */
 export async function issueGrant(
-  config: ResolvedConfig,
+  provider: AccessTokenMinter & { config: ResolvedConfig },
   client: Client,
   fields: FamilyFields,
   now: number,
   refresh: boolean,
 ): Promise<{ family: Family; response: TokenResponse }> {
+  const { config } = provider
   const withRefresh = refresh && issuesRefresh(config, client)
   const family = newFamily(client.client_id, fields, now, withRefresh ? config.ttl.family : config.ttl.accessToken)
-  const access = mintAccessToken(config, family, family.scopes, now)
+  const access = await mintAccessToken(provider, family, family.scopes, now)
   const minted = withRefresh ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
   await config.storage.issueTokens({ family, access: access.record, ...(minted ? { refresh: minted.record } : {}) })
   return { family, response: tokenResponse(access, now, minted) }

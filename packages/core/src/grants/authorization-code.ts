@@ -4,7 +4,7 @@ import { tokenIssued } from '../events.js'
 import { required } from '../http/form.js'
 import { checkVerifier } from '../pkce.js'
 import { narrowResources } from '../resources.js'
-import { issuesRefresh, mintAccessToken, mintRefreshToken, tokenResponse } from '../tokens.js'
+import { issuesRefresh, mintRefreshToken, tokenResponse } from '../tokens.js'
 import type { GrantHandler } from './grant-handler.js'
 
 /**
@@ -14,7 +14,7 @@ import type { GrantHandler } from './grant-handler.js'
 export const authorizationCode: GrantHandler = {
   grantType: 'authorization_code',
   parameters: ['code', 'redirect_uri', 'code_verifier', 'resource'],
-  async handle({ params, client, config, storage, emit, signIdToken, now }) {
+  async handle({ params, client, config, storage, emit, signIdToken, mintAccessToken, now }) {
     const result = await storage.consume('code', sha256Hex(required(params, 'code')), now)
     if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the code is invalid or expired')
     const code = result.record
@@ -44,7 +44,7 @@ export const authorizationCode: GrantHandler = {
     const family = await storage.getFamily(code.family_id, now)
     if (!family) throw new OAuthError('invalid_grant', 'the authorization was revoked')
     // RFC 8707 §2.2: the token request may narrow the grant's resources, never widen them.
-    const access = mintAccessToken(config, family, family.scopes, now, narrowResources(family.resource, params.get('resource')))
+    const access = await mintAccessToken(family, family.scopes, narrowResources(family.resource, params.get('resource')))
     const refresh = issuesRefresh(config, client) ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
     // OIDC Core §3.1.3.3: the ID Token carries the request's nonce and the access token's hash. It is
     // signed first, so a signing failure stores no token.

@@ -3,8 +3,8 @@ import type { ResolvedConfig } from '../config.js'
 import type { AuditEventInput } from '../events.js'
 import type { Params } from '../http/form.js'
 import type { IdTokenInput } from '../oidc/id-token.js'
-import type { Client, Family, Storage } from '../storage.js'
-import type { TokenResponse } from '../tokens.js'
+import type { AccessTokenRecord, Client, Family, Storage } from '../storage.js'
+import type { Minted, TokenResponse } from '../tokens.js'
 
 /** What a new grant holds: its scopes, and the user (and the consent it hangs from) when there is one. */
 export type GrantFields = Pick<Family, 'scopes'> & Partial<Pick<Family, 'sub' | 'auth_time' | 'acr' | 'amr' | 'resource' | 'consent_id'>>
@@ -36,6 +36,13 @@ export interface GrantServices {
    * `token.issued` once.
    */
   issue(fields: GrantFields, options?: { refresh?: boolean }): Promise<TokenResponse>
+  /**
+   * A new access token of an existing family, not yet stored: for `audience` (RFC 8707 §2.2; the
+   * family's resources by default), its scopes cut to what the audience understands, opaque or an
+   * RFC 9068 JWT as the audience's resources ask. Signing happens here, before the grant stores
+   * anything.
+   */
+  mintAccessToken(family: Family, scopes: string[], audience?: string[]): Promise<Minted<AccessTokenRecord>>
   /**
    * Signs an ID Token for the family (OIDC Core §3.1.3.3, §12.2), or answers undefined when none
    * is due: OpenID Connect off, no `openid` scope, or no user.

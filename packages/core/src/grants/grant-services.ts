@@ -2,7 +2,7 @@ import type { ProviderContext } from '../context.js'
 import { emit, tokenIssued } from '../events.js'
 import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
 import type { Client } from '../storage.js'
-import { issueGrant } from '../tokens.js'
+import { issueGrant, mintAccessToken } from '../tokens.js'
 import type { GrantConfig, GrantServices } from './grant-handler.js'
 
 /** The settings a grant may read, copied so that a grant holds no secret and changes nothing. */
@@ -24,11 +24,12 @@ export function grantServices(provider: ProviderContext, client: Client, grantTy
     ...(provider.clientAddress ? { clientAddress: provider.clientAddress } : {}),
     emit: report,
     async issue(fields, options) {
-      const { family, response } = await issueGrant(provider.config, client, fields, now, options?.refresh ?? false)
+      const { family, response } = await issueGrant(provider, client, fields, now, options?.refresh ?? false)
       // Built only when a hook listens: this runs on every token request.
       if (provider.config.onEvent) report(tokenIssued(grantType, family))
       return response
     },
+    mintAccessToken: (family, scopes, audience) => mintAccessToken(provider, family, scopes, now, audience),
     signIdToken: async (input) => (wantsIdToken(provider, input.family) ? signIdToken(provider, input) : undefined),
   }
 }

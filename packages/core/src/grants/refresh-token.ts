@@ -5,7 +5,7 @@ import { required } from '../http/form.js'
 import { narrowResources } from '../resources.js'
 import { parseScope } from '../scopes.js'
 import type { Family } from '../storage.js'
-import { mintAccessToken, mintRefreshToken, type TokenResponse, tokenResponse } from '../tokens.js'
+import { mintRefreshToken, type TokenResponse, tokenResponse } from '../tokens.js'
 import type { GrantContext, GrantHandler } from './grant-handler.js'
 
 /**
@@ -28,7 +28,7 @@ export const refreshToken: GrantHandler = {
     const wider = scopes.find((scope) => !token.scopes.includes(scope))
     if (wider) throw new OAuthError('invalid_scope', `the scope "${wider}" was not granted to this refresh token`)
     // RFC 8707 §2.2: the access token may be for fewer of the grant's resources; the refresh token keeps them all.
-    const access = mintAccessToken(config, family, scopes, now, narrowResources(family.resource, params.get('resource')))
+    const access = await context.mintAccessToken(family, scopes, narrowResources(family.resource, params.get('resource')))
     if (!config.rotateRefreshTokens) {
       if (token.used_at !== null) throw new OAuthError('invalid_grant', 'the refresh token was already used')
       await storage.issueTokens({ access: access.record })

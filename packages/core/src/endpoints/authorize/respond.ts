@@ -6,7 +6,7 @@ import { OAuthError } from '../../errors.js'
 import { emit, tokenIssued } from '../../events.js'
 import { signIdToken } from '../../oidc/id-token.js'
 import type { AccessTokenRecord, Consent, Family } from '../../storage.js'
-import { mintAccessToken, newFamily } from '../../tokens.js'
+import { type Minted, mintAccessToken, newFamily } from '../../tokens.js'
 import type { AuthorizationRequest, RedirectTarget } from './authorization-request.js'
 import { deliver } from './deliver.js'
 import { responseParts } from './response-type.js'
@@ -50,8 +50,25 @@ export async function respond(
   // A code's family lives for its refresh tokens; tokens from the browser alone, only as long as they do.
   const family = newFamily(client.client_id, fields, now, parts.code ? config.ttl.family : config.ttl.accessToken)
   const code = parts.code ? randomSecret('gl_ac_') : undefined
-  const access = parts.token ? mintAccessToken(config, family, authz.scopes, now) : undefined
   const params: Record<string, string> = {}
+  let access: Minted<AccessTokenRecord> | undefined
+  try {
+    // An RFC 9068 JWT access token is signed here too, before anything is stored.
+    access = parts.token ? await mintAccessToken(provider, family, authz.scopes, now) : undefined
+    if (parts.idToken) {
+      params.id_token = await signIdToken(provider, {
+        family,
+        now,
+        nonce: authz.nonce ?? null,
+        ...(code ? { code } : {}),
+        ...(access ? { accessToken: access.value } : {}),
+      })
+    }
+  } catch (error) {
+    // Client and redirect_uri are validated: the client hears of the failure (RFC 6749 §4.1.2.1).
+    if (error instanceof OAuthError) return redirectError(provider, request, authz.target, error)
+    throw error
+  }
   if (code) params.code = code
   if (access) {
     Object.assign(params, {
@@ -60,21 +77,6 @@ export async function respond(
       expires_in: String(access.record.expires_at - now),
       scope: authz.scopes.join(' '),
     })
-  }
-  if (parts.idToken) {
-    try {
-      params.id_token = await signIdToken(provider, {
-        family,
-        now,
-        nonce: authz.nonce ?? null,
-        ...(code ? { code } : {}),
-        ...(access ? { accessToken: access.value } : {}),
-      })
-    } catch (error) {
-      // Client and redirect_uri are validated: the client hears of the failure (RFC 6749 §4.1.2.1).
-      if (error instanceof OAuthError) return redirectError(provider, request, authz.target, error)
-      throw error
-    }
   }
   await store(provider, authz, family, now, code, access?.record)
   // A code is not a token yet: its redemption reports the issue. An access token from here is implicit's.
