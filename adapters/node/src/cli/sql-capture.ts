@@ -28,13 +28,17 @@ export function sqliteLiteral(value: SqlValue): string {
  */
 export function inlineValues(text: string, values: readonly SqlValue[]): string {
   let next = 0
-  const inlined = text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (token) => {
-    if (token !== '?') return token
-    if (next >= values.length) throw new CliError('a statement has more placeholders than values')
-    return sqliteLiteral(values[next++] as SqlValue)
+  // Runs of whitespace in the SQL text become one space (one statement, one line); the values
+  // are spliced in by the callback, so theirs are never touched.
+  const inlined = text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?|\s+/g, (token) => {
+    if (token === '?') {
+      if (next >= values.length) throw new CliError('a statement has more placeholders than values')
+      return sqliteLiteral(values[next++] as SqlValue)
+    }
+    return /^\s/.test(token) ? ' ' : token
   })
   if (next !== values.length) throw new CliError('a statement has more values than placeholders')
-  return inlined.replace(/\s+/g, ' ').trim()
+  return inlined.trim()
 }
 
 export interface SqlCapture {
