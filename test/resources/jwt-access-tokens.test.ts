@@ -5,7 +5,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
 import { as, begin, introspect, location, type Registered, redeem, refresh, register, revoke, via } from '../e2e/support.js'
-import { authorizeAs, ISSUER, SECRET, setup } from '../support/provider.js'
+import { authorizeAs, basic, form, ISSUER, REDIRECT_URI, SECRET, setup } from '../support/provider.js'
 
 const MCP = 'https://mcp.example/mcp'
 const FILES = 'https://files.example/api'
@@ -109,6 +109,44 @@ describe('RFC 9068 JWT access tokens, per resource', () => {
     const result = await clientCredentials(s, await machine(s), [MCP, FILES])
     expect((await validate(s, result.access_token)).aud).toStrictEqual([MCP, FILES])
     expect((await validate(s, result.access_token, FILES)).aud).toStrictEqual([MCP, FILES])
+  })
+
+  it('RFC 9068 §2.2, RFC 6749 §4.2.2: the implicit response’s access token for a jwt resource is a JWT for the user', async () => {
+    const s = jwtSetup({ grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'] })
+    const reg = await register(s, { grant_types: ['implicit'], response_types: ['token'], client_type: 'public' })
+    const url = new URL(as.authorization_endpoint!)
+    const query = {
+      client_id: reg.client.client_id,
+      response_type: 'token',
+      redirect_uri: REDIRECT_URI,
+      state: 's',
+      scope: 'read',
+      resource: MCP,
+    }
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value)
+    const fragment = new URLSearchParams(location(await authorizeAs(s, s.users.signIn('user-2'), url)).hash.slice(1))
+    const claims = await validate(s, fragment.get('access_token') ?? '')
+    expect(claims).toMatchObject({ sub: 'user-2', aud: MCP, client_id: reg.client.client_id, scope: 'read' })
+    expect(fragment.get('expires_in')).toBe('300')
+  })
+
+  it('RFC 9068 §2.2, RFC 6749 §4.3: the password grant’s access token for a jwt resource is a JWT for the user', async () => {
+    const s = jwtSetup({ grantTypes: ['password', 'refresh_token'] })
+    const reg = await register(s, { grant_types: ['password', 'refresh_token'] })
+    const { headers, ...init } = form({
+      grant_type: 'password',
+      username: 'alice',
+      password: 'correct horse',
+      scope: 'read',
+      resource: MCP,
+    })
+    const response = await s.fetch(`${ISSUER}/token/`, {
+      ...init,
+      headers: { ...headers, authorization: basic(reg.client.client_id, reg.secret!) },
+    })
+    expect(response.status).toBe(200)
+    const result = (await response.json()) as { access_token: string }
+    expect(await validate(s, result.access_token)).toMatchObject({ sub: 'user-1', aud: MCP, auth_time: Math.floor(s.clock.now() / 1000) })
   })
 
   it('RFC 9068 §2: an opaque resource, or no resource, still gets an opaque token', async () => {
