@@ -59,6 +59,11 @@ describe('toNodeListener: a Host header the URL parser refuses', () => {
     }
     expect(parseAnswer(await rawRequest(port, rawGet('/.well-known/oauth-authorization-server/o', 'localhost:65535'))).status).toBe(200)
   })
+
+  it('RFC 9112 §3.2: a request with two Host lines is a plain 400 (Node would keep the first silently)', async () => {
+    const head = 'GET /.well-known/oauth-authorization-server/o HTTP/1.1\r\nHost: a.example\r\nhost: b.example\r\nConnection: close\r\n\r\n'
+    expect(parseAnswer(await rawRequest(port, head))).toEqual({ status: 400, body: 'Bad Request' })
+  })
 })
 
 describe('the request log and a 500', () => {

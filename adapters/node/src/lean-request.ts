@@ -36,6 +36,7 @@ const DOT_SEGMENT = /\/\.{1,2}(?:[/?]|$)|%2e/i
 
 /** The request's URL from its Host header (the core takes its issuer from configuration, never from here). */
 function requestUrl(incoming: IncomingMessage): string | undefined {
+  if (hostLines(incoming.rawHeaders) > 1) return undefined
   const host = incoming.headers.host ?? 'localhost'
   const path = incoming.url ?? '/'
   // A backslash before the query is a 400, as with @hono/node-server: URL parsing would read it as "/".
@@ -47,6 +48,16 @@ function requestUrl(incoming: IncomingMessage): string | undefined {
   if (origin === undefined) return undefined
   if (PLAIN_TARGET.test(path) && !DOT_SEGMENT.test(path)) return `${origin}${path}`
   return URL.canParse(`${origin}${path}`) ? new URL(`${origin}${path}`).href : undefined
+}
+
+/** RFC 9112 §3.2: a request with more than one Host line is a 400 (Node keeps the first silently). */
+function hostLines(raw: string[]): number {
+  let count = 0
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string
+    if (name.length === 4 && name.toLowerCase() === 'host') count++
+  }
+  return count
 }
 
 /** RFC 9112 §3.2.2: a server must accept a target in absolute form (what clients send a proxy). */
