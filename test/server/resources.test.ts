@@ -31,6 +31,19 @@ describe('grantline serve: RFC 8707 resources from --resource and the config fil
     expect(await refused.json()).toMatchObject({ error: 'invalid_target' })
   })
 
+  it('RFC 9068 §2.1: a config file resource with accessToken.format "jwt" gets at+jwt tokens the served JWKS validates', async () => {
+    const ws = await createWorkspace('sqlite')
+    const server = await startServer(ws, { config: { resources: [{ uri: MCP, accessToken: { format: 'jwt', ttl: 120 } }] } })
+    const c = oauthClient(server, await createClient(ws, 'robot', ['client_credentials']))
+    const tokens = await oauth.processClientCredentialsResponse(c.as, c.client, await tokenFor(c, MCP))
+    expect(tokens.expires_in).toBe(120)
+    const request = new Request(MCP, { headers: { authorization: `Bearer ${tokens.access_token}` } })
+    const as = { ...c.as, jwks_uri: `${server.issuer}/.well-known/jwks.json` }
+    const claims = await oauth.validateJwtAccessToken(as, request, MCP, HTTP)
+    expect(claims).toMatchObject({ iss: server.issuer, aud: MCP, client_id: c.client.client_id, sub: c.client.client_id })
+    expect(await introspect(c, tokens.access_token)).toMatchObject({ active: true, aud: MCP })
+  })
+
   it('a malformed --resource stops start-up with a one-line reason', async () => {
     const ws = await createWorkspace('sqlite')
     const result = await runCli(['serve', '--port', '0', '--data', ws.data, '--db', ws.db, '--no-demo', '--resource', 'ftp://x.example/'])
