@@ -101,3 +101,28 @@ describe('serve()', () => {
     expect(closed).toBe(true)
   })
 })
+
+describe('serve(): the options and result every adapter shares', () => {
+  it('aborting `signal` stops the server gracefully, runs onClose and settles `finished`; the address names its hostname', async () => {
+    const controller = new AbortController()
+    let closed = false
+    const running = await serve(
+      { handle: async () => new Response('ok') },
+      {
+        port: 0,
+        log: false,
+        handleSignals: false,
+        signal: controller.signal,
+        onClose: () => {
+          closed = true
+        },
+      },
+    )
+    expect(running.address).toMatchObject({ hostname: '127.0.0.1', port: expect.any(Number) })
+    expect(await (await fetch(`http://127.0.0.1:${running.address.port}/`)).text()).toBe('ok')
+    controller.abort()
+    await running.finished
+    expect(closed).toBe(true)
+    await expect(fetch(`http://127.0.0.1:${running.address.port}/`)).rejects.toThrow()
+  })
+})

@@ -1,47 +1,35 @@
-import type { Provider } from '@grantline/core'
+import type { RunningServer as BaseRunningServer, ServeOptions as BaseServeOptions, Provider } from '@grantline/core'
 import type { Server } from 'bun'
 
-export interface ServeOptions {
-  /** Default 8080; 0 lets the system pick a free port. */
-  port?: number
-  /** Default `127.0.0.1`: put a TLS-terminating proxy in front to serve the world. */
-  hostname?: string
-  onListen?: (address: { hostname: string; port: number }) => void
-  /** Stop on SIGTERM and SIGINT (default true). */
-  handleSignals?: boolean
-  /** Called when a signal starts the graceful shutdown, before in-flight requests finish. */
-  onSignal?: (signal: NodeJS.Signals) => void
-  /** Runs once every in-flight request finished (close the database here). */
-  onClose?: () => void | Promise<void>
-}
+/** The options every adapter's `serve()` takes (see `@grantline/core`'s ServeOptions). */
+export type ServeOptions = BaseServeOptions<NodeJS.Signals>
 
-export interface RunningServer {
-  address: { hostname: string; port: number }
+export interface RunningServer extends BaseRunningServer {
   server: Server<undefined>
-  /** Stops accepting, lets in-flight requests finish (`server.stop()`), then runs `onClose`. */
-  close(): Promise<void>
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const
 
 /**
- * Serves a provider with `Bun.serve`. SIGTERM and SIGINT stop it gracefully: `server.stop()`
- * closes the listener and waits for in-flight requests, then `onClose` runs.
+ * Serves a provider with `Bun.serve`. SIGTERM and SIGINT (or `signal`) stop it gracefully:
+ * `server.stop()` closes the listener and waits for in-flight requests, then `onClose` runs.
+ * Resolves once listening, as every adapter's `serve()` does.
  */
-export function serve(provider: Pick<Provider, 'handle'>, options: ServeOptions = {}): RunningServer {
+export async function serve(provider: Pick<Provider, 'handle'>, options: ServeOptions = {}): Promise<RunningServer> {
   const server = Bun.serve({
     port: options.port ?? 8080,
     hostname: options.hostname ?? '127.0.0.1',
     // The core asks `bunServer.requestIP(request)` for the client address, as with Bun.serve({ fetch: provider.handle }).
     fetch: (request, bunServer) => provider.handle(request, bunServer),
   })
+  const stopped = Promise.withResolvers<void>()
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
       for (const signal of SIGNALS) process.off(signal, onSignal)
       await server.stop()
       await options.onClose?.()
-    })()
+    })().finally(() => stopped.resolve())
     return closing
   }
   const onSignal = (signal: NodeJS.Signals) => {
@@ -52,7 +40,8 @@ export function serve(provider: Pick<Provider, 'handle'>, options: ServeOptions 
     )
   }
   if (options.handleSignals !== false) for (const signal of SIGNALS) process.on(signal, onSignal)
+  options.signal?.addEventListener('abort', () => void close(), { once: true })
   const address = { hostname: server.hostname ?? options.hostname ?? '127.0.0.1', port: server.port ?? 0 }
   options.onListen?.(address)
-  return { address, server, close }
+  return { address, server, close, finished: stopped.promise }
 }

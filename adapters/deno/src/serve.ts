@@ -1,27 +1,10 @@
-import type { Provider } from '@grantline/core'
+import type { RunningServer as BaseRunningServer, ServeOptions as BaseServeOptions, Provider } from '@grantline/core'
 
-export interface ServeOptions {
-  /** Default 8080; 0 lets the system pick a free port. */
-  port?: number
-  /** Default `127.0.0.1`: put a TLS-terminating proxy in front to serve the world. */
-  hostname?: string
-  onListen?: (address: Deno.NetAddr) => void
-  /** Aborting it starts the same graceful shutdown as a signal. */
-  signal?: AbortSignal
-  /** Stop on SIGTERM and SIGINT (default true). */
-  handleSignals?: boolean
-  /** Called when a signal starts the graceful shutdown, before in-flight requests finish. */
-  onSignal?: (signal: Deno.Signal) => void
-  /** Runs once every in-flight request finished (close the Deno.Kv here). */
-  onClose?: () => void | Promise<void>
-}
+/** The options every adapter's `serve()` takes (see `@grantline/core`'s ServeOptions), with Deno's signal and address types. */
+export type ServeOptions = BaseServeOptions<Deno.Signal, Deno.NetAddr>
 
-export interface RunningServer {
+export interface RunningServer extends BaseRunningServer {
   address: Deno.NetAddr
-  /** Stops accepting, lets in-flight requests finish, then runs `onClose`. */
-  close(): Promise<void>
-  /** Settles when the server has stopped, whatever stopped it. */
-  finished: Promise<void>
 }
 
 const SIGNALS: Deno.Signal[] = ['SIGTERM', 'SIGINT']

@@ -1,29 +1,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Provider } from '@grantline/core'
+import type { RunningServer as BaseRunningServer, ServeOptions as BaseServeOptions, ListenAddress, Provider } from '@grantline/core'
 import { clientAddress, rememberAddress } from './client-address.js'
 import { type ConnectionLimits, capConnections, serverOptionsOf } from './connection-limits.js'
 import { type FetchHandler, toFastListener } from './fast-listener.js'
 import { type RequestLogger, withRequestLog } from './request-log.js'
 
-export interface ServeOptions extends ConnectionLimits {
-  port?: number
-  hostname?: string
+/** The options every adapter's `serve()` takes (see `@grantline/core`'s ServeOptions), with connection limits and a request log. */
+export interface ServeOptions extends BaseServeOptions<NodeJS.Signals, NodeAddress>, ConnectionLimits {
   /** One line per request; `false` turns it off. Defaults to stdout. */
   log?: RequestLogger | false
-  /** Runs once the server stopped accepting and every in-flight request finished (close the database here). */
-  onClose?: () => void | Promise<void>
-  /** Stop on SIGTERM and SIGINT (default true). */
-  handleSignals?: boolean
-  /** Called when a signal started the graceful shutdown: no new connection is accepted, in-flight requests still run. */
-  onSignal?: (signal: NodeJS.Signals) => void
-  onListen?: (address: AddressInfo) => void
 }
 
-export interface RunningServer {
-  address: AddressInfo
-  /** Stops accepting, lets in-flight requests finish, then runs `onClose`. */
-  close(): Promise<void>
+/** node:net's address, with the `hostname` every adapter's RunningServer names. */
+export type NodeAddress = AddressInfo & ListenAddress
+
+export interface RunningServer extends BaseRunningServer {
+  address: NodeAddress
 }
 
 type Handler = Pick<Provider, 'handle'>
@@ -63,6 +56,10 @@ export function serve(provider: Handler, options: ServeOptions = {}): Promise<Ru
     const server = createServer(serverOptionsOf(options), toFastListener(fetchOf(provider, options.log), { closing: () => draining }))
     capConnections(server, options)
     let closing: Promise<void> | undefined
+    let stop = () => {}
+    const finished = new Promise<void>((resolve) => {
+      stop = resolve
+    })
     const close = () => {
       closing ??= new Promise<void>((done, fail) => {
         process.off('SIGTERM', onSignal)
@@ -78,7 +75,9 @@ export function serve(provider: Handler, options: ServeOptions = {}): Promise<Ru
           else done()
         })
         server.closeIdleConnections()
-      }).then(() => options.onClose?.())
+      })
+        .then(() => options.onClose?.())
+        .finally(stop)
       return closing
     }
     const onSignal = (signal: NodeJS.Signals) => {
@@ -99,9 +98,11 @@ export function serve(provider: Handler, options: ServeOptions = {}): Promise<Ru
         process.on('SIGTERM', onSignal)
         process.on('SIGINT', onSignal)
       }
-      const address = server.address() as AddressInfo
+      const info = server.address() as AddressInfo
+      const address = { ...info, hostname: info.address }
+      options.signal?.addEventListener('abort', () => void close(), { once: true })
       options.onListen?.(address)
-      resolve({ address, close })
+      resolve({ address, close, finished })
     })
     server.listen(options.port ?? 8080, options.hostname ?? '127.0.0.1')
   })

@@ -37,6 +37,7 @@ export { createProvider, type Provider } from './provider.js'
 export { canonicalRedirectUri, matchRedirectUri } from './redirect-uri.js'
 export type { ResourceEntry, ResourcesSetting } from './resources.js'
 export { canonicalResource } from './resources.js'
+export type { ListenAddress, RunningServer, Serve, ServeOptions } from './serve-contract.js'
 export type {
   AccessTokenRecord,
   CleanupOptions,
