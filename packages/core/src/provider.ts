@@ -27,7 +27,7 @@ export interface Provider {
   clients: ClientsApi
   /**
    * Adds a signing key that is published now and signs once relying parties have re-fetched the
-   * JWKS (DESIGN.md "Formats"); needs `oidc`.
+   * JWKS (docs/architecture.md "Formats"); needs `oidc`.
    */
   rotateSigningKey(): Promise<{ kid: string; activate_at: number }>
   /**
