@@ -237,6 +237,20 @@ describe('RFC 9068 JWT access tokens, per resource', () => {
     expect(stored).toStrictEqual(['issueTokens'])
   })
 
+  it('RFC 9068 §4: a rotated-out key stays in the JWKS as long as the longest-lived JWT access token it signed', async () => {
+    const s = jwtSetup({ resources: [{ uri: MCP, accessToken: { format: 'jwt', ttl: 3 * 3600 } }] })
+    const reg = await register(s)
+    const { access_token } = await codeFlowFor(s, reg, [MCP])
+    const { kid } = decodeProtectedHeader(access_token)
+    const keysAt = async () => ((await (await s.fetch(JWKS_URI)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid)
+    const rotated = await s.provider.rotateSigningKey()
+    // The new key signs from its activation; the old one must be published until the token expires.
+    s.clock.set((rotated.activate_at + 2 * 3600) * 1000)
+    expect(await keysAt()).toContain(kid)
+    s.clock.set((rotated.activate_at + 3 * 3600 + 1) * 1000)
+    expect(await keysAt()).not.toContain(kid)
+  })
+
   it('RFC 9068 §2.1: a jwt resource without oidc is a coded ConfigError at start-up', () => {
     const config = { issuer: ISSUER, storage: memoryStorage(), accounts: setup().users.accounts, secrets: [SECRET] }
     expect(() => createProvider({ ...config, resources: RESOURCES })).toThrow(

@@ -13,6 +13,7 @@ import { createClientAddress } from './http/client-address.js'
 import { createCorsOrigins, withoutCors } from './http/cors.js'
 import { pathnameOf } from './http/pathname.js'
 import { renderError } from './http/render-error.js'
+import { longestJwtTtl } from './jwt-access-token.js'
 import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
 import { createRouter } from './router.js'
@@ -67,9 +68,10 @@ export function createProvider(input: ProviderConfig): Provider {
           keyEncryptionKey: parseKeyEncryptionKey(config.oidc.keyEncryptionKey),
           alg: config.oidc.signingAlg,
           seconds: config.seconds,
-          // Published a JWKS max-age (plus one key reload) before it signs; kept while its tokens live.
+          // Published a JWKS max-age (plus one key reload) before it signs; kept while its tokens
+          // live, RFC 9068 access tokens included.
           publishSeconds: config.oidc.jwksMaxAge + 60,
-          retainSeconds: Math.max(config.oidc.idTokenTtl, config.ttl.accessToken),
+          retainSeconds: Math.max(config.oidc.idTokenTtl, config.ttl.accessToken, longestJwtTtl(config.resources)),
           createOnDemand: config.oidc.createKeysOnDemand,
         })
       : null,
