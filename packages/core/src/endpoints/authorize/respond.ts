@@ -75,7 +75,8 @@ export async function respond(
       access_token: access.value,
       token_type: 'Bearer',
       expires_in: String(access.record.expires_at - now),
-      scope: authz.scopes.join(' '),
+      // The token's own scopes: a resource's scope list may have cut the request's (RFC 6749 §4.2.2).
+      scope: access.record.scopes.join(' '),
     })
   }
   await store(provider, authz, family, now, code, access?.record)
