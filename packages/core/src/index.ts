@@ -30,6 +30,7 @@ export { type LocalAccounts, localAccounts } from './local-accounts/local-accoun
 export { memoryAccountStore } from './local-accounts/memory-account-store.js'
 export type { LocalAccountsOptions } from './local-accounts/options.js'
 export { type LocalUsers, localUsers } from './local-accounts/users.js'
+export { applyDevicePoll } from './memory-device-authorizations.js'
 export { memoryStorage } from './memory-storage.js'
 export type { IdTokenInput } from './oidc/id-token.js'
 export type { ConsentContext } from './pages/consent-page.js'
@@ -48,6 +49,10 @@ export type {
   Consent,
   Consumables,
   ConsumeResult,
+  DeviceAuthorization,
+  DeviceAuthorizationStatus,
+  DeviceDecision,
+  DevicePollResult,
   Family,
   HitCounts,
   InitialAccessToken,

@@ -1,9 +1,11 @@
+import { memoryDeviceAuthorizations } from './memory-device-authorizations.js'
 import type {
   AccessTokenRecord,
   Client,
   Consent,
   Consumables,
   ConsumeResult,
+  DeviceAuthorization,
   Family,
   HitCounts,
   InitialAccessToken,
@@ -57,6 +59,7 @@ export function memoryStorage(): Storage {
   const access = new Map<string, AccessTokenRecord>()
   const refresh = new Map<string, RefreshTokenRecord>()
   const keys = new Map<string, SigningKeyRecord>()
+  const devices = new Map<string, DeviceAuthorization>()
   const hits = new Map<string, { window_start: number; hits: number; previous_hits: number; expires_at: number }>()
 
   const liveFamily = (id: string, now: number): Family | null => {
@@ -165,6 +168,8 @@ export function memoryStorage(): Storage {
       }
       revokeFamiliesWhere((family) => family.sub === sub, now)
     },
+
+    ...memoryDeviceAuthorizations(devices),
 
     async createInteraction(interaction) {
       interactions.set(interaction.id, copy(interaction))
@@ -284,6 +289,7 @@ export function memoryStorage(): Storage {
       sweep(codes)
       sweep(interactions)
       sweep(initialAccessTokens)
+      sweep(devices)
       sweep(access)
       sweep(refresh)
       sweep(families)

@@ -173,6 +173,47 @@ export interface SigningKeyRecord {
   activate_at: number
 }
 
+/** Where a device authorization stands (RFC 8628 §3.3): the user decides once. */
+export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied'
+
+/**
+ * A device authorization request (RFC 8628 §3.1, §3.2): keyed by the SHA-256 hex of its
+ * device_code, found by the SHA-256 hex of its normalised user_code. Its scopes and resources were
+ * resolved when it was made and are exactly what its tokens carry.
+ */
+export interface DeviceAuthorization {
+  device_code_hash: string
+  user_code_hash: string
+  client_id: string
+  scopes: string[]
+  resource: string[]
+  status: DeviceAuthorizationStatus
+  /** The user who approved it, and when they authenticated; null until approved. */
+  sub: string | null
+  auth_time: number | null
+  /** The minimum seconds between polls (RFC 8628 §3.5): raised by 5 at each slow_down. */
+  poll_interval: number
+  last_polled_at: number | null
+  created_at: number
+  expires_at: number
+  /** Set when its tokens were issued; it stays as a tombstone until it expires. */
+  consumed_at: number | null
+}
+
+/** A user's decision on a device authorization (RFC 8628 §3.3). */
+export type DeviceDecision = { status: 'approved'; sub: string; auth_time: number } | { status: 'denied' }
+
+/**
+ * What one poll of the token endpoint found (RFC 8628 §3.5): `slow_down` when it came sooner than
+ * `poll_interval` seconds after the previous one (the interval is then raised by 5 s and stored);
+ * `approved` at most once (the record is consumed in the same step); `reused` once consumed;
+ * `expired` past `expires_at`; `absent` for an unknown code.
+ */
+export type DevicePollResult =
+  | { status: 'approved'; record: DeviceAuthorization }
+  | { status: 'pending' | 'denied' | 'slow_down' | 'reused'; record: DeviceAuthorization }
+  | { status: 'expired' | 'absent' }
+
 export interface Consumables {
   code: CodeRecord
   interaction: Interaction
@@ -289,6 +330,20 @@ export interface Storage {
    * whichever instance wins); answers whether it was stored.
    */
   addSigningKey(key: SigningKeyRecord, options?: { ifNone?: boolean }): Promise<boolean>
+
+  /**
+   * Optional device authorizations (RFC 8628); the device grant needs all four. A record is read
+   * by user code only while it is pending and unexpired at `now`.
+   */
+  createDeviceAuthorization?(record: DeviceAuthorization): Promise<void>
+  findDeviceAuthorization?(userCodeHash: string, now: number): Promise<DeviceAuthorization | null>
+  /**
+   * Records the user's decision, atomically and once: true only for the caller that moved a
+   * pending, unexpired record; every other decision answers false.
+   */
+  decideDeviceAuthorization?(userCodeHash: string, decision: DeviceDecision, now: number): Promise<boolean>
+  /** One poll by device code hash (RFC 8628 §3.5), atomic: concurrent polls get `approved` once. */
+  pollDeviceAuthorization?(deviceCodeHash: string, now: number): Promise<DevicePollResult>
 
   /**
    * Optional rate-limit counters: counts one hit of `key` in the window holding `now` and answers

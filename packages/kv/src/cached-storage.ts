@@ -146,6 +146,11 @@ export function cachedStorage(storage: Storage, cache: ReadCache, options: Cache
   // Optional members are writes or decisions too (rate-limit counters): the Storage answers them.
   if (storage.hit) passedThrough.hit = storage.hit.bind(storage)
   if (storage.countHits) passedThrough.countHits = storage.countHits.bind(storage)
+  // Device authorizations (RFC 8628) are decided and polled atomically: never cached.
+  if (storage.createDeviceAuthorization) passedThrough.createDeviceAuthorization = storage.createDeviceAuthorization.bind(storage)
+  if (storage.findDeviceAuthorization) passedThrough.findDeviceAuthorization = storage.findDeviceAuthorization.bind(storage)
+  if (storage.decideDeviceAuthorization) passedThrough.decideDeviceAuthorization = storage.decideDeviceAuthorization.bind(storage)
+  if (storage.pollDeviceAuthorization) passedThrough.pollDeviceAuthorization = storage.pollDeviceAuthorization.bind(storage)
   return { ...passedThrough, ...cached }
 }
 

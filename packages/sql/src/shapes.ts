@@ -3,6 +3,7 @@ import type {
   Client,
   CodeRecord,
   Consent,
+  DeviceAuthorization,
   Family,
   InitialAccessToken,
   Interaction,
@@ -96,6 +97,22 @@ export const interactionShape: Shape<Interaction> = {
 
 export const initialAccessTokenShape: Shape<InitialAccessToken> = {
   hash: 'text',
+  created_at: 'int',
+  expires_at: 'int',
+  consumed_at: 'int?',
+}
+
+export const deviceAuthorizationShape: Shape<DeviceAuthorization> = {
+  device_code_hash: 'text',
+  user_code_hash: 'text',
+  client_id: 'text',
+  scopes: 'json',
+  resource: 'json',
+  status: 'text',
+  sub: 'text?',
+  auth_time: 'int?',
+  poll_interval: 'int',
+  last_polled_at: 'int?',
   created_at: 'int',
   expires_at: 'int',
   consumed_at: 'int?',

@@ -3,6 +3,7 @@ import type { SqlDialect, SqlDriver } from './driver.js'
 import { cleanupMethod } from './storage/cleanup.js'
 import { clientMethods } from './storage/clients.js'
 import { consumableMethods } from './storage/consumables.js'
+import { deviceAuthorizationMethods } from './storage/device-authorizations.js'
 import { rateLimitMethods } from './storage/rate-limits.js'
 import { rotateRefreshMethod } from './storage/rotate-refresh.js'
 import { signingKeyMethods } from './storage/signing-keys.js'
@@ -28,6 +29,7 @@ export function sqlStorage(driver: SqlDriver, options: SqlStorageOptions): Stora
     ...tokenMethods(driver),
     ...signingKeyMethods(driver, options.dialect),
     ...rateLimitMethods(driver),
+    ...deviceAuthorizationMethods(driver),
     revokeSubject: revokeSubjectMethod(driver),
     rotateRefresh: rotateRefreshMethod(driver, options.dialect),
     cleanup: cleanupMethod(driver),

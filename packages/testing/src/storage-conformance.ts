@@ -3,6 +3,7 @@ import { describeClients } from './conformance/clients.js'
 import { describeConcurrency } from './conformance/concurrency.js'
 import { describeConsents } from './conformance/consents.js'
 import { describeConsumables } from './conformance/consumables.js'
+import { describeDeviceAuthorizations } from './conformance/device-authorizations.js'
 import { describeDynamicClients } from './conformance/dynamic-clients.js'
 import { describeRateLimits } from './conformance/rate-limits.js'
 import { describeRotation } from './conformance/rotation.js'
@@ -38,5 +39,6 @@ export function storageConformance(t: TestApi, name: string, makeStorage: MakeSt
     describeSigningKeys(t, makeStorage, n)
     describeConcurrency(t, makeStorage, n)
     describeRateLimits(t, makeStorage, n)
+    describeDeviceAuthorizations(t, makeStorage, n)
   })
 }

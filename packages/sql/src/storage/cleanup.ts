@@ -21,6 +21,7 @@ const SWEEPS: Sweep[] = [
   { table: 'codes', key: 'hash', dead: expired },
   { table: 'interactions', key: 'id', dead: expired },
   { table: 'initial_access_tokens', key: 'hash', dead: expired },
+  { table: 'device_authorizations', key: 'device_code_hash', dead: expired },
   { table: 'access_tokens', key: 'hash', dead: expired },
   { table: 'access_tokens', key: 'hash', dead: revoked },
   { table: 'refresh_tokens', key: 'hash', dead: expired },
