@@ -90,8 +90,8 @@ describe('OIDC Core §3.1.2.1 prompt=none', () => {
     expect(s.logins).toEqual([])
   })
 
-  it.each(['none login', 'consent none', 'select_account', 'login  consent'])(
-    'OIDC Core §3.1.2.1: prompt=%j is invalid_request (none stands alone; only none, login, consent are offered)',
+  it.each(['none login', 'consent none', 'none select_account', 'select_acount', 'login  consent'])(
+    'OIDC Core §3.1.2.1: prompt=%j is invalid_request (none stands alone; only none, login, consent, select_account are offered)',
     async (prompt) => {
       const s = oidcSetup()
       const reg = await registerOidcClient(s, { skip_authorization: true })
@@ -309,5 +309,64 @@ describe('OIDC Core §3.1.2.1 prompt=consent', () => {
     const page = await get(s, returnTo, s.users.signIn('user-1'))
     expect(page.status).toBe(200)
     expect(isConsentPage(await page.text())).toBe(true)
+  })
+})
+
+describe('OIDC Core §3.1.2.1 prompt=select_account', () => {
+  it('OIDC Core §3.1.2.1: prompt=select_account asks the host to choose an account once; coming back answers it, without a new login', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    const { url, state, nonce, verifier } = await request(reg.client_id, { prompt: 'select_account' })
+    const returnTo = expectLogin(await get(s, url, cookie))
+    expect(s.logins.at(-1)).toMatchObject({ prompt: 'select_account' })
+    expect(new URL(returnTo).searchParams.get('gl_login_at')).toMatch(new RegExp(`^${seconds(s)}\\.[A-Za-z0-9_-]{43}$`))
+
+    // Continuing as the same user, with the same session, does not ask again.
+    s.clock.advance(5)
+    const response = await get(s, returnTo, cookie)
+    const tokens = await client.authorizationCodeGrant(await relyingParty(s, reg), location(response), {
+      expectedState: state,
+      expectedNonce: nonce,
+      pkceCodeVerifier: verifier,
+    })
+    expect(tokens.claims()?.sub).toBe('user-1')
+    expect(s.logins).toHaveLength(1)
+  })
+
+  it('OIDC Core §3.1.2.1: prompt=select_account while signed out signs in once, then answers as the new user', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const { url } = await request(reg.client_id, { prompt: 'select_account' })
+    const returnTo = expectLogin(await get(s, url))
+    expect(s.logins.at(-1)).toMatchObject({ prompt: 'select_account' })
+    expect(queryParams(await get(s, returnTo, s.users.signIn('user-2'))).get('code')).toBeTruthy()
+    expect(s.logins).toHaveLength(1)
+  })
+
+  it('OIDC Core §3.1.2.1: a select_account marker copied onto another request is ignored: that request asks again', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    const marker = new URL(
+      expectLogin(await get(s, (await request(reg.client_id, { prompt: 'select_account' })).url, cookie)),
+    ).searchParams.get('gl_login_at')
+    const other = new URL((await request(reg.client_id, { prompt: 'select_account' })).url)
+    other.searchParams.set('gl_login_at', marker ?? '')
+    expect(s.logins.at(-1)).toMatchObject({ prompt: 'select_account' })
+    expectLogin(await get(s, other.toString(), cookie))
+    expect(s.logins).toHaveLength(2)
+  })
+
+  it('OIDC Core §3.1.2.1: prompt=login select_account asks for a login, then answers both on return', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const old = s.users.signIn('user-1')
+    s.clock.advance(30)
+    const { url } = await request(reg.client_id, { prompt: 'login select_account' })
+    const returnTo = expectLogin(await get(s, url, old))
+    expect(s.logins.at(-1)).toMatchObject({ prompt: 'login' })
+    s.clock.advance(5)
+    expect(queryParams(await get(s, returnTo, s.users.signIn('user-1'))).get('code')).toBeTruthy()
   })
 })

@@ -20,17 +20,29 @@ export interface LoginFormView {
   username?: string
   error?: string
   status?: number
+  /** For prompt=select_account (OIDC Core §3.1.2.1): the signed-in user's name, offered to continue as. */
+  signedInAs?: string
 }
 
-/** The sign-in form: Django's field names (`username`, `password`, hidden `next`). No JavaScript. */
+/** Continue as the signed-in user (a plain link back to `next`) or sign in as someone else below. */
+const accountChoice = (name: string, next: string) =>
+  html`<h1>Choose an account</h1><p>Signed in as <strong>${name}</strong>.</p>
+<div class="actions"><a class="button primary" href="${next}">Continue as ${name}</a></div>
+<h2>Sign in as someone else</h2>`
+
+/**
+ * The sign-in form: Django's field names (`username`, `password`, hidden `next`). No JavaScript.
+ * With `signedInAs` it first offers to continue as that user (prompt=select_account).
+ */
 export function loginPage(view: LoginFormView): Response {
   const described = view.error ? raw(' aria-describedby="form-error"') : ''
+  const choice = view.signedInAs !== undefined && view.next !== undefined
   return page(
-    'Sign in',
-    html`<div class="card"><h1>Sign in</h1>${alert(view.error)}
+    choice ? 'Choose an account' : 'Sign in',
+    html`<div class="card">${choice ? accountChoice(view.signedInAs as string, view.next as string) : html`<h1>Sign in</h1>`}${alert(view.error)}
 <form method="post" action="${view.action}">${hidden({ csrf: view.csrf, next: view.next })}
 <label for="id_username">Username</label>
-<input type="text" name="username" id="id_username" autocomplete="username" autocapitalize="none" maxlength="150" required autofocus value="${view.username ?? ''}"${described}>
+<input type="text" name="username" id="id_username" autocomplete="username" autocapitalize="none" maxlength="150" required${choice ? '' : raw(' autofocus')} value="${view.username ?? ''}"${described}>
 <label for="id_password">Password</label>
 <input type="password" name="password" id="id_password" autocomplete="current-password" required${described}>
 <div class="actions"><button type="submit" class="primary">Sign in</button></div>

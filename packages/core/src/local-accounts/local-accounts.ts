@@ -29,11 +29,16 @@ export function localAccounts(store: AccountStore, options: LocalAccountsOptions
 
   return {
     current: (request) => sessions.current(request),
+    /** prompt=select_account (OIDC Core §3.1.2.1) reaches the login page, which then offers the signed-in user. */
     async loginResponse(request, context) {
+      const choose = context.prompt === 'select_account' ? '&prompt=select_account' : ''
       return new Response(null, {
         // After a POSTed form the browser must GET the login page (RFC 9700 §4.12).
         status: request.method === 'POST' ? 303 : 302,
-        headers: { location: `${resolved.loginPath}?next=${encodeURIComponent(context.returnTo)}`, 'cache-control': 'no-store' },
+        headers: {
+          location: `${resolved.loginPath}?next=${encodeURIComponent(context.returnTo)}${choose}`,
+          'cache-control': 'no-store',
+        },
       })
     },
     /** Ends the session at once: the caller (RP-initiated logout) has validated `returnTo` and asked the user. */
@@ -57,7 +62,7 @@ export function localAccounts(store: AccountStore, options: LocalAccountsOptions
     async username(sub) {
       return (await store.getUser(sub))?.username
     },
-    pages: createAccountPages(resolved, sessions, authenticate),
+    pages: createAccountPages(resolved, sessions, authenticate, async (sub) => (await store.getUser(sub))?.username),
     users: localUsers(store, { iterations: resolved.iterations, now: resolved.now }),
   }
 }

@@ -28,7 +28,12 @@ function withCookie(response: Response, setCookie: string | undefined): Response
  * The login and logout pages of `localAccounts` (Django's LoginView and LogoutView), served at
  * `loginPath` and `logoutPath` with or without the trailing slash.
  */
-export function createAccountPages(options: ResolvedLocalAccountsOptions, sessions: Sessions, authenticate: Authenticate): AccountPages {
+export function createAccountPages(
+  options: ResolvedLocalAccountsOptions,
+  sessions: Sessions,
+  authenticate: Authenticate,
+  usernameOf: (sub: string) => Promise<string | undefined>,
+): AccountPages {
   const { secrets, loginPath, logoutPath } = options
   const withNext = (path: string, next: string | undefined) => (next ? `${path}?next=${encodeURIComponent(next)}` : path)
 
@@ -40,8 +45,17 @@ export function createAccountPages(options: ResolvedLocalAccountsOptions, sessio
 
   async function showLogin(request: Request): Promise<Response> {
     const csrf = csrfCookie(request, isSecure(request, options.secureCookies))
-    const next = localPath(queryParams(request).get('next'))
-    return withCookie(loginPage({ action: loginPath, csrf: await formCsrf(secrets, 'login-form', csrf.value), next }), csrf.setCookie)
+    const query = queryParams(request)
+    const next = localPath(query.get('next'))
+    const signedInAs = query.get('prompt') === 'select_account' && next ? await currentUsername(request) : undefined
+    const view = { action: loginPath, csrf: await formCsrf(secrets, 'login-form', csrf.value), next }
+    return withCookie(loginPage(signedInAs === undefined ? view : { ...view, signedInAs }), csrf.setCookie)
+  }
+
+  /** The signed-in user's name, for prompt=select_account (OIDC Core §3.1.2.1). */
+  async function currentUsername(request: Request): Promise<string | undefined> {
+    const session = await sessions.current(request)
+    return session ? usernameOf(session.sub) : undefined
   }
 
   async function submitLogin(request: Request, context: AccountPagesContext | undefined): Promise<Response> {

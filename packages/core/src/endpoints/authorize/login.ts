@@ -19,10 +19,19 @@ export function needsLogin(provider: ProviderContext, authz: AuthorizationReques
 }
 
 /**
+ * Whether the user must first choose an account (OIDC Core §3.1.2.1 prompt=select_account): asked
+ * once per request; coming back with the request's signed LOGIN_MARKER, as whichever user, answers it.
+ */
+export function needsAccountSelection(authz: AuthorizationRequest): boolean {
+  return authz.oidc.prompt.has('select_account') && authz.oidc.loginRequestedAt === undefined
+}
+
+/**
  * Hands the user to `accounts.loginResponse`, or, for prompt=none, answers login_required instead
  * (OIDC Core §3.1.2.6). A forced re-authentication (prompt=login, max_age) asks the host for
- * `prompt: 'login'` and carries a signed LOGIN_MARKER in returnTo; a plain sign-in keeps returnTo
- * as is.
+ * `prompt: 'login'`, otherwise prompt=select_account asks for `prompt: 'select_account'`; both
+ * carry a signed LOGIN_MARKER in returnTo, so neither is asked again on return. A plain sign-in
+ * keeps returnTo as is.
  */
 export async function loginResponse(
   provider: ProviderContext,
@@ -39,11 +48,13 @@ export async function loginResponse(
     )
   }
   const fresh = prompt.has('login') || maxAge !== undefined
+  const selectAccount = prompt.has('select_account')
   const params = new URLSearchParams([...authz.params].filter(([name]) => name !== LOGIN_MARKER))
-  if (fresh) params.set(LOGIN_MARKER, await loginMarker(config.secrets, config.seconds(), authz.params))
+  if (fresh || selectAccount) params.set(LOGIN_MARKER, await loginMarker(config.secrets, config.seconds(), authz.params))
+  const login = prompt.has('login') || (user !== null && needsLogin(provider, authz, user))
   const context: LoginContext = {
     returnTo: `${config.basePath}/authorize/?${params}`,
-    ...(prompt.has('login') || (user && fresh) ? { prompt: 'login' as const } : {}),
+    ...(login ? { prompt: 'login' as const } : selectAccount ? { prompt: 'select_account' as const } : {}),
     ...(maxAge === undefined ? {} : { maxAge }),
     ...(loginHint === undefined ? {} : { loginHint }),
     ...(uiLocales.length > 0 ? { uiLocales } : {}),

@@ -3,7 +3,7 @@ import { OAuthError } from '../../errors.js'
 import type { Params } from '../../http/form.js'
 import { LOGIN_MARKER, readLoginMarker } from './login-marker.js'
 
-export type Prompt = 'none' | 'login' | 'consent'
+export type Prompt = 'none' | 'login' | 'consent' | 'select_account'
 
 /** The OpenID Connect parameters of an authentication request (OIDC Core §3.1.2.1, §5.5). */
 export interface OidcRequest {
@@ -14,7 +14,10 @@ export interface OidcRequest {
   /** Well-formed BCP 47 tags from ui_locales, in the order of preference. */
   uiLocales: string[]
   acrValues: string[]
-  /** When Grantline sent the user to sign in for this very request (its signed LOGIN_MARKER), if recent. */
+  /**
+   * When Grantline sent the user to sign in or to choose an account for this very request (its
+   * signed LOGIN_MARKER), if recent.
+   */
   loginRequestedAt: number | undefined
 }
 
@@ -26,7 +29,7 @@ const NONE: OidcRequest = {
   acrValues: [],
   loginRequestedAt: undefined,
 }
-const PROMPTS: readonly string[] = ['none', 'login', 'consent']
+const PROMPTS: readonly string[] = ['none', 'login', 'consent', 'select_account']
 const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/
 
 /** OIDC Core §3.1.2.1 prompt: a space-delimited set; `none` stands alone. */
