@@ -16,12 +16,12 @@ async function browse(s: OidcSetup, jar: CookieJar, url: string, form?: Record<s
   return response
 }
 
-const unescape = (value: string) => value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+const decodeEntities = (value: string) => value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
 
 /** Where the page's "Continue as" link leads. */
 function continueHref(html: string): string | undefined {
   const match = /<a class="button primary" href="([^"]+)">Continue as /.exec(html)
-  return match ? unescape(match[1] as string) : undefined
+  return match ? decodeEntities(match[1] as string) : undefined
 }
 
 /** Alice has approved the client once; then it asks again with prompt=select_account. */
