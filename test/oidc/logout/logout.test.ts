@@ -182,6 +182,22 @@ describe('RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0)', () => {
     expect((await userinfo(s, otherTokens.access_token)).status).toBe(200)
   })
 
+  it('RP-Initiated Logout §2: revokeOnLogout also ends the grants of a skip_authorization client, which never showed a consent page', async () => {
+    const s = await setupOidc({ oidc: { keyEncryptionKey: KEY_ENCRYPTION_KEY, signingAlg: 'ES256', revokeOnLogout: true } })
+    const { jar, tokens, reg } = await granted(s, 'openid profile', { post_logout_redirect_uris: [SIGNED_OUT], skip_authorization: true })
+    // A second grant of the same client, in the same session, without a page either.
+    const again = await codeFlow(s, reg, jar, 'openid')
+    expect((await userinfo(s, again.access_token)).status).toBe(200)
+
+    const confirm = await browse(s, jar, logoutUrl({ client_id: reg.client.client_id, post_logout_redirect_uri: SIGNED_OUT }))
+    await browse(s, jar, LOGOUT, hiddenFields(await confirm.text()))
+
+    for (const grant of [tokens, again]) {
+      expect((await userinfo(s, grant.access_token)).status).toBe(401)
+      await expect(refresh(s, reg, grant.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' })
+    }
+  })
+
   it('without revokeOnLogout the client’s tokens outlive the session', async () => {
     const s = await setupOidc()
     const { jar, idToken, tokens } = await loggedInRp(s)
