@@ -61,8 +61,9 @@ export function memoryDeviceAuthorizations(table: Map<string, DeviceAuthorizatio
       }
       return true
     },
-    async pollDeviceAuthorization(deviceCodeHash, now) {
-      return applyDevicePoll(table.get(deviceCodeHash), now)
+    async pollDeviceAuthorization(deviceCodeHash, clientId, now) {
+      const record = table.get(deviceCodeHash)
+      return applyDevicePoll(record?.client_id === clientId ? record : undefined, now)
     },
   }
 }

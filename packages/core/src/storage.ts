@@ -342,8 +342,11 @@ export interface Storage {
    * pending, unexpired record; every other decision answers false.
    */
   decideDeviceAuthorization?(userCodeHash: string, decision: DeviceDecision, now: number): Promise<boolean>
-  /** One poll by device code hash (RFC 8628 §3.5), atomic: concurrent polls get `approved` once. */
-  pollDeviceAuthorization?(deviceCodeHash: string, now: number): Promise<DevicePollResult>
+  /**
+   * One poll by device code hash (RFC 8628 §3.5), atomic: concurrent polls get `approved` once. A
+   * record of another client answers `absent` and is left untouched.
+   */
+  pollDeviceAuthorization?(deviceCodeHash: string, clientId: string, now: number): Promise<DevicePollResult>
 
   /**
    * Optional rate-limit counters: counts one hit of `key` in the window holding `now` and answers

@@ -19,8 +19,12 @@ const MAX_POLL_ATTEMPTS = 5
  */
 export function deviceAuthorizationMethods(driver: SqlDriver): DeviceMethods {
   const columns = columnList(deviceAuthorizationShape)
-  const read = (hash: string) =>
-    queryOne(driver, sql`SELECT ${columns} FROM device_authorizations WHERE device_code_hash = ${hash}`, deviceAuthorizationShape)
+  const read = (hash: string, clientId: string) =>
+    queryOne(
+      driver,
+      sql`SELECT ${columns} FROM device_authorizations WHERE device_code_hash = ${hash} AND client_id = ${clientId}`,
+      deviceAuthorizationShape,
+    )
   return {
     async createDeviceAuthorization(record) {
       await execute(driver, insertRow('device_authorizations', deviceAuthorizationShape, record))
@@ -43,10 +47,10 @@ export function deviceAuthorizationMethods(driver: SqlDriver): DeviceMethods {
       )
       return changed > 0
     },
-    async pollDeviceAuthorization(deviceCodeHash, now) {
+    async pollDeviceAuthorization(deviceCodeHash, clientId, now) {
       let result: DevicePollResult = { status: 'absent' }
       for (let attempt = 0; attempt < MAX_POLL_ATTEMPTS; attempt++) {
-        const row = await read(deviceCodeHash)
+        const row = await read(deviceCodeHash, clientId)
         const before = row ? { ...row } : undefined
         result = applyDevicePoll(row ?? undefined, now)
         if (!before || !row || result.status === 'absent' || result.status === 'expired' || result.status === 'reused') return result
@@ -60,7 +64,7 @@ export function deviceAuthorizationMethods(driver: SqlDriver): DeviceMethods {
         )
         if (changed > 0) return result
       }
-      const row = await read(deviceCodeHash)
+      const row = await read(deviceCodeHash, clientId)
       return row && row.consumed_at === null ? { status: 'slow_down', record: row } : applyDevicePoll(row ?? undefined, now)
     },
   }

@@ -61,7 +61,7 @@ export function describeDeviceAuthorizations(t: TestApi, makeStorage: MakeStorag
       expect(await store.decideDeviceAuthorization(device.user_code_hash, approval, T + 2)).toBe(true)
       expect(await store.decideDeviceAuthorization(device.user_code_hash, { status: 'denied' }, T + 3)).toBe(false)
       expect(await store.findDeviceAuthorization(device.user_code_hash, T + 4)).toBeNull()
-      const polled = await store.pollDeviceAuthorization(device.device_code_hash, T + 10)
+      const polled = await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 10)
       expect(polled).toEqual({
         status: 'approved',
         record: { ...device, status: 'approved', sub: 'user-1', auth_time: T, last_polled_at: T + 10, consumed_at: T + 10 },
@@ -75,7 +75,7 @@ export function describeDeviceAuthorizations(t: TestApi, makeStorage: MakeStorag
       await store.createDeviceAuthorization(device)
       expect(await store.findDeviceAuthorization(device.user_code_hash, T + 600)).toBeNull()
       expect(await store.decideDeviceAuthorization(device.user_code_hash, approval, T + 600)).toBe(false)
-      expect(await store.pollDeviceAuthorization(device.device_code_hash, T + 600)).toEqual({ status: 'expired' })
+      expect(await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 600)).toEqual({ status: 'expired' })
     })
 
     it('RFC 8628 §3.5: polls answer pending, slow_down raises the interval by 5 s and keeps it, denied', async () => {
@@ -83,18 +83,19 @@ export function describeDeviceAuthorizations(t: TestApi, makeStorage: MakeStorag
       if (!store) return
       const device = makeDevice()
       await store.createDeviceAuthorization(device)
-      expect((await store.pollDeviceAuthorization(device.device_code_hash, T + 5)).status).toBe('pending')
-      const fast = await store.pollDeviceAuthorization(device.device_code_hash, T + 7)
+      expect((await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 5)).status).toBe('pending')
+      const fast = await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 7)
       expect(fast.status).toBe('slow_down')
       expect('record' in fast && fast.record.poll_interval).toBe(10)
       // 9 s after the previous poll is still too soon for the raised interval of 10 s.
-      expect((await store.pollDeviceAuthorization(device.device_code_hash, T + 16)).status).toBe('slow_down')
-      const kept = await store.pollDeviceAuthorization(device.device_code_hash, T + 31)
+      expect((await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 16)).status).toBe('slow_down')
+      const kept = await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 31)
       expect(kept.status).toBe('pending')
       expect('record' in kept && kept.record.poll_interval).toBe(15)
       await store.decideDeviceAuthorization(device.user_code_hash, { status: 'denied' }, T + 32)
-      expect((await store.pollDeviceAuthorization(device.device_code_hash, T + 50)).status).toBe('denied')
-      expect(await store.pollDeviceAuthorization(randomId('dch'), T + 50)).toEqual({ status: 'absent' })
+      expect((await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 50)).status).toBe('denied')
+      expect(await store.pollDeviceAuthorization(randomId('dch'), device.client_id, T + 50)).toEqual({ status: 'absent' })
+      expect(await store.pollDeviceAuthorization(device.device_code_hash, randomId('client'), T + 50)).toEqual({ status: 'absent' })
     })
 
     it('RFC 8628 §3.5: an approved request is issued once; later polls answer reused', async () => {
@@ -103,8 +104,8 @@ export function describeDeviceAuthorizations(t: TestApi, makeStorage: MakeStorag
       const device = makeDevice()
       await store.createDeviceAuthorization(device)
       await store.decideDeviceAuthorization(device.user_code_hash, approval, T + 1)
-      expect((await store.pollDeviceAuthorization(device.device_code_hash, T + 2)).status).toBe('approved')
-      expect((await store.pollDeviceAuthorization(device.device_code_hash, T + 20)).status).toBe('reused')
+      expect((await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 2)).status).toBe('approved')
+      expect((await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 20)).status).toBe('reused')
     })
 
     it(`RFC 8628 §3.5: ${concurrency} parallel polls after approval yield exactly one approval`, async () => {
@@ -114,10 +115,10 @@ export function describeDeviceAuthorizations(t: TestApi, makeStorage: MakeStorag
       await store.createDeviceAuthorization(device)
       await store.decideDeviceAuthorization(device.user_code_hash, approval, T + 1)
       const polls = await Promise.all(
-        Array.from({ length: concurrency }, () => store.pollDeviceAuthorization(device.device_code_hash, T + 6)),
+        Array.from({ length: concurrency }, () => store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 6)),
       )
       expect(polls.filter((poll) => poll.status === 'approved')).toHaveLength(1)
-      expect((await store.pollDeviceAuthorization(device.device_code_hash, T + 60)).status).toBe('reused')
+      expect((await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 60)).status).toBe('reused')
     })
 
     it(`RFC 8628 §3.3: ${concurrency} parallel decisions: exactly one is recorded`, async () => {
