@@ -3,6 +3,7 @@ import type { Accounts } from './accounts.js'
 import type { ClientAuthMethod } from './client-auth/client-auth-method.js'
 import type { RateLimiter } from './client-auth/rate-limit.js'
 import { AUTH_METHOD_NAME } from './client-auth/registry.js'
+import { checkDeviceGrant } from './device/options.js'
 import { checkRegistration, registrationSchema } from './endpoints/register/options.js'
 import { ConfigError } from './errors.js'
 import type { AuditEvent } from './events.js'
@@ -49,6 +50,8 @@ const schema = v.strictObject({
       refreshToken: v.optional(seconds, 14 * 86400),
       family: v.optional(seconds, 90 * 86400),
       interaction: v.optional(seconds, 600),
+      /** RFC 8628 §3.2 expires_in: how long a device_code and its user_code live. */
+      deviceCode: v.optional(seconds, 600),
     }),
     {},
   ),
@@ -254,6 +257,7 @@ export function resolveConfig(input: ProviderConfig): ResolvedConfig {
   if (config.grantTypes.includes('password') && !config.accounts.verifyPassword) {
     throw new ConfigError('ERR_INVALID_CONFIG', 'grantTypes: password needs accounts.verifyPassword')
   }
+  checkDeviceGrant(config.grantTypes, config.storage)
   const now = config.now
   const resources = config.resources === undefined ? undefined : canonicalResources(config.resources)
   if (!config.oidc && longestJwtTtl(resources) > 0) {

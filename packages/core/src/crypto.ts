@@ -77,10 +77,10 @@ export function randomBytes(length: number): Uint8Array {
 
 /**
  * A bearer secret with its kind prefix: `gl_at_`, `gl_rt_`, `gl_ac_`, `gl_cs_`, and the
- * registration access (`gl_ra_`) and initial access (`gl_ia_`) tokens of RFC 7591/7592, + 256
- * random bits.
+ * registration access (`gl_ra_`) and initial access (`gl_ia_`) tokens of RFC 7591/7592, and the
+ * device codes of RFC 8628 (`gl_dc_`), + 256 random bits.
  */
-export function randomSecret(prefix: 'gl_at_' | 'gl_rt_' | 'gl_ac_' | 'gl_cs_' | 'gl_ra_' | 'gl_ia_'): string {
+export function randomSecret(prefix: 'gl_at_' | 'gl_rt_' | 'gl_ac_' | 'gl_cs_' | 'gl_ra_' | 'gl_ia_' | 'gl_dc_'): string {
   return prefix + base64url(randomBytes(32))
 }
 

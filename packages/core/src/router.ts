@@ -1,5 +1,8 @@
 import type { ProviderContext } from './context.js'
+import { DEVICE_CODE_GRANT } from './device/user-code.js'
 import { authorize } from './endpoints/authorize/authorize.js'
+import { deviceAuthorization } from './endpoints/device-authorization.js'
+import { deviceVerification } from './endpoints/device-verification.js'
 import { introspect } from './endpoints/introspect.js'
 import { clientConfiguration } from './endpoints/register/client-configuration.js'
 import { register } from './endpoints/register/register.js'
@@ -42,6 +45,11 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
     named.set('.well-known/jwks.json', api(jwks))
     named.set('userinfo', api(userinfo))
     named.set('logout', page(logout))
+  }
+  // RFC 8628 §3.1, §3.3: on only when the device grant is.
+  if (provider.enabledGrants.has(DEVICE_CODE_GRANT)) {
+    named.set('device-authorization', api(deviceAuthorization))
+    named.set('device', page(deviceVerification))
   }
   // RFC 7591 §3 and RFC 7592 §2: on only when `registration` is configured.
   if (config.registration) named.set('register', api(register))

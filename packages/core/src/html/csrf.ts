@@ -16,6 +16,8 @@ export type CsrfPurpose =
   | 'login-form'
   /** `localAccounts`' sign-out form: the `gl_csrf` cookie. */
   | 'logout-form'
+  /** The device verification page's forms (RFC 8628 §3.3): session id, and the user code it decides. */
+  | 'device'
   /** The prompt=login / max_age marker (OIDC Core §3.1.2.1): its second and the request's parameters. */
   | 'login-marker'
 

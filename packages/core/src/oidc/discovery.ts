@@ -1,4 +1,5 @@
 import type { ProviderContext } from '../context.js'
+import { DEVICE_CODE_GRANT } from '../device/user-code.js'
 
 /** OIDC Core §5.1 standard claims, by the scope that releases them (§5.4). */
 export const SCOPE_CLAIMS: Record<string, readonly string[]> = {
@@ -36,6 +37,8 @@ export function endpointUrls(provider: ProviderContext) {
     end_session_endpoint: `${base}/logout/`,
     jwks_uri: `${base}/.well-known/jwks.json`,
     registration_endpoint: `${base}/register/`,
+    device_authorization_endpoint: `${base}/device-authorization/`,
+    verification_uri: `${base}/device/`,
   }
 }
 
@@ -72,6 +75,8 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
     authorization_response_iss_parameter_supported: true,
     // RFC 8414 §2 (RFC 7591 §3): said only when registration is on.
     ...(config.registration ? { registration_endpoint: urls.registration_endpoint } : {}),
+    // RFC 8628 §4: said only when the device grant is on.
+    ...(provider.enabledGrants.has(DEVICE_CODE_GRANT) ? { device_authorization_endpoint: urls.device_authorization_endpoint } : {}),
     // draft-ietf-oauth-client-id-metadata-document §6: said only when client_id URLs are accepted.
     ...(config.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
     // RFC 9101 §10.5 / OIDC Discovery §3: request objects are refused (OIDC Core §6), and
