@@ -20,7 +20,7 @@ function fieldsOf(kind: SweptKind, value: unknown): Swept & Partial<Consent> & P
  */
 function isDead(kind: SweptKind, row: Swept, now: number): boolean {
   const expired = row.expires_at !== undefined && row.expires_at <= now
-  if (kind === 'code' || kind === 'interaction' || kind === 'initial_access_token' || kind === 'hits') return expired
+  if (kind === 'code' || kind === 'interaction' || kind === 'initial_access_token' || kind === 'hits' || kind === 'device') return expired
   return expired || (row.revoked_at !== undefined && row.revoked_at !== null)
 }
 
@@ -71,6 +71,7 @@ export function cleanupMethod(
         if (c.kind === 'consent' && row.sub !== undefined && row.client_id !== undefined) {
           doomed.push(keys.consentIndex(row.sub, row.client_id, c.id), keys.consentByClient(row.client_id, c.id))
         }
+        if (c.kind === 'device') doomed.push(keys.deviceByUserCode((value as { user_code_hash: string }).user_code_hash))
         if (c.kind === 'family' && row.client_id !== undefined && row.created_at !== undefined) {
           doomed.push(keys.familyByClient(row.client_id, row.created_at, c.id))
         }

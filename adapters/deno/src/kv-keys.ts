@@ -26,7 +26,7 @@ export interface StoredSubject {
 }
 
 /** The row kinds that expire or get revoked, and so are swept by cleanup(). */
-export type SweptKind = 'code' | 'interaction' | 'initial_access_token' | 'access' | 'refresh' | 'family' | 'consent' | 'hits'
+export type SweptKind = 'code' | 'interaction' | 'initial_access_token' | 'access' | 'refresh' | 'family' | 'consent' | 'hits' | 'device'
 
 /** Every key Grantline writes, under one prefix so that a host app can share the database. */
 export function kvKeys(prefix: Deno.KvKey) {
@@ -58,6 +58,9 @@ export function kvKeys(prefix: Deno.KvKey) {
     initialAccessToken: (hash: string) => key('initial_access_token', hash),
     access: (hash: string) => key('access', hash),
     refresh: (hash: string) => key('refresh', hash),
+    /** A device authorization (RFC 8628) by device code hash, and the index from its user code hash. */
+    device: (hash: string) => key('device', hash),
+    deviceByUserCode: (userCodeHash: string) => key('device_by_user_code', userCodeHash),
     /** A rate-limit key's counters. */
     hits: (name: string) => key('hits', name),
     signingKey: (kid: string) => key('signing_key', kid),

@@ -18,6 +18,8 @@ export function rowKey(keys: KvKeys, kind: SweptKind, id: string): Deno.KvKey {
       return keys.family(id)
     case 'consent':
       return keys.consent(id)
+    case 'device':
+      return keys.device(id)
     case 'hits':
       return keys.hits(id)
   }

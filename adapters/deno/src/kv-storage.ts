@@ -1,6 +1,7 @@
 import type { AccessTokenRecord, Consent, Consumables, ConsumeResult, RefreshTokenRecord, SigningKeyRecord, Storage } from '@grantline/core'
 import { cleanupMethod } from './kv-cleanup.ts'
 import { clientIndexes, consentsOfClient } from './kv-client-index.ts'
+import { deviceAuthorizationMethods } from './kv-device-authorizations.ts'
 import {
   CONFLICT,
   getAll,
@@ -223,6 +224,7 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
     },
 
     ...rateLimitMethods(kv, keys),
+    ...deviceAuthorizationMethods(kv, keys),
 
     cleanup: cleanupMethod(kv, keys, revokeClientConsents),
   }
