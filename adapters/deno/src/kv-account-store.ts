@@ -1,7 +1,7 @@
 import type { AccountStore, SessionRecord, UserRecord } from '@grantline/core'
 import { CONFLICT, listValues, retrying, write } from './kv-keys.ts'
 
-// Expired sessions are swept a few at a time as new ones are made: AccountStore has no cleanup().
+// Expired sessions are swept a few at a time as new ones are made: cleanupFailures() covers failed logins only.
 const SESSION_SWEEP = 100
 // Failed logins kept per key: enough for any lockout threshold, small enough for one KV value.
 const FAILURES_KEPT = 1000
@@ -125,6 +125,20 @@ export function denoKvAccountStore(kv: Deno.Kv, options: { prefix?: Deno.KvKey }
     },
     async clearFailures(key) {
       await write(() => kv.atomic().delete(k.failures(key)))
+    },
+    async cleanupFailures(before, limit) {
+      let removed = 0
+      for await (const entry of kv.list<number[]>({ prefix: [...prefix, 'failures'] })) {
+        if (removed >= limit) break
+        // Checked commits: a failure recorded meanwhile is kept, and the key is left for the next pass.
+        const kept = entry.value.filter((at) => at > before)
+        const stale = entry.value.length - kept.length
+        if (stale === 0) continue
+        const op = kv.atomic().check(entry)
+        const ok = (await (kept.length === 0 ? op.delete(entry.key) : op.set(entry.key, kept)).commit()).ok
+        if (ok) removed += stale
+      }
+      return removed
     },
   }
 }

@@ -46,4 +46,11 @@ export interface AccountStore {
   /** The failures for `key` within the last `windowSeconds`. */
   countFailures(key: string, now: number, windowSeconds: number): Promise<number>
   clearFailures(key: string): Promise<void>
+  /**
+   * Removes at most `limit` failed-login records made at or before `before` (epoch seconds: now
+   * minus the lockout window, so none that still counts), of any key; answers how many it
+   * removed, so a caller repeats while it gets `limit`. A key that fails once and never again
+   * would otherwise keep its record for good (`grantline tokens clear` calls this).
+   */
+  cleanupFailures(before: number, limit: number): Promise<number>
 }

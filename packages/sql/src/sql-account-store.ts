@@ -7,7 +7,7 @@ import type { SqlStorageOptions } from './sql-storage.js'
 
 const USER = columnList(userShape)
 
-// Expired sessions are swept a few at a time as new ones are made: AccountStore has no cleanup().
+// Expired sessions are swept a few at a time as new ones are made: cleanupFailures() covers failed logins only.
 const SESSION_SWEEP = 100
 
 async function countSince(driver: SqlDriver, key: string, since: number): Promise<number> {
@@ -89,6 +89,14 @@ export function sqlAccountStore(driver: SqlDriver, _options?: SqlStorageOptions)
     },
     async clearFailures(key) {
       await execute(driver, sql`DELETE FROM login_failures WHERE failure_key = ${key}`)
+    },
+    cleanupFailures(before, limit) {
+      // Bounded like Storage.cleanup: one short statement per batch, whatever the backlog.
+      return execute(
+        driver,
+        sql`DELETE FROM login_failures WHERE (failure_key, failed_at) IN
+            (SELECT failure_key, failed_at FROM login_failures WHERE failed_at <= ${before} LIMIT ${limit})`,
+      )
     },
   }
 }

@@ -122,5 +122,21 @@ export function accountStoreConformance(t: TestApi, name: string, makeStore: () 
       expect(await store.countFailures('username:ada', T + window + 10, window)).toBe(0)
       expect(await store.countFailures('ip:127.0.0.1', T + 10, window)).toBe(1)
     })
+
+    it('cleanupFailures removes the failures made at or before a second, of every key, at most limit at a time', async () => {
+      const store = await makeStore()
+      const window = 300
+      await store.recordFailure('ip:192.0.2.1', T, window)
+      await store.recordFailure('ip:192.0.2.2', T + 1, window)
+      await store.recordFailure('username:ada', T + 2, window)
+      await store.recordFailure('username:ada', T + 100, window)
+      expect(await store.cleanupFailures(T + 2, 2)).toBe(2)
+      expect(await store.cleanupFailures(T + 2, 2)).toBe(1)
+      expect(await store.cleanupFailures(T + 2, 2)).toBe(0)
+      // The failure after the cut still counts; the ones before it are gone even for a wider window.
+      expect(await store.countFailures('username:ada', T + 100, window)).toBe(1)
+      expect(await store.countFailures('ip:192.0.2.1', T + 1, window)).toBe(0)
+      expect(await store.countFailures('ip:192.0.2.2', T + 1, window)).toBe(0)
+    })
   })
 }

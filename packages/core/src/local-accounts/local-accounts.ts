@@ -14,6 +14,11 @@ export interface LocalAccounts extends Accounts {
   username(sub: string): Promise<string | undefined>
   pages: AccountPages
   users: LocalUsers
+  /**
+   * Removes at most `limit` failed-login records older than the lockout window (no lockout counts
+   * them any more); answers how many. `grantline tokens clear` repeats it while it gets `limit`.
+   */
+  cleanupFailures(limit: number): Promise<number>
 }
 
 /**
@@ -64,6 +69,7 @@ export function localAccounts(store: AccountStore, options: LocalAccountsOptions
     },
     pages: createAccountPages(resolved, sessions, authenticate, async (sub) => (await store.getUser(sub))?.username),
     users: localUsers(store, { iterations: resolved.iterations, now: resolved.now }),
+    cleanupFailures: (limit) => store.cleanupFailures(resolved.seconds() - resolved.lockoutSeconds, limit),
   }
 }
 

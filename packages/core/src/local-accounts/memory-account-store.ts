@@ -50,7 +50,7 @@ export function memoryAccountStore(): AccountStore {
     },
 
     async createSession(session) {
-      // Expired rows would otherwise accumulate: there is no cleanup() for accounts.
+      // Expired rows would otherwise accumulate: cleanupFailures() covers failed logins only.
       for (const [hash, old] of sessions) if (old.expires_at <= session.auth_time) sessions.delete(hash)
       sessions.set(session.hash, { ...session })
     },
@@ -77,6 +77,19 @@ export function memoryAccountStore(): AccountStore {
     },
     async clearFailures(key) {
       failures.delete(key)
+    },
+    async cleanupFailures(before, limit) {
+      let removed = 0
+      for (const [key, times] of failures) {
+        // Each list is in the order the failures came, oldest first.
+        const stale = Math.min(times.filter((at) => at <= before).length, limit - removed)
+        if (stale === 0) continue
+        removed += stale
+        if (stale === times.length) failures.delete(key)
+        else failures.set(key, times.slice(stale))
+        if (removed === limit) break
+      }
+      return removed
     },
   }
 }
