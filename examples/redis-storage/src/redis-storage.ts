@@ -14,6 +14,7 @@ import type {
 } from '@grantline/core'
 import { cleanup } from './cleanup.js'
 import { hashOf, type RedisConnection, scriptRunner } from './connection.js'
+import { deviceAuthorizationMethods } from './device-authorizations.js'
 import { redisKeys } from './keys.js'
 import { CONSUME } from './lua/consume.js'
 import { COUNT_HITS, HIT } from './lua/hits.js'
@@ -159,6 +160,7 @@ export function redisStorage(redis: RedisConnection, options: RedisStorageOption
       return Number(await run(ADD_SIGNING_KEY, key.kid, JSON.stringify(key), addOptions?.ifNone ? '1' : '0')) === 1
     },
 
+    ...deviceAuthorizationMethods(redis, run, prefix),
     async hit(key, now, windowSeconds) {
       return hitCounts(await run(HIT, key, now, windowSeconds, TTL_MARGIN_SECONDS))
     },
