@@ -26,7 +26,7 @@ describe('OpenID Connect Discovery 1.0 and RFC 8414, as openid-client does it', 
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
       claims_parameter_supported: true,
-      prompt_values_supported: ['none', 'login', 'consent'],
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     })
     expect(metadata.response_types_supported).toEqual([
       'code',

@@ -109,7 +109,7 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
       ...Object.values(SCOPE_CLAIMS).flat(),
     ],
     claims_parameter_supported: true,
-    prompt_values_supported: ['none', 'login', 'consent'],
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
   }
 }
 
