@@ -1,4 +1,4 @@
-import { nonAtomicStorage, raceConsume, raceRotateRefresh } from '@grantline/testing'
+import { nonAtomicStorage, raceConsume, raceDevicePoll, raceRotateRefresh } from '@grantline/testing'
 import { describe, expect, it } from 'vitest'
 
 // The conformance races assert exactly one winner; here the same probes must see several winners
@@ -22,6 +22,10 @@ describe('the conformance races fail on a non-atomic store', () => {
 
   it('a refresh token rotated concurrently forks the chain (RFC 9700 §4.14.2 violated)', async () => {
     expect(await raceRotateRefresh(nonAtomicStorage(), 20)).toBeGreaterThan(1)
+  })
+
+  it('RFC 8628 §3.5: an approved device code polled concurrently issues more than once', async () => {
+    expect(await raceDevicePoll(nonAtomicStorage(), 20)).toBeGreaterThan(1)
   })
 
   it('two concurrent requests are enough to double-redeem', async () => {

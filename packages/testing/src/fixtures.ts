@@ -3,6 +3,7 @@ import type {
   Client,
   CodeRecord,
   Consent,
+  DeviceAuthorization,
   Family,
   InitialAccessToken,
   Interaction,
@@ -181,6 +182,26 @@ export function makeInteraction(overrides: Partial<Interaction> = {}): Interacti
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       code_challenge_method: 'S256',
     },
+    created_at: FIXTURE_TIME,
+    expires_at: FIXTURE_TIME + 600,
+    consumed_at: null,
+    ...overrides,
+  }
+}
+
+/** A pending device authorization (RFC 8628) of a random client, unexpired for 600 s. */
+export function makeDeviceAuthorization(overrides: Partial<DeviceAuthorization> = {}): DeviceAuthorization {
+  return {
+    device_code_hash: randomId('dch'),
+    user_code_hash: randomId('uch'),
+    client_id: randomId('client'),
+    scopes: ['openid', 'read'],
+    resource: ['https://api.example.com/'],
+    status: 'pending',
+    sub: null,
+    auth_time: null,
+    poll_interval: 5,
+    last_polled_at: null,
     created_at: FIXTURE_TIME,
     expires_at: FIXTURE_TIME + 600,
     consumed_at: null,

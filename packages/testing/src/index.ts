@@ -30,6 +30,7 @@ export {
   type RegisterTest,
   type RejectsMatchers,
   raceConsume,
+  raceDevicePoll,
   raceRotateRefresh,
   randomHash,
   randomId,

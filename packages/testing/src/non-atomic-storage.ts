@@ -1,7 +1,9 @@
 import {
+  applyDevicePoll,
   type CodeRecord,
   type Consumables,
   type ConsumeResult,
+  type DeviceAuthorization,
   type InitialAccessToken,
   type Interaction,
   memoryStorage,
@@ -30,6 +32,9 @@ export function nonAtomicStorage(): Storage {
     initial_access_token: initialAccessTokens,
   }
   const copy = <T>(value: T): T => structuredClone(value)
+  const devices = new Map<string, DeviceAuthorization>()
+  const findDevice = (userCodeHash: string, now: number) =>
+    [...devices.values()].find((d) => d.user_code_hash === userCodeHash && d.status === 'pending' && d.expires_at > now)
 
   const sweep = (table: Map<string, { expires_at: number }>, now: number, budget: number) => {
     let removed = 0
@@ -78,6 +83,30 @@ export function nonAtomicStorage(): Storage {
       const written = { ...read, consumed_at: now }
       table.set(key, written)
       return { status: 'ok', record: copy(written) }
+    },
+
+    async createDeviceAuthorization(record) {
+      devices.set(record.device_code_hash, copy(record))
+    },
+    async findDeviceAuthorization(userCodeHash, now) {
+      const found = findDevice(userCodeHash, now)
+      return found ? copy(found) : null
+    },
+    async decideDeviceAuthorization(userCodeHash, decision, now) {
+      const read = findDevice(userCodeHash, now)
+      if (!read) return false
+      await roundTrip()
+      devices.set(read.device_code_hash, { ...read, ...decision })
+      return true
+    },
+    async pollDeviceAuthorization(deviceCodeHash, clientId, now) {
+      const stored = devices.get(deviceCodeHash)
+      const read = stored?.client_id === clientId ? copy(stored) : undefined
+      const result = applyDevicePoll(read, now)
+      if (!read || result.status === 'absent' || result.status === 'expired' || result.status === 'reused') return result
+      await roundTrip()
+      devices.set(deviceCodeHash, read)
+      return result
     },
 
     async rotateRefresh(oldHash, next, now, graceSeconds): Promise<RotateResult> {

@@ -1,6 +1,7 @@
-import type { DeviceAuthorization, Storage } from '@grantline/core'
-import { FIXTURE_TIME, randomId } from '../fixtures.js'
+import type { Storage } from '@grantline/core'
+import { FIXTURE_TIME, makeDeviceAuthorization, randomId } from '../fixtures.js'
 import type { TestApi } from '../test-api.js'
+import { raceDevicePoll } from './race.js'
 import type { MakeStorage } from './seed.js'
 
 type DeviceStore = Required<
@@ -22,24 +23,7 @@ async function deviceStore(makeStorage: MakeStorage): Promise<DeviceStore | null
 
 const T = FIXTURE_TIME
 
-function makeDevice(overrides: Partial<DeviceAuthorization> = {}): DeviceAuthorization {
-  return {
-    device_code_hash: randomId('dch'),
-    user_code_hash: randomId('uch'),
-    client_id: randomId('client'),
-    scopes: ['openid', 'read'],
-    resource: ['https://api.example.com/'],
-    status: 'pending',
-    sub: null,
-    auth_time: null,
-    poll_interval: 5,
-    last_polled_at: null,
-    created_at: T,
-    expires_at: T + 600,
-    consumed_at: null,
-    ...overrides,
-  }
-}
+const makeDevice = makeDeviceAuthorization
 
 const approval = { status: 'approved', sub: 'user-1', auth_time: T } as const
 
@@ -109,16 +93,9 @@ export function describeDeviceAuthorizations(t: TestApi, makeStorage: MakeStorag
     })
 
     it(`RFC 8628 §3.5: ${concurrency} parallel polls after approval yield exactly one approval`, async () => {
-      const store = await deviceStore(makeStorage)
-      if (!store) return
-      const device = makeDevice()
-      await store.createDeviceAuthorization(device)
-      await store.decideDeviceAuthorization(device.user_code_hash, approval, T + 1)
-      const polls = await Promise.all(
-        Array.from({ length: concurrency }, () => store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 6)),
-      )
-      expect(polls.filter((poll) => poll.status === 'approved')).toHaveLength(1)
-      expect((await store.pollDeviceAuthorization(device.device_code_hash, device.client_id, T + 60)).status).toBe('reused')
+      const storage = await makeStorage()
+      if (!(await deviceStore(async () => storage))) return
+      expect(await raceDevicePoll(storage, concurrency)).toBe(1)
     })
 
     it(`RFC 8628 §3.3: ${concurrency} parallel decisions: exactly one is recorded`, async () => {

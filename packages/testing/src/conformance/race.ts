@@ -1,5 +1,5 @@
 import type { Consumables, Storage } from '@grantline/core'
-import { FIXTURE_TIME } from '../fixtures.js'
+import { FIXTURE_TIME, makeDeviceAuthorization } from '../fixtures.js'
 import { issuePair, makePair, seedGrant } from './seed.js'
 import { storeConsumable } from './store-consumable.js'
 
@@ -26,4 +26,25 @@ export async function raceRotateRefresh(storage: Storage, n = 20): Promise<numbe
   const now = FIXTURE_TIME + 10
   const results = await Promise.all(Array.from({ length: n }, () => storage.rotateRefresh(old.refresh.hash, makePair(grant, now), now, 0)))
   return countOk(results)
+}
+
+/**
+ * Stores a device authorization (RFC 8628) and approves it, then polls it `n` times at once.
+ * Returns how many polls answered `approved`: 1 on an atomic store (RFC 8628 §3.5, tokens once).
+ */
+export async function raceDevicePoll(storage: Storage, n = 20): Promise<number> {
+  const { createDeviceAuthorization, decideDeviceAuthorization, pollDeviceAuthorization } = storage
+  if (!createDeviceAuthorization || !decideDeviceAuthorization || !pollDeviceAuthorization) throw new TypeError('no device authorizations')
+  const device = makeDeviceAuthorization()
+  await createDeviceAuthorization.call(storage, device)
+  await decideDeviceAuthorization.call(
+    storage,
+    device.user_code_hash,
+    { status: 'approved', sub: 'user-1', auth_time: FIXTURE_TIME },
+    FIXTURE_TIME + 1,
+  )
+  const polls = Array.from({ length: n }, () =>
+    pollDeviceAuthorization.call(storage, device.device_code_hash, device.client_id, FIXTURE_TIME + 6),
+  )
+  return (await Promise.all(polls)).filter((poll) => poll.status === 'approved').length
 }
