@@ -17,10 +17,11 @@ ${usersUsage}
 ${tokensUsage}
 ${registrationTokensUsage}
 ${keysUsage}
-grantline migrate [--db PATH_OR_URL]
+grantline migrate [--db PATH_OR_URL] [--json]
 
 Every command takes --db (SQLite path or postgres:// URL; default $GRANTLINE_DB, else DIR/grantline.sqlite)
-and --data DIR (where secrets.json lives; default ./data). Exit status: 0 done, 1 failed, 2 bad arguments.
+and --data DIR (where secrets.json lives; default ./data), and --json (the result as JSON on stdout).
+Exit status: 0 done, 1 failed, 2 bad arguments, with a one-line reason on stderr.
 --sql [--key-encryption-key K] (clients create, users create, keys create, registration-tokens create): opens
 no database; prints the SQL for 'wrangler d1 execute' on stdout and the result (secrets) on stderr.
 See docs/cli.md.`

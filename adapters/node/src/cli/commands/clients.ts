@@ -12,24 +12,53 @@ const flags = {
   name: { type: 'string' },
   type: { type: 'string' },
   'grant-type': { type: 'string', multiple: true },
+  'response-type': { type: 'string', multiple: true },
+  'auth-method': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
   'post-logout-redirect-uri': { type: 'string', multiple: true },
+  'no-post-logout-redirect-uris': { type: 'boolean' },
+  'cors-origin': { type: 'string', multiple: true },
+  'no-cors-origins': { type: 'boolean' },
   scope: { type: 'string' },
   'skip-consent': { type: 'boolean' },
+  'no-skip-consent': { type: 'boolean' },
   introspection: { type: 'boolean' },
+  'no-introspection': { type: 'boolean' },
   owner: { type: 'string' },
 } as const
 
-export const clientsUsage = `grantline clients create --name NAME [--type confidential|public] [--grant-type G]... [--redirect-uri URI]...
-                        [--post-logout-redirect-uri URI]... [--scope "a b"] [--skip-consent] [--introspection] [--owner SUB] [--json]
+export const clientsUsage = `grantline clients create --name NAME [--type confidential|public] [--grant-type G]... [--response-type "code id_token"]...
+                        [--auth-method client_secret_basic|client_secret_post|none] [--redirect-uri URI]...
+                        [--post-logout-redirect-uri URI]... [--cors-origin ORIGIN]... [--scope "a b"] [--skip-consent]
+                        [--introspection] [--owner SUB] [--json]
 grantline clients list [--json]
 grantline clients show CLIENT_ID [--json]
-grantline clients update CLIENT_ID [same flags as create]
+grantline clients update CLIENT_ID [same flags as create; a list flag replaces the list, '' empties it;
+                        --no-skip-consent, --no-introspection, --no-cors-origins, --no-post-logout-redirect-uris, --owner '']
 grantline clients delete CLIENT_ID [--json]`
 
 const ACTIONS = ['create', 'list', 'show', 'update', 'delete']
 
 type Values = ReturnType<typeof parseFlags<typeof flags>>['values']
+
+/** `--flag` on, `--no-flag` off, neither unchanged; both is a mistake. */
+function toggle(on: boolean | undefined, off: boolean | undefined, name: string): boolean | undefined {
+  if (on && off) throw new CliError(`--${name} and --no-${name} contradict each other`)
+  return on ? true : off ? false : undefined
+}
+
+/** A list flag, or [] when its `--no-...` flag empties it; both is a mistake. */
+function listOrNone(values: string[] | undefined, none: boolean | undefined, flag: string, noFlag: string): string[] | undefined {
+  if (none && values !== undefined) throw new CliError(`--${flag} and --${noFlag} contradict each other`)
+  return none ? [] : list(values)
+}
+
+/** Response types have spaces inside (`code id_token`): one per flag, or comma-separated. */
+const responseTypes = (values: string[] | undefined) =>
+  values
+    ?.flatMap((value) => value.split(','))
+    .map((value) => value.trim().split(/\s+/).join(' '))
+    .filter(Boolean)
 
 function metadata(values: Values): Partial<ClientInput> {
   const type = values.type
@@ -37,13 +66,22 @@ function metadata(values: Values): Partial<ClientInput> {
   const fields: Partial<ClientInput> = {
     client_name: values.name,
     client_type: type,
+    token_endpoint_auth_method: values['auth-method'],
     grant_types: list(values['grant-type']),
+    response_types: responseTypes(values['response-type']),
     redirect_uris: list(values['redirect-uri']),
-    post_logout_redirect_uris: list(values['post-logout-redirect-uri']),
+    post_logout_redirect_uris: listOrNone(
+      values['post-logout-redirect-uri'],
+      values['no-post-logout-redirect-uris'],
+      'post-logout-redirect-uri',
+      'no-post-logout-redirect-uris',
+    ),
+    allowed_cors_origins: listOrNone(values['cors-origin'], values['no-cors-origins'], 'cors-origin', 'no-cors-origins'),
     scope: values.scope,
-    skip_authorization: values['skip-consent'],
-    introspection: values.introspection,
-    owner_sub: values.owner,
+    skip_authorization: toggle(values['skip-consent'], values['no-skip-consent'], 'skip-consent'),
+    introspection: toggle(values.introspection, values['no-introspection'], 'introspection'),
+    // `--owner ''`: no owner any more.
+    owner_sub: values.owner === '' ? null : values.owner,
   }
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))
 }
@@ -54,9 +92,13 @@ function describe(client: Client): string {
     `name:          ${client.client_name}`,
     `type:          ${client.client_type} (${client.token_endpoint_auth_method})`,
     `grant types:   ${client.grant_types.join(' ')}`,
+    `responses:     ${client.response_types.join(', ') || '-'}`,
     `redirect URIs: ${client.redirect_uris.join(' ') || '-'}`,
+    `post-logout:   ${client.post_logout_redirect_uris.join(' ') || '-'}`,
+    `CORS origins:  ${client.allowed_cors_origins.join(' ') || '-'}`,
     `scope:         ${client.scope || '(every scope)'}`,
     `skip consent:  ${client.skip_authorization ? 'yes' : 'no'}`,
+    `introspection: ${client.introspection ? 'yes' : 'no'}`,
     `registered:    ${client.dynamic ? 'by itself (RFC 7591): unverified' : 'by the operator'}`,
   ].join('\n')
 }

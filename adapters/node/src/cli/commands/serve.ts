@@ -16,6 +16,7 @@ const flags = {
   config: { type: 'string' },
   data: { type: 'string' },
   'no-demo': { type: 'boolean' },
+  json: { type: 'boolean' },
   workers: { type: 'string' },
   resource: { type: 'string', multiple: true },
   registration: { type: 'string' },
@@ -24,6 +25,7 @@ const flags = {
 
 export const serveUsage =
   'grantline serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--db PATH_OR_POSTGRES_URL] [--config FILE.json] [--data DIR] [--no-demo] [--workers N]\n' +
+  '                [--json]   (stdout: one JSON line {listening, issuer, storage, workers}; the rest on stderr)\n' +
   '                [--resource URI ...] [--registration open|token]\n' +
   `                ${connectionFlagsUsage}`
 
@@ -50,9 +52,13 @@ export async function serveCommand(argv: string[]): Promise<void> {
     throw new CliError('--registration must be open or token')
   }
   connectionLimitsOf(values) // so are bad limits
-  // The last line of start-up: scripts wait for it.
-  const listening = ({ origin, issuer, dialect }: Listening, also = '') =>
-    process.stdout.write(`Grantline listening on ${origin} (issuer ${issuer}, ${dialect} storage${also})\n`)
+  // The last line of start-up: scripts wait for it. With --json it is the only line on stdout.
+  const listening = ({ origin, issuer, dialect }: Listening) =>
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify({ listening: origin, issuer, storage: dialect, workers })}\n`
+        : `Grantline listening on ${origin} (issuer ${issuer}, ${dialect} storage${workers > 1 ? `, ${workers} workers` : ''})\n`,
+    )
   if (workers === 1) {
     listening((await serveOne(values, port, host, true)).listening)
     return
@@ -67,13 +73,16 @@ export async function serveCommand(argv: string[]): Promise<void> {
       const { running, listening } = await serveOne(values, port, host, false)
       return { server: running, ready: listening }
     },
-    onReady: (first) => first && listening(first, `, ${workers} workers`),
-    onSignal: (signal) => process.stdout.write(`Grantline stopping on ${signal}: finishing the requests in flight\n`),
+    onReady: (first) => first && listening(first),
+    onSignal: (signal) => notes(values).write(`Grantline stopping on ${signal}: finishing the requests in flight\n`),
     onReplace: ({ code, signal }) => process.stderr.write(`grantline: a worker exited (${signal ?? `status ${code}`}); starting another\n`),
   }).catch((error: Error) => {
     throw cluster.isPrimary ? new CliError(error.message, 1) : error
   })
 }
+
+/** Where messages for people go: stdout, or stderr with --json, whose stdout is JSON only. */
+const notes = (values: { json?: boolean | undefined }) => (values.json ? process.stderr : process.stdout)
 
 interface Listening {
   origin: string
@@ -108,7 +117,7 @@ async function serveOne(
       hostname: host,
       handleSignals,
       ...connectionLimitsOf(values),
-      onSignal: (signal) => process.stdout.write(`Grantline stopping on ${signal}: finishing the requests in flight\n`),
+      onSignal: (signal) => notes(values).write(`Grantline stopping on ${signal}: finishing the requests in flight\n`),
       onClose: () => server?.database.close(),
     },
   ).catch((error: NodeJS.ErrnoException) => {
@@ -123,6 +132,6 @@ async function serveOne(
   }
   const { provider, database } = server
   const banner = values['no-demo'] ? null : await seedDemo(server, origin, provider.basePath)
-  if (banner) process.stdout.write(`${banner}\n\n`)
+  if (banner) notes(values).write(`${banner}\n\n`)
   return { running, listening: { origin, issuer: provider.issuer, dialect: database.dialect } }
 }

@@ -13,9 +13,12 @@ const flags = {
 } as const
 
 export const tokensUsage =
-  "grantline tokens clear [--batch N] [--json]   (DOT's cleartokens: removes expired and revoked rows in short, paced batches)"
+  "grantline tokens clear [--batch N] [--json]   (DOT's cleartokens: removes expired and revoked rows, and stale failed-login records, in short, paced batches)"
 
-/** Deletes expired and revoked rows in short, paced batches, so a large backlog never keeps a server waiting (paced-clear.ts). */
+/**
+ * Deletes expired and revoked rows, then failed-login records older than the lockout window, in
+ * short, paced batches, so a large backlog never keeps a server waiting (paced-clear.ts).
+ */
 export async function tokens(argv: string[]): Promise<void> {
   const [action, ...rest] = argv
   if (action !== 'clear') throw usageError(action ? `unknown tokens action "${action}"` : 'tokens needs an action: clear')
@@ -23,14 +26,16 @@ export async function tokens(argv: string[]): Promise<void> {
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`)
   const batch = integer(values.batch, 'batch') ?? 100
   if (batch < 1) throw new CliError('--batch must be at least 1')
-  const { provider, database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
+  const { provider, accounts, database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
   try {
-    const removed = await pacedClear({
-      cleanup: (limit) => provider.cleanup(limit),
-      batch,
-      between: () => database.checkpoint(),
-    })
-    print(values.json ? { removed } : `removed ${removed} expired or revoked rows`)
+    const between = () => database.checkpoint()
+    const removed = await pacedClear({ cleanup: (limit) => provider.cleanup(limit), batch, between })
+    const failures = await pacedClear({ cleanup: (limit) => accounts.cleanupFailures(limit), batch, between })
+    print(
+      values.json
+        ? { removed, login_failures: failures }
+        : `removed ${removed} expired or revoked rows and ${failures} stale failed-login records`,
+    )
   } finally {
     await database.close()
   }
