@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
+import { get, REGISTER, registerApp } from '../manage/helpers.js'
 import { form, ISSUER, type Setup, setup } from '../support/provider.js'
 import { as, introspect, type Registered, register, via } from './support.js'
 
@@ -178,6 +179,20 @@ describe('device authorization grant (RFC 8628, oauth4webapi)', () => {
     const off = await (await s.fetch(`${ISSUER.replace('/o', '')}/.well-known/oauth-authorization-server/o`)).json()
     expect(off.device_authorization_endpoint).toBeUndefined()
     expect((await s.fetch(`${ISSUER}/device-authorization/`, form({ client_id: 'x' }))).status).toBe(404)
+  })
+
+  it('RFC 8628 §3.1: the application form offers the grant when the server enables it, and the client can use it', async () => {
+    const s = deviceSetup()
+    const alice = s.users.signIn('user-1')
+    expect(await (await get(s, REGISTER, alice)).text()).toContain(`name="grant_type:${DEVICE_GRANT}"`)
+    const { clientId } = await registerApp(s, alice, {
+      client_type: 'public',
+      'grant_type:refresh_token': '',
+      [`grant_type:${DEVICE_GRANT}`]: 'on',
+    })
+    expect((await s.storage.getClient(clientId))?.grant_types).toContain(DEVICE_GRANT)
+    const device = await start(s, { client: { client_id: clientId }, auth: oauth.None(), secret: undefined })
+    expect(device.user_code).toHaveLength(9)
   })
 
   it('RFC 8628 §5.1: code entry is rate-limited per session', async () => {

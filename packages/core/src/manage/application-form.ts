@@ -10,6 +10,7 @@ const GRANT_LABELS: Record<string, string> = {
   client_credentials: 'Client credentials',
   password: 'Resource owner password',
   implicit: 'Implicit',
+  'urn:ietf:params:oauth:grant-type:device_code': 'Device code (RFC 8628)',
 }
 
 /** The form's fields as typed: text stays raw so a refused form comes back as the user left it. */
