@@ -77,9 +77,9 @@ describe.each(BACKENDS)('what survives a restart of grantline serve on %s', (bac
     expect(await introspect(c, expiring.access_token)).toStrictEqual({ active: false })
 
     // The expired token with its grant (a client_credentials grant ends with its token), and the revoked token.
-    expect(await cliJson(ws, ['tokens', 'clear'])).toStrictEqual({ removed: 3 })
+    expect(await cliJson(ws, ['tokens', 'clear'])).toStrictEqual({ removed: 3, login_failures: 0 })
     expect(await introspect(c, live.access_token)).toMatchObject({ active: true, client_id: machine.client_id })
-    expect(await cliJson(ws, ['tokens', 'clear'])).toStrictEqual({ removed: 0 })
+    expect(await cliJson(ws, ['tokens', 'clear'])).toStrictEqual({ removed: 0, login_failures: 0 })
   })
 
   it('a new, empty database gets the demo user and client once; a restart prints no banner and adds nothing', async () => {
