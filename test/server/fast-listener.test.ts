@@ -114,6 +114,27 @@ describe('toFastListener', () => {
     expect(head.headers.get('content-type')).toContain('application/json')
     expect(await head.text()).toBe('')
   })
+
+  it('RFC 9700 §2.6: writes the CORS headers the core adds to a token response after building it, with the body', async () => {
+    const origin = 'https://spa.example'
+    const cors = await s.provider.clients.create({
+      client_name: 'spa',
+      grant_types: ['client_credentials'],
+      allowed_cors_origins: [origin],
+    })
+    const response = await fetch(`${base}/o/token/`, {
+      method: 'POST',
+      headers: { ...form, origin, authorization: basic(cors.client.client_id, cors.client_secret ?? '') },
+      body: 'grant_type=client_credentials',
+    })
+    expect([response.status, response.headers.get('access-control-allow-origin'), response.headers.get('vary')]).toEqual([
+      200,
+      origin,
+      'Origin',
+    ])
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(((await response.json()) as { access_token: string }).access_token).toMatch(/^gl_at_/)
+  })
 })
 
 interface Answer {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { enableRawResponses, rawResponse } from '@grantline/core'
 import { toRequest } from './lean-request.js'
 
 /** The node:http objects of a request, passed beside it as @hono/node-server's `HttpBindings` are. */
@@ -29,14 +30,17 @@ const SERVER_ERROR = 'Internal Server Error'
  * than @hono/node-server: the body (small for every Grantline endpoint) is read into one buffer
  * first, so the Request (a LeanRequest, lean-request.ts) is answered from bytes instead of a Node
  * stream bridged to a web stream, and the Response, always fully formed by the core, is read
- * whole and written with one `end()`. It changes no global: the core and the host build the
- * platform's own Response, and the listener reads it (docs/runtimes.md). The benchmark
+ * whole and written with one `end()`. It changes no global: the core builds its JSON and redirect
+ * responses as GrantlineResponses (a Response subclass that keeps its body text and header record),
+ * which the listener writes from those fields; any other Response, the host's included, is the
+ * platform's and is read as one (docs/runtimes.md). The benchmark
  * (test/bench, docs/benchmarks.md) shows where this matters: the token endpoint on Node.
  */
 export function toFastListener(
   handle: FetchHandler,
   options: FastListenerOptions = {},
 ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+  enableRawResponses()
   const closing = options.closing ?? (() => false)
   return (incoming, outgoing) => {
     const method = incoming.method ?? 'GET'
@@ -102,12 +106,15 @@ function plain(outgoing: ServerResponse, status: number, text: string, close: bo
 }
 
 async function writeResponse(response: Response, outgoing: ServerResponse, close: boolean): Promise<void> {
-  const body = response.body ? await bodyOf(response.body) : undefined
-  const headers = fromHeaders(response.headers)
+  const raw = rawResponse(response)
+  const body = raw ? (raw.body ?? undefined) : response.body ? await bodyOf(response.body) : undefined
+  const headers =
+    (raw && (raw.headers instanceof Headers ? fromHeaders(raw.headers) : listOf(raw.headers))) ?? fromHeaders(response.headers)
   if (close) headers.push('connection', 'close')
   if (!hasField(headers, 'content-length') && response.status !== 204 && response.status !== 304) {
     // A known length, so that an empty body (a redirect) is not sent chunked.
-    headers.push('content-length', String(body === undefined ? 0 : body.byteLength))
+    const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+    headers.push('content-length', String(length))
   }
   if (outgoing.getHeaderNames().length > 0) {
     // Headers already set on `outgoing` (by a host's framework): node 20's
@@ -142,6 +149,36 @@ function fromHeaders(headers: Headers): string[] {
   const list: string[] = []
   for (const [name, value] of headers) if (name !== 'set-cookie') list.push(name, value)
   for (const cookie of headers.getSetCookie()) list.push('set-cookie', cookie)
+  return list
+}
+
+const EDGE_WHITESPACE = /^[\t\n\r ]|[\t\n\r ]$/
+const TRIM = /^[\t\n\r ]+|[\t\n\r ]+$/g
+
+/** The lists of frozen header records (the core's shared JSON headers): built once, copied per response. */
+const frozenLists = new WeakMap<object, string[] | undefined>()
+
+function listOf(record: Readonly<Record<string, string>>): string[] | undefined {
+  if (!Object.isFrozen(record)) return fromRecord(record)
+  if (!frozenLists.has(record)) frozenLists.set(record, fromRecord(record))
+  return frozenLists.get(record)?.slice()
+}
+
+/**
+ * A GrantlineResponse's header record as `new Headers(record)` reads it, without building one:
+ * names lowercased, values without leading or trailing whitespace. Undefined when two names differ
+ * only in case (Headers would join them in one field): the Headers path then writes them.
+ */
+function fromRecord(record: Readonly<Record<string, string>>): string[] | undefined {
+  const list: string[] = []
+  let mixedCase = false
+  for (const key of Object.keys(record)) {
+    const name = key.toLowerCase()
+    if (name !== key) mixedCase = true
+    const value = String(record[key])
+    list.push(name, EDGE_WHITESPACE.test(value) ? value.replace(TRIM, '') : value)
+  }
+  if (mixedCase && new Set(list.filter((_, i) => i % 2 === 0)).size !== list.length / 2) return undefined
   return list
 }
 

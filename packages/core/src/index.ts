@@ -20,6 +20,7 @@ export type { AuditEvent, AuditEventInput } from './events.js'
 export type { GrantConfig, GrantContext, GrantFields, GrantHandler, GrantServices } from './grants/grant-handler.js'
 export { type HtmlValue, html, raw, type SafeHtml } from './html/html.js'
 export type { Params } from './http/form.js'
+export { enableRawResponses, type RawResponse, rawResponse } from './http/grantline-response.js'
 export {
   DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,
   hashPassword as hashDjangoPassword,

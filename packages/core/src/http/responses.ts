@@ -1,3 +1,5 @@
+import { buildResponse } from './grantline-response.js'
+
 /** RFC 6749 §5.1: responses carrying tokens or credentials must not be cached. */
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
 
@@ -5,12 +7,12 @@ export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as c
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json;charset=UTF-8', ...NO_STORE })
 
 export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
-  // The Response copies its init headers, so the shared record is never changed.
-  return new Response(JSON.stringify(body), { status, headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS })
+  // The Response copies its init headers (a GrantlineResponse on first change), so the shared record is never changed.
+  return buildResponse(JSON.stringify(body), status, headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS)
 }
 
 export function redirect(location: string, status: 302 | 303 = 303, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers: { location, ...NO_STORE, ...headers } })
+  return buildResponse(null, status, { location, ...NO_STORE, ...headers })
 }
 
 /** Appends response parameters to a redirect URI, in its query or its fragment (RFC 6749 §4.1.2, §4.2.2). */
