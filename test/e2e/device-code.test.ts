@@ -1,3 +1,4 @@
+import { memoryStorage } from '@grantline/core'
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
 import { get, REGISTER, registerApp } from '../manage/helpers.js'
@@ -158,7 +159,7 @@ describe('device authorization grant (RFC 8628, oauth4webapi)', () => {
     const reg = await registerDevice(s)
     const device = await start(s, reg)
     await decide(s, s.users.signIn('user-1'), device.user_code)
-    // Widening the client's scopes after the request changes nothing the device receives.
+    // Changing the client's allowed scopes after the request changes nothing the device receives.
     await s.provider.clients.update(reg.client.client_id, { scope: 'read' })
     expect((await poll(s, reg, device.device_code)).scope).toBe('read write')
   })
@@ -202,6 +203,32 @@ describe('device authorization grant (RFC 8628, oauth4webapi)', () => {
     for (let i = 0; i < 11; i++) statuses.push((await enterCode(s, cookie, 'BCDF-GHJK')).status)
     expect(statuses.slice(0, 10).every((status) => status === 400)).toBe(true)
     expect(statuses[10]).toBe(429)
+  })
+
+  it('RFC 8628 §5.1: code entry is rate-limited per client address, across sessions', async () => {
+    const s = deviceSetup({ clientAddress: () => '203.0.113.7' })
+    const statuses: number[] = []
+    for (let i = 0; i < 31; i++) statuses.push((await enterCode(s, s.users.signIn('user-1'), 'BCDF-GHJK')).status)
+    expect(statuses.filter((status) => status === 429)).toEqual([429])
+    expect(statuses[30]).toBe(429)
+  })
+
+  it('RFC 6749 §10.12: a decision without the CSRF value of this session and code is refused', async () => {
+    const s = deviceSetup()
+    const reg = await registerDevice(s)
+    const device = await start(s, reg)
+    const alice = s.users.signIn('user-1')
+    const confirm = await (await enterCode(s, alice, device.user_code)).text()
+    const bob = s.users.signIn('user-2')
+    const body = { csrf: field(confirm, 'csrf'), user_code: device.user_code, decision: 'approve' }
+    const replayed = await s.fetch(DEVICE_PAGE, { ...form(body), headers: { ...form({}).headers, cookie: bob } })
+    expect(replayed.status).toBe(400)
+    await expect(poll(s, reg, device.device_code)).rejects.toMatchObject({ error: 'authorization_pending' })
+  })
+
+  it('RFC 8628: createProvider refuses the device grant on a Storage without device authorizations', () => {
+    const storage = { ...memoryStorage(), pollDeviceAuthorization: undefined }
+    expect(() => setup({ grantTypes: [DEVICE_GRANT] }, storage)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }))
   })
 
   it('RFC 8628 §3.5: 20 parallel polls after approval yield exactly one token response', async () => {
