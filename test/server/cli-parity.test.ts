@@ -111,6 +111,24 @@ describe('grantline clients: every flag on and off (RFC 7591 §2 client metadata
   })
 })
 
+describe('bad input elsewhere: exit status 2 and one line', () => {
+  it.each([
+    [
+      'keys rotate with "oidc": false',
+      () => ['keys', 'rotate', '--config', ws.config({ oidc: false }), ...at()],
+      /^keys rotate needs OpenID/,
+    ],
+    ['tokens clear --batch 0', () => ['tokens', 'clear', '--batch', '0', ...at()], /^--batch must be at least 1$/],
+    ['migrate --json=yes', () => ['migrate', '--json=yes', ...at()], /^--json does not take a value$/],
+  ] as const)('%s', async (_name, args, message) => {
+    const result = await runCli(args())
+    expect(result).toMatchObject({ status: 2, stdout: '' })
+    const lines = result.stderr.trimEnd().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]?.slice('grantline: '.length)).toMatch(message)
+  })
+})
+
 describe('grantline --json on every subcommand', () => {
   it('migrate, users, clients, registration-tokens, keys and tokens clear print JSON on stdout', async () => {
     const fresh = await createWorkspace('sqlite')

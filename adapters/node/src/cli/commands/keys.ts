@@ -43,6 +43,8 @@ export async function keys(argv: string[]): Promise<void> {
   requireSqlKeyEncryptionKey()
   const server = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
   try {
+    // A usage mistake (status 2), not an unexpected error.
+    if (!server.oidc) throw new CliError(`keys ${action} needs OpenID Connect on (the config file says "oidc": false)`)
     if (action === 'create') {
       const { kid, created } = await createFirstKey(server)
       if (values.json) return print({ kid, created })
