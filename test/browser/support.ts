@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -45,20 +45,26 @@ export interface Grantline {
   issuer: string
   child: ChildProcess
   output: () => string
+  /** Runs `grantline ARGS` on the server's data folder and database; answers its stdout. */
+  cli: (args: string[]) => Promise<string>
 }
 
 /**
  * A real `grantline serve` on a free loopback port, with a fresh data folder and SQLite file and
  * the user `username` made by `grantline users create` beforehand. Answers once the port does.
  */
-export async function startGrantline(username: string, password: string): Promise<Grantline> {
+export async function startGrantline(username: string, password: string, options: { config?: unknown } = {}): Promise<Grantline> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -b\` first`)
   const data = tempDir()
   const store = ['--data', data, '--db', join(data, 'grantline.sqlite')]
   await promisify(execFile)(process.execPath, [CLI, 'users', 'create', username, '--password', password, ...store])
+  const cli = async (args: string[]) => (await promisify(execFile)(process.execPath, [CLI, ...args, ...store])).stdout
+  const config = join(data, 'config.json')
+  if (options.config !== undefined) writeFileSync(config, JSON.stringify(options.config))
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', ...store, '--no-demo'], {
+  const serve = [CLI, 'serve', '--port', String(port), '--host', '127.0.0.1', ...store, '--no-demo']
+  const child = spawn(process.execPath, options.config === undefined ? serve : [...serve, '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -72,7 +78,7 @@ export async function startGrantline(username: string, password: string): Promis
     await stop(child)
   })
   await waitForPort(`${origin}/accounts/login/`, child, () => output)
-  return { origin, issuer: `${origin}/o`, child, output: () => output }
+  return { origin, issuer: `${origin}/o`, child, output: () => output, cli }
 }
 
 /** SIGTERM, then SIGKILL if the server has not gone within 5 s. */
