@@ -27,6 +27,18 @@ describe('grantline serve with the device authorization grant', () => {
     const created = await cliJson<{ client_id: string; client_secret: string | null }>(ws, [
       ...['clients', 'create', '--name', 'TV', '--type', 'public', '--grant-type', DEVICE_GRANT, '--grant-type', 'refresh_token'],
     ])
+    // `device_code` is the CLI's short name for the grant's URN.
+    const short = await cliJson<{ client_id: string }>(ws, [
+      'clients',
+      'create',
+      '--name',
+      'Radio',
+      '--type',
+      'public',
+      '--grant-type',
+      'device_code',
+    ])
+    expect((await cliJson<{ grant_types: string[] }>(ws, ['clients', 'show', short.client_id])).grant_types).toEqual([DEVICE_GRANT])
     const c = oauthClient(server, created)
     const as = { ...c.as, device_authorization_endpoint: `${server.issuer}/device-authorization/` }
     const metadata = await (await fetch(`${server.origin}/.well-known/oauth-authorization-server/o`)).json()

@@ -27,7 +27,7 @@ const flags = {
   owner: { type: 'string' },
 } as const
 
-export const clientsUsage = `grantline clients create --name NAME [--type confidential|public] [--grant-type G]... [--response-type "code id_token"]...
+export const clientsUsage = `grantline clients create --name NAME [--type confidential|public] [--grant-type G (device_code: RFC 8628's URN)]... [--response-type "code id_token"]...
                         [--auth-method client_secret_basic|client_secret_post|none] [--redirect-uri URI]...
                         [--post-logout-redirect-uri URI]... [--cors-origin ORIGIN]... [--scope "a b"] [--skip-consent]
                         [--introspection] [--owner SUB] [--json]
@@ -53,6 +53,9 @@ function listOrNone(values: string[] | undefined, none: boolean | undefined, fla
   return none ? [] : list(values)
 }
 
+/** Short names for grant types whose registered name is a URN (RFC 8628 §3.4). */
+const GRANT_ALIASES: Record<string, string> = { device_code: 'urn:ietf:params:oauth:grant-type:device_code' }
+
 /** Response types have spaces inside (`code id_token`): one per flag, or comma-separated. */
 const responseTypes = (values: string[] | undefined) =>
   values
@@ -67,7 +70,7 @@ function metadata(values: Values): Partial<ClientInput> {
     client_name: values.name,
     client_type: type,
     token_endpoint_auth_method: values['auth-method'],
-    grant_types: list(values['grant-type']),
+    grant_types: list(values['grant-type'])?.map((grant) => GRANT_ALIASES[grant] ?? grant),
     response_types: responseTypes(values['response-type']),
     redirect_uris: list(values['redirect-uri']),
     post_logout_redirect_uris: listOrNone(
