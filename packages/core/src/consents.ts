@@ -1,5 +1,6 @@
+import type { ProviderContext } from './context.js'
 import { randomId } from './crypto.js'
-import type { AuditEventInput } from './events.js'
+import { type AuditEventInput, emit } from './events.js'
 import type { Consent, Storage } from './storage.js'
 
 /** What recording a consent needs: the storage, the audit hook and the time (epoch seconds). */
@@ -7,6 +8,11 @@ export interface ConsentServices {
   storage: Storage
   emit(event: AuditEventInput): void
   now: number
+}
+
+/** The provider's services for recording a consent at an endpoint. */
+export function consentServices(provider: ProviderContext): ConsentServices {
+  return { storage: provider.config.storage, emit: (event) => emit(provider, event), now: provider.config.seconds() }
 }
 
 /**
@@ -32,4 +38,16 @@ export async function recordConsent(
 /** Whether the consent already grants every scope the request asks for. */
 export function covers(consent: Consent | null, scopes: readonly string[]): consent is Consent {
   return consent !== null && scopes.every((scope) => consent.scopes.includes(scope))
+}
+
+/**
+ * The consent a grant made without asking the user hangs from: `existing` when it covers the
+ * scopes already (nothing written, no event), otherwise the recorded one.
+ */
+export async function consentCovering(
+  services: ConsentServices,
+  grant: { sub: string; client_id: string; scopes: string[] },
+  existing: Consent | null,
+): Promise<Consent> {
+  return covers(existing, grant.scopes) ? existing : recordConsent(services, grant, existing)
 }

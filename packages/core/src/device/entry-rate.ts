@@ -1,8 +1,6 @@
-import { retryAfter } from '../client-auth/rate-limit.js'
 import type { ProviderContext } from '../context.js'
 import { sha256Hex } from '../crypto.js'
-import { OAuthError } from '../errors.js'
-import { checkAddressRate } from '../http/address-rate.js'
+import { checkAddressRate, checkRate } from '../http/address-rate.js'
 
 /** Code entries one session may make in a 5-minute sliding window (RFC 8628 §5.1). */
 export const SESSION_ENTRIES = { max: 10, windowSeconds: 300 }
@@ -17,20 +15,6 @@ const DESCRIPTION = 'too many codes entered; wait a few minutes and try again'
  * limit the entry is refused with 429 and Retry-After. Without `hit` counters there is no limit.
  */
 export async function checkEntryRate(provider: Pick<ProviderContext, 'config' | 'clientAddress'>, sessionId: string): Promise<void> {
-  const { storage } = provider.config
-  if (typeof storage.hit !== 'function') return
-  const now = provider.config.seconds()
-  const counts = await storage.hit(`device_entry:${sha256Hex(sessionId)}`, now, SESSION_ENTRIES.windowSeconds)
-  // The counts include this entry: it is allowed when those before it stay under the limit.
-  const wait = retryAfter({ current: counts.current - 1, previous: counts.previous }, now, {
-    maxFailures: SESSION_ENTRIES.max,
-    windowSeconds: SESSION_ENTRIES.windowSeconds,
-  })
-  if (wait > 0) {
-    throw new OAuthError('temporarily_unavailable', DESCRIPTION, {
-      status: 429,
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(wait))) },
-    })
-  }
+  await checkRate(provider, `device_entry:${sha256Hex(sessionId)}`, SESSION_ENTRIES, DESCRIPTION)
   await checkAddressRate(provider, 'device_entry_address', ADDRESS_ENTRIES, DESCRIPTION)
 }

@@ -1,5 +1,5 @@
 import type { AccountSession } from '../accounts.js'
-import { recordConsent } from '../consents.js'
+import { consentServices, recordConsent } from '../consents.js'
 import type { ProviderContext } from '../context.js'
 import { checkEntryRate } from '../device/entry-rate.js'
 import { normaliseUserCode, userCodeHash } from '../device/user-code.js'
@@ -90,7 +90,7 @@ async function decide(
     const existing = await storage.findConsent(user.sub, record.client_id)
     const grant = { sub: user.sub, client_id: record.client_id, scopes: record.scopes }
     // Recorded before the decision, so that the first poll after it finds the consent.
-    await recordConsent({ storage, emit: (event) => emit(provider, event), now }, grant, existing)
+    await recordConsent(consentServices(provider), grant, existing)
   }
   const outcome = approved ? ({ status: 'approved', sub: user.sub, auth_time: user.authTime } as const) : ({ status: 'denied' } as const)
   if (!(await storage.decideDeviceAuthorization?.(hash, outcome, now))) {

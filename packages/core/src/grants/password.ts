@@ -1,4 +1,4 @@
-import { covers, recordConsent } from '../consents.js'
+import { consentCovering } from '../consents.js'
 import { OAuthError } from '../errors.js'
 import { required } from '../http/form.js'
 import { requestedResources, resolveResources } from '../resources.js'
@@ -32,7 +32,7 @@ export const password: GrantHandler = {
     // The user handed this client their password: a grant they list and can revoke, like any other.
     const existing = await storage.findConsent(user.sub, client.client_id)
     const granted = { sub: user.sub, client_id: client.client_id, scopes }
-    const consent = covers(existing, scopes) ? existing : await recordConsent({ storage, emit, now }, granted, existing)
+    const consent = await consentCovering({ storage, emit, now }, granted, existing)
     return issue({ scopes, sub: user.sub, auth_time: now, resource, consent_id: consent.id }, { refresh: true })
   },
 }

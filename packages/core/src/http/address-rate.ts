@@ -11,22 +11,35 @@ export interface AddressLimit {
 }
 
 /**
- * Counts one request of `kind` for the caller's address (stored hashed) in the Storage's `hit`
- * counters, and refuses one past `limit` with 429 and Retry-After (RFC 6585 §4). Counting before
- * anything else makes a burst count in full: concurrent requests cannot all slip under the limit.
- * Without a known address every caller shares one count, which the start-up warning says; without
- * `hit` counters in the Storage there is no limit.
+ * Counts one request of `kind` for the caller's address (stored hashed) and refuses one past
+ * `limit` (see `checkRate`). Without a known address every caller shares one count, which the
+ * start-up warning says.
  */
-export async function checkAddressRate(
+export function checkAddressRate(
   provider: Pick<ProviderContext, 'config' | 'clientAddress'>,
   kind: string,
   limit: AddressLimit,
   description: string,
 ): Promise<void> {
-  const { storage } = provider.config
-  if (typeof storage.hit !== 'function') return
   const address = provider.clientAddress
   const key = address ? `${kind}:${sha256Hex(addressBucket(address))}` : `${kind}:no-address`
+  return checkRate(provider, key, limit, description)
+}
+
+/**
+ * Counts one request under `key` in the Storage's `hit` counters, and refuses one past `limit`
+ * with 429 and Retry-After (RFC 6585 §4). Counting before anything else makes a burst count in
+ * full: concurrent requests cannot all slip under the limit. Without `hit` counters in the
+ * Storage there is no limit.
+ */
+export async function checkRate(
+  provider: Pick<ProviderContext, 'config'>,
+  key: string,
+  limit: AddressLimit,
+  description: string,
+): Promise<void> {
+  const { storage } = provider.config
+  if (typeof storage.hit !== 'function') return
   const now = provider.config.seconds()
   const counts = await storage.hit(key, now, limit.windowSeconds)
   // The counts include this request: it is allowed when those before it stay under the limit.

@@ -1,5 +1,5 @@
 import { looksLikeClientIdUrl } from '../../clients/client-id-url.js'
-import { covers, recordConsent } from '../../consents.js'
+import { consentCovering, consentServices, covers } from '../../consents.js'
 import type { ProviderContext } from '../../context.js'
 import { randomId } from '../../crypto.js'
 import { OAuthError } from '../../errors.js'
@@ -12,7 +12,7 @@ import { type AuthorizationRequest, RedirectableError, validateAuthorizationRequ
 import { identityAssured } from './client-identity.js'
 import { decide } from './decide.js'
 import { loginResponse, needsAccountSelection, needsLogin } from './login.js'
-import { consentServices, grantOf } from './record-consent.js'
+import { grantOf } from './record-consent.js'
 import { redirectError, respond } from './respond.js'
 
 /**
@@ -71,9 +71,7 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
   const consent = await config.storage.findConsent(user.sub, authz.client.client_id)
   if (approvedWithoutPage(provider, authz, consent)) {
     // Skipping the page still records the grant as a consent, so the user sees and can revoke it.
-    const granted = covers(consent, authz.scopes)
-      ? consent
-      : await recordConsent(consentServices(provider), grantOf(user.sub, authz), consent)
+    const granted = await consentCovering(consentServices(provider), grantOf(user.sub, authz), consent)
     return respond(provider, request, authz, user, granted)
   }
   if (authz.oidc.prompt.has('none')) {

@@ -1,11 +1,11 @@
-import { recordConsent } from '../../consents.js'
+import { consentServices, recordConsent } from '../../consents.js'
 import type { ProviderContext } from '../../context.js'
 import { OAuthError } from '../../errors.js'
 import { emit } from '../../events.js'
 import { verifyFor } from '../../html/csrf.js'
 import { type Params, required } from '../../http/form.js'
 import { RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
-import { consentServices, grantOf } from './record-consent.js'
+import { grantOf } from './record-consent.js'
 import { redirectError, respond } from './respond.js'
 
 const refused = (description: string) => new OAuthError('invalid_request', description)
