@@ -1,21 +1,10 @@
-import type { SqlDriver, SqlStatement } from '@grantline/sql'
 import { sqlStorage } from '@grantline/sql'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { recording } from './support/recording-driver.js'
 import { sqliteFiles } from './support/sqlite.js'
 
 const files = sqliteFiles()
-
-/** A driver that records the SQL text of every statement it prepares. */
-function recording(driver: SqlDriver, seen: string[]): SqlDriver {
-  return {
-    ...driver,
-    prepare(sql: string): SqlStatement {
-      seen.push(sql)
-      return driver.prepare(sql)
-    },
-  }
-}
 
 describe('cleanup (DOT cleartokens) under the write lock', () => {
   it('every sweep finds its rows through an index, its check read too: no batch scans a whole table of live rows', async () => {
