@@ -54,7 +54,17 @@ export interface CreatedClient {
 }
 
 /** What a Client record keeps from its registration whatever its metadata: identity, secrets, origin. */
-export type ClientBase = Pick<Client, 'client_id' | 'created_at' | 'secret_hash' | 'dynamic' | 'metadata' | 'registration_token_hash'>
+export type ClientBase = Pick<
+  Client,
+  | 'client_id'
+  | 'created_at'
+  | 'secret_hash'
+  | 'previous_secret_hash'
+  | 'previous_secret_expires_at'
+  | 'dynamic'
+  | 'metadata'
+  | 'registration_token_hash'
+>
 
 /**
  * Validates client metadata (RFC 7591 §2) into a Client record, keeping id, secret, creation time
@@ -128,7 +138,18 @@ const sameMembers = (a: readonly string[], b: readonly string[]) => a.length ===
  * change of grant types); an explicit list is kept.
  */
 function clientFields(client: Client): ClientInput {
-  const { client_id, created_at, secret_hash, dynamic, metadata, registration_token_hash, response_types, ...fields } = client
+  const {
+    client_id,
+    created_at,
+    secret_hash,
+    previous_secret_hash,
+    previous_secret_expires_at,
+    dynamic,
+    metadata,
+    registration_token_hash,
+    response_types,
+    ...fields
+  } = client
   return sameMembers(response_types, derivedResponseTypes(client.grant_types)) ? fields : { ...fields, response_types }
 }
 
@@ -172,6 +193,8 @@ export function createClientsApi(storage: Storage, seconds: () => number, authMe
         client_id,
         created_at: seconds(),
         secret_hash: client_secret ? sha256Hex(client_secret) : null,
+        previous_secret_hash: null,
+        previous_secret_expires_at: null,
         dynamic: false,
         metadata: {},
         registration_token_hash: null,

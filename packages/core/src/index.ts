@@ -59,6 +59,7 @@ export type {
   InitialAccessToken,
   Interaction,
   IssuedTokens,
+  PushedRequest,
   RefreshTokenRecord,
   RotateResult,
   SigningKeyRecord,

@@ -11,6 +11,7 @@ import type {
   InitialAccessToken,
   Interaction,
   IssuedTokens,
+  PushedRequest,
   RefreshTokenRecord,
   RotateResult,
   SigningKeyRecord,
@@ -50,16 +51,19 @@ export function memoryStorage(): Storage {
   const interactions = new Map<string, Interaction>()
   const codes = new Map<string, Consumables['code']>()
   const initialAccessTokens = new Map<string, InitialAccessToken>()
+  const pushedRequests = new Map<string, PushedRequest>()
   // Every kind of single-use record has its own table: a new kind cannot land in another's.
   const consumables: { [K in keyof Consumables]: Map<string, Consumables[K]> } = {
     code: codes,
     interaction: interactions,
     initial_access_token: initialAccessTokens,
+    pushed_request: pushedRequests,
   }
   const access = new Map<string, AccessTokenRecord>()
   const refresh = new Map<string, RefreshTokenRecord>()
   const keys = new Map<string, SigningKeyRecord>()
   const devices = new Map<string, DeviceAuthorization>()
+  const remembered = new Map<string, { expires_at: number }>()
   const hits = new Map<string, { window_start: number; hits: number; previous_hits: number; expires_at: number }>()
 
   const liveFamily = (id: string, now: number): Family | null => {
@@ -182,6 +186,9 @@ export function memoryStorage(): Storage {
       return copy(interaction)
     },
 
+    async createPushedRequest(request) {
+      pushedRequests.set(request.hash, copy(request))
+    },
     async createInitialAccessToken(token) {
       initialAccessTokens.set(token.hash, copy(token))
     },
@@ -267,6 +274,14 @@ export function memoryStorage(): Storage {
       return countsAt(key, now, windowSeconds)
     },
 
+    async remember(kind, key, expiresAt, now) {
+      const id = `${kind}\u0000${key}`
+      const seen = remembered.get(id)
+      if (seen && seen.expires_at > now) return false
+      remembered.set(id, { expires_at: expiresAt })
+      return true
+    },
+
     async cleanup(now, limit = 10_000, options) {
       let removed = 0
       const idle = options?.unusedDynamicClientSeconds
@@ -289,11 +304,13 @@ export function memoryStorage(): Storage {
       sweep(codes)
       sweep(interactions)
       sweep(initialAccessTokens)
+      sweep(pushedRequests)
       sweep(devices)
       sweep(access)
       sweep(refresh)
       sweep(families)
       sweep(hits)
+      sweep(remembered)
       for (const [key, consent] of consents) {
         if (removed >= limit) break
         if (consent.revoked_at !== null) {

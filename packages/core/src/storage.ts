@@ -28,8 +28,17 @@ export interface Client {
   introspection: boolean
   owner_sub: string | null
   created_at: number
-  /** SHA-256 hex of the client secret; null for public clients. */
+  /**
+   * SHA-256 hex of the client secret; null for public clients. A secret imported from Django OAuth
+   * Toolkit 2+ keeps its Django hash (`pbkdf2_sha256$...`) until its first use replaces it.
+   */
   secret_hash: string | null
+  /**
+   * The secret replaced by a rotation with a grace period: it keeps authenticating until
+   * `previous_secret_expires_at` (epoch seconds); both null when there is none.
+   */
+  previous_secret_hash: string | null
+  previous_secret_expires_at: number | null
   /**
    * Registered by itself at the registration endpoint (RFC 7591): its metadata is unverified, so
    * it never skips consent or introspects, and cleanup() removes it once unused for long.
@@ -42,8 +51,10 @@ export interface Client {
 }
 
 /**
- * RFC 7591 §2 metadata that Grantline keeps for display and returns at the client configuration
- * endpoint, without acting on it (`jwks` and `jwks_uri` wait for private_key_jwt).
+ * RFC 7591 §2 metadata, returned at the client configuration endpoint as registered. The links and
+ * contacts are shown, not acted on; `jwks` / `jwks_uri` hold the keys of a `private_key_jwt`
+ * client and of its request objects (RFC 7523, RFC 9101); the last three are the client's
+ * settings from RFC 9126 §6, RFC 9449 §5.2 and RFC 9101 §10.1.
  */
 export interface ClientMetadata {
   client_uri?: string
@@ -55,6 +66,9 @@ export interface ClientMetadata {
   software_version?: string
   jwks?: { keys: Record<string, unknown>[] }
   jwks_uri?: string
+  require_pushed_authorization_requests?: boolean
+  dpop_bound_access_tokens?: boolean
+  request_object_signing_alg?: string
 }
 
 /**
@@ -125,6 +139,8 @@ export interface AccessTokenRecord {
   scopes: string[]
   /** The resources it is for (RFC 8707): some or all of its family's; empty when none was named. */
   audience: string[]
+  /** The JWK SHA-256 thumbprint of the DPoP key it is bound to (RFC 9449 §6); null when Bearer. */
+  cnf_jkt: string | null
   created_at: number
   expires_at: number
   revoked_at: number | null
@@ -138,6 +154,8 @@ export interface RefreshTokenRecord {
   scopes: string[]
   /** The access token issued alongside, revoked with it when a grace rotation moves the chain. */
   access_hash: string | null
+  /** A public client's refresh token is bound to its DPoP key (RFC 9449 §5); null otherwise. */
+  cnf_jkt: string | null
   created_at: number
   expires_at: number
   revoked_at: number | null
@@ -150,6 +168,19 @@ export interface Interaction {
   id: string
   session_id: string
   sub: string
+  client_id: string
+  params: Record<string, string>
+  created_at: number
+  expires_at: number
+  consumed_at: number | null
+}
+
+/**
+ * A pushed authorization request (RFC 9126 §2): the validated request parameters of one client,
+ * keyed by the SHA-256 hex of its `request_uri`; single-use, kept as a tombstone until it expires.
+ */
+export interface PushedRequest {
+  hash: string
   client_id: string
   params: Record<string, string>
   created_at: number
@@ -218,6 +249,7 @@ export interface Consumables {
   code: CodeRecord
   interaction: Interaction
   initial_access_token: InitialAccessToken
+  pushed_request: PushedRequest
 }
 
 export type ConsumeResult<T> = { status: 'ok'; record: T } | { status: 'reused'; record: T } | { status: 'absent' }
@@ -287,6 +319,9 @@ export interface Storage {
   /** The token when it is unexpired and unconsumed at `now`; `consume` takes it. */
   getInitialAccessToken(hash: string, now: number): Promise<InitialAccessToken | null>
 
+  /** Stores a pushed authorization request (RFC 9126); `consume('pushed_request', ...)` takes it. */
+  createPushedRequest(request: PushedRequest): Promise<void>
+
   /**
    * Stores a code with its family. The family's tokens are issued at redemption.
    */
@@ -347,6 +382,15 @@ export interface Storage {
    * record of another client answers `absent` and is left untouched.
    */
   pollDeviceAuthorization?(deviceCodeHash: string, clientId: string, now: number): Promise<DevicePollResult>
+
+  /**
+   * Remembers that the single-use value `key` of `kind` (a client assertion's or a DPoP proof's
+   * `jti`, stored by its SHA-256 hex) was seen, until `expiresAt` (epoch seconds), atomically:
+   * true for the first caller, false while it is remembered and unexpired at `now`, so a replay is
+   * refused (RFC 7523 §3, RFC 9449 §11.1). One conditional insert, never a read then a write.
+   * Optional: private_key_jwt and DPoP need it, and createProvider refuses them without it.
+   */
+  remember?(kind: string, key: string, expiresAt: number, now: number): Promise<boolean>
 
   /**
    * Optional rate-limit counters: counts one hit of `key` in the window holding `now` and answers

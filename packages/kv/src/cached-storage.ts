@@ -127,6 +127,7 @@ export function cachedStorage(storage: Storage, cache: ReadCache, options: Cache
     revokeSubject: (sub, now) => storage.revokeSubject(sub, now),
     createInteraction: (interaction) => storage.createInteraction(interaction),
     getInteraction: (id, now) => storage.getInteraction(id, now),
+    createPushedRequest: (request) => storage.createPushedRequest(request),
     createInitialAccessToken: (token) => storage.createInitialAccessToken(token),
     getInitialAccessToken: (hash, now) => storage.getInitialAccessToken(hash, now),
     createCode: (code, family) => storage.createCode(code, family),
@@ -144,6 +145,8 @@ export function cachedStorage(storage: Storage, cache: ReadCache, options: Cache
     cleanup: (now, limit, cleanupOptions) => storage.cleanup(now, limit, cleanupOptions),
   }
   // Optional members are writes or decisions too (rate-limit counters): the Storage answers them.
+  // Single-use values (RFC 7523 jti, RFC 9449 DPoP proofs) are decisions: never cached.
+  if (storage.remember) passedThrough.remember = storage.remember.bind(storage)
   if (storage.hit) passedThrough.hit = storage.hit.bind(storage)
   if (storage.countHits) passedThrough.countHits = storage.countHits.bind(storage)
   // Device authorizations (RFC 8628) are decided and polled atomically: never cached.

@@ -7,6 +7,7 @@ import type {
   Family,
   InitialAccessToken,
   Interaction,
+  PushedRequest,
   RefreshTokenRecord,
   SessionRecord,
   UserRecord,
@@ -41,6 +42,8 @@ export const clientShape: Shape<Client> = {
   owner_sub: 'text?',
   created_at: 'int',
   secret_hash: 'text?',
+  previous_secret_hash: 'text?',
+  previous_secret_expires_at: 'int?',
   dynamic: 'bool',
   metadata: 'json',
   registration_token_hash: 'text?',
@@ -95,6 +98,15 @@ export const interactionShape: Shape<Interaction> = {
   consumed_at: 'int?',
 }
 
+export const pushedRequestShape: Shape<PushedRequest> = {
+  hash: 'text',
+  client_id: 'text',
+  params: 'json',
+  created_at: 'int',
+  expires_at: 'int',
+  consumed_at: 'int?',
+}
+
 export const initialAccessTokenShape: Shape<InitialAccessToken> = {
   hash: 'text',
   created_at: 'int',
@@ -125,6 +137,7 @@ export const accessShape: Shape<AccessTokenRecord> = {
   sub: 'text?',
   scopes: 'json',
   audience: 'json',
+  cnf_jkt: 'text?',
   created_at: 'int',
   expires_at: 'int',
   revoked_at: 'int?',
@@ -137,6 +150,7 @@ export const refreshShape: Shape<RefreshTokenRecord> = {
   sub: 'text?',
   scopes: 'json',
   access_hash: 'text?',
+  cnf_jkt: 'text?',
   created_at: 'int',
   expires_at: 'int',
   revoked_at: 'int?',

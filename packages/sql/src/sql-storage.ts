@@ -5,6 +5,7 @@ import { clientMethods } from './storage/clients.js'
 import { consumableMethods } from './storage/consumables.js'
 import { deviceAuthorizationMethods } from './storage/device-authorizations.js'
 import { rateLimitMethods } from './storage/rate-limits.js'
+import { rememberMethod } from './storage/remembered.js'
 import { rotateRefreshMethod } from './storage/rotate-refresh.js'
 import { signingKeyMethods } from './storage/signing-keys.js'
 import { revokeSubjectMethod } from './storage/subjects.js'
@@ -29,6 +30,7 @@ export function sqlStorage(driver: SqlDriver, options: SqlStorageOptions): Stora
     ...tokenMethods(driver),
     ...signingKeyMethods(driver, options.dialect),
     ...rateLimitMethods(driver),
+    ...rememberMethod(driver),
     ...deviceAuthorizationMethods(driver),
     revokeSubject: revokeSubjectMethod(driver),
     rotateRefresh: rotateRefreshMethod(driver, options.dialect),

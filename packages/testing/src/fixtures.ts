@@ -7,6 +7,7 @@ import type {
   Family,
   InitialAccessToken,
   Interaction,
+  PushedRequest,
   RefreshTokenRecord,
 } from '@grantline/core'
 
@@ -41,6 +42,8 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
     owner_sub: null,
     created_at: FIXTURE_TIME,
     secret_hash: randomHash(),
+    previous_secret_hash: null,
+    previous_secret_expires_at: null,
     dynamic: false,
     metadata: {},
     registration_token_hash: null,
@@ -79,6 +82,19 @@ export function makeInitialAccessToken(overrides: Partial<InitialAccessToken> = 
     hash: randomHash(),
     created_at: FIXTURE_TIME,
     expires_at: FIXTURE_TIME + 7 * 86_400,
+    consumed_at: null,
+    ...overrides,
+  }
+}
+
+/** A pushed authorization request living 60 s (RFC 9126 §2.2). */
+export function makePushedRequest(overrides: Partial<PushedRequest> = {}): PushedRequest {
+  return {
+    hash: randomHash(),
+    client_id: randomId('client'),
+    params: { response_type: 'code', redirect_uri: 'https://rp.example/cb', scope: 'openid', state: 'xyz' },
+    created_at: FIXTURE_TIME,
+    expires_at: FIXTURE_TIME + 60,
     consumed_at: null,
     ...overrides,
   }
@@ -142,6 +158,7 @@ export function makeAccessToken(overrides: Partial<AccessTokenRecord> = {}): Acc
     sub: 'user-1',
     scopes: ['openid', 'read'],
     audience: [],
+    cnf_jkt: null,
     created_at: FIXTURE_TIME,
     expires_at: FIXTURE_TIME + 3600,
     revoked_at: null,
@@ -158,6 +175,7 @@ export function makeRefreshToken(overrides: Partial<RefreshTokenRecord> = {}): R
     sub: 'user-1',
     scopes: ['openid', 'read'],
     access_hash: null,
+    cnf_jkt: null,
     created_at: FIXTURE_TIME,
     expires_at: FIXTURE_TIME + 14 * 86_400,
     revoked_at: null,

@@ -31,6 +31,7 @@ export {
   type RejectsMatchers,
   raceConsume,
   raceDevicePoll,
+  raceRemember,
   raceRotateRefresh,
   randomHash,
   randomId,

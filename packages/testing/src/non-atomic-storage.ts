@@ -7,6 +7,7 @@ import {
   type InitialAccessToken,
   type Interaction,
   memoryStorage,
+  type PushedRequest,
   type RotateResult,
   type Storage,
 } from '@grantline/core'
@@ -26,10 +27,12 @@ export function nonAtomicStorage(): Storage {
   const codes = new Map<string, CodeRecord>()
   const interactions = new Map<string, Interaction>()
   const initialAccessTokens = new Map<string, InitialAccessToken>()
+  const pushedRequests = new Map<string, PushedRequest>()
   const tables: { [K in keyof Consumables]: Map<string, Consumables[K]> } = {
     code: codes,
     interaction: interactions,
     initial_access_token: initialAccessTokens,
+    pushed_request: pushedRequests,
   }
   const copy = <T>(value: T): T => structuredClone(value)
   const devices = new Map<string, DeviceAuthorization>()
@@ -61,6 +64,9 @@ export function nonAtomicStorage(): Storage {
         return null
       }
       return copy(interaction)
+    },
+    async createPushedRequest(request) {
+      pushedRequests.set(request.hash, copy(request))
     },
     async createInitialAccessToken(token) {
       initialAccessTokens.set(token.hash, copy(token))

@@ -3,7 +3,7 @@
  * suites, fixtures, fake clock and test accounts. `deno test` and `bun test` import this entry.
  */
 export { accountStoreConformance } from './account-store-conformance.js'
-export { raceConsume, raceDevicePoll, raceRotateRefresh } from './conformance/race.js'
+export { raceConsume, raceDevicePoll, raceRemember, raceRotateRefresh } from './conformance/race.js'
 export { type Grant, issuePair, type MakeStorage, makePair, seedGrant, type TokenPair } from './conformance/seed.js'
 export type { FakeClock } from './fake-clock.js'
 export { createFakeClock } from './fake-clock.js'

@@ -6,6 +6,7 @@ import { describeConsumables } from './conformance/consumables.js'
 import { describeDeviceAuthorizations } from './conformance/device-authorizations.js'
 import { describeDynamicClients } from './conformance/dynamic-clients.js'
 import { describeRateLimits } from './conformance/rate-limits.js'
+import { describeRemembered } from './conformance/remembered.js'
 import { describeRotation } from './conformance/rotation.js'
 import type { MakeStorage } from './conformance/seed.js'
 import { describeSigningKeys } from './conformance/signing-keys.js'
@@ -39,6 +40,7 @@ export function storageConformance(t: TestApi, name: string, makeStorage: MakeSt
     describeSigningKeys(t, makeStorage, n)
     describeConcurrency(t, makeStorage, n)
     describeRateLimits(t, makeStorage, n)
+    describeRemembered(t, makeStorage, n)
     describeDeviceAuthorizations(t, makeStorage, n)
   })
 }

@@ -141,6 +141,8 @@ export function documentToClient(document: unknown, clientId: string, url: URL, 
     owner_sub: null,
     created_at: now,
     secret_hash: null,
+    previous_secret_hash: null,
+    previous_secret_expires_at: null,
     // Self-asserted like a registration, so the consent page calls it unverified; it is never
     // stored (the document itself is its registration, re-read when stale), so cleanup skips it.
     dynamic: true,

@@ -21,6 +21,8 @@ const SWEEPS: Sweep[] = [
   { table: 'codes', key: 'hash', dead: expired },
   { table: 'interactions', key: 'id', dead: expired },
   { table: 'initial_access_tokens', key: 'hash', dead: expired },
+  { table: 'pushed_requests', key: 'hash', dead: expired },
+  { table: 'remembered', key: 'key', dead: expired },
   { table: 'device_authorizations', key: 'device_code_hash', dead: expired },
   { table: 'access_tokens', key: 'hash', dead: expired },
   { table: 'access_tokens', key: 'hash', dead: revoked },

@@ -1,12 +1,27 @@
 import type { Consumables, ConsumeResult, Storage } from '@grantline/core'
 import type { SqlDriver } from '../driver.js'
 import { execute, executeBatch, queryOne } from '../query.js'
-import { codeShape, columnList, familyShape, initialAccessTokenShape, insertRow, interactionShape, type Shape } from '../shapes.js'
+import {
+  codeShape,
+  columnList,
+  familyShape,
+  initialAccessTokenShape,
+  insertRow,
+  interactionShape,
+  pushedRequestShape,
+  type Shape,
+} from '../shapes.js'
 import { raw, sql } from '../sql-fragment.js'
 
 type ConsumableMethods = Pick<
   Storage,
-  'createInteraction' | 'getInteraction' | 'createInitialAccessToken' | 'getInitialAccessToken' | 'createCode' | 'consume'
+  | 'createInteraction'
+  | 'getInteraction'
+  | 'createInitialAccessToken'
+  | 'getInitialAccessToken'
+  | 'createPushedRequest'
+  | 'createCode'
+  | 'consume'
 >
 
 interface Table<T> {
@@ -19,11 +34,12 @@ const TABLES: { [K in keyof Consumables]: Table<Consumables[K]> } = {
   code: { name: 'codes', key: 'hash', shape: codeShape },
   interaction: { name: 'interactions', key: 'id', shape: interactionShape },
   initial_access_token: { name: 'initial_access_tokens', key: 'hash', shape: initialAccessTokenShape },
+  pushed_request: { name: 'pushed_requests', key: 'hash', shape: pushedRequestShape },
 }
 
 /**
  * Single-use records: authorization codes (RFC 6749 §4.1.2), pending consent decisions and
- * initial access tokens (RFC 7591 §3).
+ * initial access tokens (RFC 7591 §3) and pushed authorization requests (RFC 9126).
  */
 export function consumableMethods(driver: SqlDriver): ConsumableMethods {
   return {
@@ -46,6 +62,9 @@ export function consumableMethods(driver: SqlDriver): ConsumableMethods {
         sql`SELECT ${columnList(initialAccessTokenShape)} FROM initial_access_tokens WHERE hash = ${hash} AND expires_at > ${now} AND consumed_at IS NULL`,
         initialAccessTokenShape,
       )
+    },
+    async createPushedRequest(request) {
+      await execute(driver, insertRow('pushed_requests', pushedRequestShape, request))
     },
     async createCode(code, family) {
       await executeBatch(driver, [insertRow('families', familyShape, family), insertRow('codes', codeShape, code)])

@@ -11,6 +11,7 @@ const SPECS: { [K in keyof Consumables]: string } = {
   code: 'RFC 6749 §4.1.2',
   interaction: 'a consent decision is taken once',
   initial_access_token: 'RFC 7591 §3: an initial access token registers one client',
+  pushed_request: 'RFC 9126 §4: a request_uri is used once',
 }
 
 /** The single-use rules shared by codes, interactions and initial access tokens. */

@@ -1,5 +1,5 @@
 import type { Consumables, Storage } from '@grantline/core'
-import { FIXTURE_TIME, makeDeviceAuthorization } from '../fixtures.js'
+import { FIXTURE_TIME, makeDeviceAuthorization, randomHash } from '../fixtures.js'
 import { issuePair, makePair, seedGrant } from './seed.js'
 import { storeConsumable } from './store-consumable.js'
 
@@ -47,4 +47,16 @@ export async function raceDevicePoll(storage: Storage, n = 20): Promise<number> 
     pollDeviceAuthorization.call(storage, device.device_code_hash, device.client_id, FIXTURE_TIME + 6),
   )
   return (await Promise.all(polls)).filter((poll) => poll.status === 'approved').length
+}
+
+/**
+ * Presents one single-use value to `remember` `n` times at once. Returns how many calls were told
+ * true: 1 on an atomic store (RFC 7523 §3, RFC 9449 §11.1: a jti is accepted once).
+ */
+export async function raceRemember(storage: Storage, n = 20): Promise<number> {
+  const { remember } = storage
+  if (!remember) throw new TypeError('no remember')
+  const key = randomHash()
+  const results = await Promise.all(Array.from({ length: n }, () => remember.call(storage, 'jti', key, FIXTURE_TIME + 600, FIXTURE_TIME)))
+  return results.filter(Boolean).length
 }

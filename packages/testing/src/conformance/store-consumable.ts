@@ -1,5 +1,5 @@
 import type { Consumables, Storage } from '@grantline/core'
-import { makeCode, makeFamily, makeInitialAccessToken, makeInteraction } from '../fixtures.js'
+import { makeCode, makeFamily, makeInitialAccessToken, makeInteraction, makePushedRequest } from '../fixtures.js'
 import { seedGrant } from './seed.js'
 
 /** A stored single-use record and the key `consume` takes it by. */
@@ -32,6 +32,12 @@ const STORES: Stores = {
     const token = makeInitialAccessToken({ expires_at: expiresAt })
     await storage.createInitialAccessToken(token)
     return { key: token.hash, record: token }
+  },
+  async pushed_request(storage, expiresAt) {
+    const grant = await seedGrant(storage)
+    const request = makePushedRequest({ client_id: grant.client.client_id, expires_at: expiresAt })
+    await storage.createPushedRequest(request)
+    return { key: request.hash, record: request }
   },
 }
 

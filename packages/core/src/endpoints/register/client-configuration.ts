@@ -77,6 +77,8 @@ async function update(provider: ProviderContext, registration: RegistrationConfi
     client_id: current.client_id,
     created_at: current.created_at,
     secret_hash: current.secret_hash,
+    previous_secret_hash: current.previous_secret_hash,
+    previous_secret_expires_at: current.previous_secret_expires_at,
     registration_token_hash: sha256Hex(registration_access_token),
   })
   await provider.config.storage.putClient(client)

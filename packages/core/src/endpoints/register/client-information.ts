@@ -52,6 +52,8 @@ export function newDynamicClient(provider: ProviderContext, metadata: Registrati
     client_id: randomClientId(),
     created_at: provider.config.seconds(),
     secret_hash: client_secret ? sha256Hex(client_secret) : null,
+    previous_secret_hash: null,
+    previous_secret_expires_at: null,
     registration_token_hash: sha256Hex(registration_access_token),
   })
   return { client, client_secret, registration_access_token }
