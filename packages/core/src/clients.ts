@@ -43,9 +43,51 @@ export function randomClientId(): string {
   return id
 }
 
-/** Client metadata as given to `provider.clients.create`; omitted fields take defaults. */
-export type ClientInput = v.InferInput<typeof clientInput>
+/** Client metadata as given to `provider.clients.create` (RFC 7591 §2 names); omitted fields take defaults. */
+export interface ClientInput {
+  /** 1-255 visible ASCII characters; a random 24-character id when omitted. */
+  client_id?: string | undefined
+  client_name: string
+  /** Default 'confidential'. */
+  client_type?: 'confidential' | 'public' | undefined
+  /** A built-in method or one the provider registered (`clientAuthMethods`). */
+  token_endpoint_auth_method?: TokenEndpointAuthMethod | (string & {}) | undefined
+  /** Default authorization_code and refresh_token. */
+  grant_types?: string[] | undefined
+  /** Omitted means derived from grant_types (code, token). */
+  response_types?: string[] | undefined
+  redirect_uris?: string[] | undefined
+  post_logout_redirect_uris?: string[] | undefined
+  scope?: string | undefined
+  allowed_cors_origins?: string[] | undefined
+  /** Set by the operator only: this client's users are never asked for consent. */
+  skip_authorization?: boolean | undefined
+  /** Whether this client may call the introspection endpoint (RFC 7662). */
+  introspection?: boolean | undefined
+  /** The user who owns the client on the management pages; null for one the operator made. */
+  owner_sub?: string | null | undefined
+}
 export type ClientUpdate = Partial<Omit<ClientInput, 'client_id'>>
+
+// ClientInput is written out for the published API; this fails to compile when it and the
+// schema drift apart.
+const inputMatchesSchema: [ClientInput, v.InferInput<typeof clientInput>] extends [v.InferInput<typeof clientInput>, ClientInput]
+  ? true
+  : false = true
+void inputMatchesSchema
+
+/** `provider.clients`: the operator's API over the clients in Storage. */
+export interface ClientsApi {
+  /** Registers a client; a confidential one gets a secret, answered once. */
+  create(input: ClientInput): Promise<CreatedClient>
+  get(clientId: string): Promise<Client | null>
+  list(filter?: { owner_sub?: string }): Promise<Client[]>
+  /** Changes metadata; client_type cannot change. */
+  update(clientId: string, patch: ClientUpdate): Promise<Client>
+  /** Issues a new secret for a confidential client; the old one stops working at once. */
+  resetSecret(clientId: string): Promise<string>
+  delete(clientId: string): Promise<void>
+}
 
 /** A new client and, for a confidential one, its secret: shown once, stored only as a hash. */
 export interface CreatedClient {
@@ -183,7 +225,11 @@ function checkAuthMethod(method: string | undefined, accepted: readonly string[]
  * `provider.clients`: register, read, change and remove clients. Bad metadata throws ConfigError.
  * `authMethods` names the client authentication methods the provider accepts.
  */
-export function createClientsApi(storage: Storage, seconds: () => number, authMethods: readonly string[] = BUILT_IN_AUTH_METHODS) {
+export function createClientsApi(
+  storage: Storage,
+  seconds: () => number,
+  authMethods: readonly string[] = BUILT_IN_AUTH_METHODS,
+): ClientsApi {
   return {
     async create(input: ClientInput): Promise<CreatedClient> {
       checkAuthMethod(input.token_endpoint_auth_method, authMethods)
@@ -229,5 +275,3 @@ export function createClientsApi(storage: Storage, seconds: () => number, authMe
     delete: (clientId: string) => storage.deleteClient(clientId, seconds()),
   }
 }
-
-export type ClientsApi = ReturnType<typeof createClientsApi>

@@ -10,6 +10,7 @@ import type { AuditEvent } from './events.js'
 import type { GrantHandler } from './grants/grant-handler.js'
 import { longestJwtTtl } from './jwt-access-token.js'
 import type { ConsentContext } from './pages/consent-page.js'
+import type { ProviderConfig } from './provider-config.js'
 import { canonicalResources } from './resources.js'
 import type { Storage } from './storage.js'
 
@@ -227,7 +228,15 @@ const OIDC_SCOPES: Record<string, string> = {
   phone: 'Your phone number',
 }
 
-export type ProviderConfig = v.InferInput<typeof schema>
+export type { ProviderConfig }
+
+// ProviderConfig (provider-config.ts) is written out for the published API: a setting added to the
+// schema above must be added there too, or this fails to compile.
+const configMatchesSchema: [ProviderConfig, v.InferInput<typeof schema>] extends [v.InferInput<typeof schema>, ProviderConfig]
+  ? true
+  : false = true
+void configMatchesSchema
+
 export type ResolvedConfig = v.InferOutput<typeof schema> & {
   /** Epoch seconds from the injected clock. */
   seconds(): number

@@ -37,6 +37,7 @@ export {
   randomId,
   seedGrant,
   storageConformance,
+  type TestAccounts,
   type TestApi,
   type TestUser,
   type TokenPair,

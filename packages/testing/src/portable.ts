@@ -24,5 +24,5 @@ export {
 export { deepEqual, minimalTestApi, type RegisterTest } from './minimal-test-api.js'
 export { nonAtomicStorage } from './non-atomic-storage.js'
 export { type ConformanceOptions, storageConformance } from './storage-conformance.js'
-export { type TestUser, testAccounts } from './test-accounts.js'
+export { type TestAccounts, type TestUser, testAccounts } from './test-accounts.js'
 export type { Matchers, RejectsMatchers, TestApi } from './test-api.js'

@@ -7,11 +7,20 @@ export interface TestUser {
   claims?: Record<string, unknown>
 }
 
+/** What `testAccounts` returns: the Accounts to give the provider, and a way to sign in and out. */
+export interface TestAccounts {
+  accounts: Accounts
+  /** Starts a session for `sub`; answers the Cookie header value that carries it. */
+  signIn(sub: string): string
+  /** Ends the session the Cookie header value from `signIn` carries. */
+  signOut(cookie: string): void
+}
+
 /**
  * Accounts for tests: a session is a `gl_test_session` cookie naming a session made by `signIn`;
  * the login response is a 302 to `/login?next=...`, as a host app's would be.
  */
-export function testAccounts(users: TestUser[], now: () => number = Date.now) {
+export function testAccounts(users: TestUser[], now: () => number = Date.now): TestAccounts {
   const sessions = new Map<string, AccountSession>()
   let counter = 0
   const accounts: Accounts = {

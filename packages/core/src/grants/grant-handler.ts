@@ -3,6 +3,8 @@ import type { ResolvedConfig } from '../config.js'
 import type { AuditEventInput } from '../events.js'
 import type { Params } from '../http/form.js'
 import type { IdTokenInput } from '../oidc/id-token.js'
+import type { TtlOptions } from '../provider-config.js'
+import type { ResourcesSetting } from '../resources.js'
 import type { AccessTokenRecord, Client, Family, Storage } from '../storage.js'
 import type { Minted, TokenResponse } from '../tokens.js'
 
@@ -14,12 +16,23 @@ export type GrantFields = Pick<Family, 'scopes'> & Partial<Pick<Family, 'sub' | 
  * refresh-token policy (RFC 9700 §4.14.2). Read-only, and without the secrets the provider holds
  * (the key-encryption key, signing keys).
  */
-export type GrantConfig = Readonly<
-  Pick<
-    ResolvedConfig,
-    'issuer' | 'scopes' | 'defaultScopes' | 'ttl' | 'resources' | 'grantTypes' | 'rotateRefreshTokens' | 'refreshGraceSeconds'
-  >
->
+export interface GrantConfig {
+  readonly issuer: string
+  readonly scopes: Record<string, string>
+  readonly defaultScopes: string[]
+  /** Lifetimes in seconds, defaults applied. */
+  readonly ttl: Record<keyof TtlOptions, number>
+  /** Unset when the server accepts no `resource` parameter. */
+  readonly resources?: ResourcesSetting | undefined
+  readonly grantTypes: string[]
+  readonly rotateRefreshTokens: boolean
+  readonly refreshGraceSeconds: number
+}
+
+// Written out for the published API; this fails to compile when it and the resolved config drift apart.
+type ResolvedGrantConfig = Readonly<Pick<ResolvedConfig, keyof GrantConfig>>
+const grantConfigMatches: [GrantConfig, ResolvedGrantConfig] extends [ResolvedGrantConfig, GrantConfig] ? true : false = true
+void grantConfigMatches
 
 /** What the token endpoint gives a grant to work with: the services, never the provider's secrets. */
 export interface GrantServices {
