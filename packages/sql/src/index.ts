@@ -1,5 +1,13 @@
 export { deleteUserWithGrants } from './delete-user.js'
 export type { SqlDialect, SqlDriver, SqlRunResult, SqlStatement, SqlValue } from './driver.js'
+export {
+  type ImportCounts,
+  type ImportedAccessToken,
+  type ImportedClient,
+  type ImportedRefreshToken,
+  type ImportRecords,
+  importRecords,
+} from './import-records.js'
 export { migrate } from './migrate.js'
 export { type Migration, migrations } from './migrations.js'
 export { sqlAccountStore } from './sql-account-store.js'

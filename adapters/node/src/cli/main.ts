@@ -2,6 +2,7 @@
 import { usageError } from './args.js'
 import { CliError } from './cli-error.js'
 import { clients, clientsUsage } from './commands/clients.js'
+import { importDotCommand, importDotUsage } from './commands/import-dot.js'
 import { keys, keysUsage } from './commands/keys.js'
 import { migrateCommand } from './commands/migrate.js'
 import { registrationTokens, registrationTokensUsage } from './commands/registration-tokens.js'
@@ -17,6 +18,7 @@ ${usersUsage}
 ${tokensUsage}
 ${registrationTokensUsage}
 ${keysUsage}
+${importDotUsage}
 grantline migrate [--db PATH_OR_URL] [--json]
 
 Every command takes --db (SQLite path or postgres:// URL; default $GRANTLINE_DB, else DIR/grantline.sqlite)
@@ -34,6 +36,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   'registration-tokens': registrationTokens,
   keys,
   migrate: migrateCommand,
+  'import-dot': importDotCommand,
 }
 
 async function main(args: string[]): Promise<void> {

@@ -1,7 +1,16 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AccountStore, Storage } from '@grantline/core'
-import { deleteUserWithGrants, migrate, type SqlDriver, sqlAccountStore, sqlStorage } from '@grantline/sql'
+import {
+  deleteUserWithGrants,
+  type ImportCounts,
+  type ImportRecords,
+  importRecords,
+  migrate,
+  type SqlDriver,
+  sqlAccountStore,
+  sqlStorage,
+} from '@grantline/sql'
 import { postgresDriver } from '../postgres-driver.js'
 import { sqliteDriver } from '../sqlite-driver.js'
 import { CliError } from './cli-error.js'
@@ -15,6 +24,8 @@ export interface Database {
    * the account store and the storage share this database (RFC 9700 §4.14).
    */
   deleteUser(sub: string, now: number): Promise<void>
+  /** Writes records imported from another server (`grantline import-dot`) in one transaction. */
+  importRecords(records: ImportRecords): Promise<ImportCounts>
   /** SQLite: copies the WAL into the database file (PASSIVE: waits for no reader or writer). PostgreSQL: nothing. */
   checkpoint(): Promise<void>
   close(): Promise<void>
@@ -72,6 +83,7 @@ export async function openDatabase(db: string): Promise<Database> {
     accountStore: sqlAccountStore(opened, { dialect }),
     dialect,
     deleteUser: (sub, now) => deleteUserWithGrants(opened, sub, now),
+    importRecords: (records) => importRecords(opened, records),
     checkpoint: async () => {
       if (dialect === 'sqlite') await opened.exec?.('PRAGMA wal_checkpoint(PASSIVE)')
     },

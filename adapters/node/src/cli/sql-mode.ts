@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { deleteUserWithGrants, migrate, sqlAccountStore, sqlStorage } from '@grantline/sql'
+import { deleteUserWithGrants, importRecords, migrate, sqlAccountStore, sqlStorage } from '@grantline/sql'
 import { sqliteDriver } from '../sqlite-driver.js'
 import { usageError } from './args.js'
 import { CliError } from './cli-error.js'
@@ -84,6 +84,7 @@ export async function openCaptureDatabase(): Promise<Database> {
     accountStore: sqlAccountStore(capture.driver, { dialect: 'sqlite' }),
     dialect: 'sqlite',
     deleteUser: (sub, now) => deleteUserWithGrants(capture.driver, sub, now),
+    importRecords: (records) => importRecords(capture.driver, records),
     checkpoint: async () => {},
     close: () => capture.driver.close?.() ?? Promise.resolve(),
   }

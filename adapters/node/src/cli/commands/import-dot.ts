@@ -1,0 +1,64 @@
+import { parseFlags, requireFlag, usageError } from '../args.js'
+import { buildServer, readConfigFile } from '../build-provider.js'
+import { CliError } from '../cli-error.js'
+import { importDot } from '../import-dot/import-dot.js'
+import { formatReport } from '../import-dot/import-report.js'
+import { openDotReader } from '../import-dot/open-dot-reader.js'
+import { describeDatabase } from '../open-database.js'
+import { print } from '../output.js'
+import { createProgress } from '../progress.js'
+
+const flags = {
+  db: { type: 'string' },
+  data: { type: 'string' },
+  config: { type: 'string' },
+  json: { type: 'boolean' },
+  from: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'auth-method': { type: 'string' },
+} as const
+
+export const importDotUsage = `grantline import-dot --from DOT_SQLITE_FILE|postgres://URL [--dry-run] [--auth-method client_secret_basic|client_secret_post] [--json]
+                     (Django OAuth Toolkit 1.x-3.x: applications, users, live tokens, in one transaction)`
+
+const DAY = 86400
+
+/**
+ * Imports a Django OAuth Toolkit database into the server's database (import-dot/): the same
+ * --db, --data and --config as `serve`, so that `serve` then serves what was imported.
+ */
+export async function importDotCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseFlags(argv, flags)
+  if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`)
+  const from = requireFlag(values.from, 'from')
+  const authMethod = values['auth-method'] ?? 'client_secret_basic'
+  if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post') {
+    throw new CliError('--auth-method must be client_secret_basic or client_secret_post')
+  }
+  const ttl = readConfigFile(values.config).ttl
+  const reader = await openDotReader(from)
+  try {
+    const { database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
+    try {
+      const { report } = await importDot({
+        reader,
+        database,
+        now: Math.floor(Date.now() / 1000),
+        refreshTtl: ttl?.refreshToken ?? 14 * DAY,
+        familyTtl: ttl?.family ?? 90 * DAY,
+        authMethod,
+        dryRun: values['dry-run'] === true,
+        progress: createProgress('reading', 0),
+      })
+      print(
+        values.json
+          ? report
+          : `${formatReport(report)}\n${report.dry_run ? 'nothing was written' : `imported into ${describeDatabase(values.db ?? process.env.GRANTLINE_DB ?? `${values.data ?? 'data'}/grantline.sqlite`)}`}`,
+      )
+    } finally {
+      await database.close()
+    }
+  } finally {
+    await reader.close()
+  }
+}

@@ -1,0 +1,154 @@
+import type { UserRecord } from '@grantline/core'
+import type { ImportCounts, ImportedClient, ImportRecords } from '@grantline/sql'
+import type { Database } from '../open-database.js'
+import type { Progress } from '../progress.js'
+import type { DotReader, DotRow } from './dot-reader.js'
+import { type DotSchema, readDotSchema } from './dot-schema.js'
+import { DOT_TABLES, type DotTable } from './dot-tables.js'
+import { key } from './dot-values.js'
+import { emptyTable, type ImportReport, type TableReport } from './import-report.js'
+import { APPLICATION_COLUMNS, LATER_APPLICATION_COLUMNS, mapApplication } from './map-application.js'
+import {
+  ACCESS_COLUMNS,
+  type DotAccessToken,
+  type DotRefreshToken,
+  LATER_ACCESS_COLUMNS,
+  mapTokens,
+  REFRESH_COLUMNS,
+  readAccessToken,
+  readRefreshToken,
+} from './map-tokens.js'
+import { type ExistingUsers, mapUser, USER_COLUMNS } from './map-user.js'
+
+export interface ImportDotOptions {
+  reader: DotReader
+  database: Database
+  /** Epoch seconds: what is expired is judged against it. */
+  now: number
+  /** The server's refresh token idle life and grant cap (ttl.refreshToken, ttl.family), in seconds. */
+  refreshTtl: number
+  familyTtl: number
+  authMethod: 'client_secret_basic' | 'client_secret_post'
+  dryRun: boolean
+  progress: Progress
+}
+
+/** The report of an import, with the records it writes (or, dry, would write). */
+export interface ImportResult {
+  report: ImportReport
+  records: ImportRecords
+}
+
+/** The columns to read: those the table has, of the ones the import knows. */
+const present = (columns: Set<string>, wanted: readonly string[]) => wanted.filter((column) => columns.has(column))
+
+async function eachRow(reader: DotReader, table: string, columns: string[], progress: Progress, fn: (row: DotRow) => void) {
+  for await (const page of reader.rows(table, columns)) {
+    for (const row of page) fn(row)
+    progress.advance(page.length)
+  }
+}
+
+async function readClients(o: ImportDotOptions, schema: DotSchema, users: Set<string>, report: TableReport) {
+  const existing = new Set((await o.database.storage.listClients()).map((client) => client.client_id))
+  const columns = present(schema.application, [...APPLICATION_COLUMNS, ...LATER_APPLICATION_COLUMNS])
+  const clients: ImportedClient[] = []
+  const byPk = new Map<string, string>()
+  await eachRow(o.reader, DOT_TABLES.application, columns, o.progress, (row) => {
+    report.read++
+    const client = mapApplication(row, { now: o.now, authMethod: o.authMethod, users }, report)
+    if (!client) return
+    byPk.set(key(row.id) ?? '', client.client_id)
+    if (existing.has(client.client_id)) report.already_present++
+    clients.push(client)
+  })
+  return { clients, byPk }
+}
+
+async function readUsers(o: ImportDotOptions, schema: DotSchema, report: TableReport) {
+  const all = await o.database.accountStore.listUsers()
+  const existing: ExistingUsers = { bySub: new Map(all.map((u) => [u.sub, u])), byUsername: new Map(all.map((u) => [u.username, u])) }
+  const users: UserRecord[] = []
+  const ids = new Set<string>()
+  await eachRow(o.reader, DOT_TABLES.user, present(schema.user, USER_COLUMNS), o.progress, (row) => {
+    report.read++
+    const user = mapUser(row, o.now, existing, report)
+    if (!user) return
+    if (existing.bySub.has(user.sub)) report.already_present++
+    ids.add(key(row.id) ?? '')
+    users.push(user)
+  })
+  return { users, ids }
+}
+
+/** Rows written per table, from the counts of the one transaction; the rest were there already. */
+function settle(report: TableReport, mapped: number, gained: number): void {
+  report.imported = gained
+  report.already_present = mapped - gained
+}
+
+/**
+ * Reads a Django OAuth Toolkit database and writes its applications, users and live tokens into
+ * Grantline's database in one transaction (or, with `dryRun`, only reports what it would do).
+ */
+export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
+  const { reader, progress } = o
+  const schema = await readDotSchema(reader)
+  const tables = Object.fromEntries(Object.values(DOT_TABLES).map((name) => [name, emptyTable()])) as Record<DotTable, TableReport>
+  const counts = {
+    user: await reader.count(DOT_TABLES.user),
+    application: await reader.count(DOT_TABLES.application),
+    access: await reader.count(DOT_TABLES.accessToken),
+    refresh: await reader.count(DOT_TABLES.refreshToken),
+  }
+  progress.phase('reading', counts.user + counts.application + counts.access + counts.refresh)
+
+  const { users, ids } = await readUsers(o, schema, tables.auth_user)
+  const { clients, byPk } = await readClients(o, schema, ids, tables.oauth2_provider_application)
+  const access: DotAccessToken[] = []
+  const accessColumns = present(schema.accessToken, [...ACCESS_COLUMNS, ...LATER_ACCESS_COLUMNS])
+  await eachRow(reader, DOT_TABLES.accessToken, accessColumns, progress, (row) => access.push(readAccessToken(row)))
+  const refresh: DotRefreshToken[] = []
+  const refreshColumns = present(schema.refreshToken, [...REFRESH_COLUMNS, 'token_checksum'])
+  await eachRow(reader, DOT_TABLES.refreshToken, refreshColumns, progress, (row) => refresh.push(readRefreshToken(row)))
+  tables.oauth2_provider_accesstoken.read = access.length
+  tables.oauth2_provider_refreshtoken.read = refresh.length
+
+  const tokens = mapTokens(
+    access,
+    refresh,
+    { now: o.now, clients: byPk, users: ids, refreshTtl: o.refreshTtl, familyTtl: o.familyTtl },
+    { access: tables.oauth2_provider_accesstoken, refresh: tables.oauth2_provider_refreshtoken },
+  )
+  if (schema.grant) {
+    const codes = await reader.count(DOT_TABLES.grant)
+    tables.oauth2_provider_grant.read = codes
+    if (codes > 0) tables.oauth2_provider_grant.skipped['authorization codes live for minutes: a sign-in under way starts again'] = codes
+  }
+  if (schema.idToken) {
+    const idTokens = await reader.count(DOT_TABLES.idToken)
+    tables.oauth2_provider_idtoken.read = idTokens
+    if (idTokens > 0) {
+      tables.oauth2_provider_idtoken.skipped[
+        'ID tokens are signed by DOT and not stored by Grantline: a refresh with openid issues a new one'
+      ] = idTokens
+    }
+  }
+  const records: ImportRecords = { clients, users, ...tokens }
+  tables.auth_user.imported = users.length - tables.auth_user.already_present
+  tables.oauth2_provider_application.imported = clients.length - tables.oauth2_provider_application.already_present
+  if (!o.dryRun) {
+    // One transaction has no progress to show until it commits: the line says what it waits for.
+    progress.phase('writing in one transaction', 0)
+    const gained: ImportCounts = await o.database.importRecords(records)
+    settle(tables.auth_user, users.length, gained.users)
+    settle(tables.oauth2_provider_application, clients.length, gained.clients)
+    settle(tables.oauth2_provider_accesstoken, tokens.accessTokens.length, gained.accessTokens)
+    settle(tables.oauth2_provider_refreshtoken, tokens.refreshTokens.length, gained.refreshTokens)
+  }
+  progress.done()
+  return {
+    report: { source: { dialect: reader.dialect, dot_version: schema.version }, dry_run: o.dryRun, tables },
+    records,
+  }
+}

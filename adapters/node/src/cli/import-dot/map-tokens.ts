@@ -1,0 +1,211 @@
+import { type Consent, type Family, sha256Hex } from '@grantline/core'
+import type { ImportedAccessToken, ImportedRefreshToken } from '@grantline/sql'
+import type { DotRow } from './dot-reader.js'
+import { epochSeconds, key, text, words } from './dot-values.js'
+import type { TableReport } from './import-report.js'
+import { subOf } from './map-user.js'
+
+export const ACCESS_COLUMNS = ['id', 'token', 'expires', 'scope', 'application_id', 'user_id', 'created'] as const
+export const LATER_ACCESS_COLUMNS = ['token_checksum', 'source_refresh_token_id'] as const
+export const REFRESH_COLUMNS = ['id', 'token', 'access_token_id', 'application_id', 'user_id', 'created', 'revoked'] as const
+
+/** What the import keeps of a DOT access token row. */
+export interface DotAccessToken {
+  id: string
+  hash: string
+  expires: number
+  scopes: string[]
+  application: string | null
+  user: string | null
+  created: number | null
+  sourceRefresh: string | null
+}
+
+/** What the import keeps of a DOT refresh token row. */
+export interface DotRefreshToken {
+  id: string
+  hash: string
+  access: string | null
+  application: string | null
+  user: string | null
+  created: number | null
+  revoked: boolean
+}
+
+/**
+ * Grantline's storage key of a token: DOT 3's `token_checksum` is already the lowercase hex
+ * SHA-256 of the token; DOT 1.x and 2.x kept the token itself, hashed here.
+ */
+function tokenHash(row: DotRow): string {
+  const checksum = text(row.token_checksum).toLowerCase()
+  return /^[0-9a-f]{64}$/.test(checksum) ? checksum : sha256Hex(text(row.token))
+}
+
+export function readAccessToken(row: DotRow): DotAccessToken {
+  return {
+    id: key(row.id) ?? '',
+    hash: tokenHash(row),
+    expires: epochSeconds(row.expires) ?? 0,
+    scopes: words(row.scope),
+    application: key(row.application_id),
+    user: key(row.user_id),
+    created: epochSeconds(row.created),
+    sourceRefresh: key(row.source_refresh_token_id),
+  }
+}
+
+export function readRefreshToken(row: DotRow): DotRefreshToken {
+  return {
+    id: key(row.id) ?? '',
+    hash: tokenHash(row),
+    access: key(row.access_token_id),
+    application: key(row.application_id),
+    user: key(row.user_id),
+    created: epochSeconds(row.created),
+    revoked: row.revoked !== null && row.revoked !== undefined,
+  }
+}
+
+export interface TokenContext {
+  now: number
+  /** Imported applications: DOT primary key -> client_id. */
+  clients: Map<string, string>
+  /** Imported DOT user ids. */
+  users: Set<string>
+  /** Lifetimes from the server's configuration: a refresh token's idle life and a grant's cap. */
+  refreshTtl: number
+  familyTtl: number
+}
+
+export interface MappedTokens {
+  consents: Consent[]
+  families: Family[]
+  accessTokens: ImportedAccessToken[]
+  refreshTokens: ImportedRefreshToken[]
+}
+
+/** Why a token's client or user keeps it out, or null when both are imported. */
+function ownerProblem(token: { application: string | null; user: string | null }, context: TokenContext): string | null {
+  if (token.application === null) return 'it has no application'
+  if (!context.clients.has(token.application)) return `its application (id ${token.application}) is not imported`
+  if (token.user !== null && !context.users.has(token.user)) return `its user (id ${token.user}) is not imported`
+  return null
+}
+
+/**
+ * DOT's tokens as Grantline's: each refresh token with the access token issued beside it shares
+ * one Family; an access token alone gets its own. The user's grants to a client become one
+ * Consent, which the user sees and can revoke. Expired access tokens and revoked refresh tokens
+ * are skipped; a refresh token whose access token is gone still works, as it did in DOT.
+ */
+export function mapTokens(
+  access: DotAccessToken[],
+  refresh: DotRefreshToken[],
+  context: TokenContext,
+  reports: { access: TableReport; refresh: TableReport },
+): MappedTokens {
+  const { now } = context
+  const byId = new Map(access.map((token) => [token.id, token]))
+  const bySource = new Map(access.filter((t) => t.sourceRefresh !== null).map((t) => [t.sourceRefresh as string, t]))
+  const placed = new Set<string>()
+  const out: MappedTokens = { consents: [], families: [], accessTokens: [], refreshTokens: [] }
+  const consents = new Map<string, Consent>()
+
+  const consentFor = (clientId: string, sub: string | null, scopes: string[], created: number): string | null => {
+    if (sub === null) return null
+    const id = `dot_${sha256Hex(`${clientId}\n${sub}`).slice(0, 32)}`
+    const consent = consents.get(id)
+    if (!consent) consents.set(id, { id, sub, client_id: clientId, scopes: [...scopes], created_at: created, revoked_at: null })
+    else {
+      consent.scopes = [...new Set([...consent.scopes, ...scopes])]
+      consent.created_at = Math.min(consent.created_at, created)
+    }
+    return id
+  }
+  const family = (id: string, clientId: string, sub: string | null, scopes: string[], created: number, expires: number): Family => {
+    const record: Family = {
+      id,
+      consent_id: consentFor(clientId, sub, scopes, created),
+      client_id: clientId,
+      sub,
+      scopes,
+      auth_time: null,
+      acr: null,
+      amr: null,
+      nonce: null,
+      claims: null,
+      resource: [],
+      created_at: created,
+      expires_at: expires,
+      revoked_at: null,
+    }
+    out.families.push(record)
+    return record
+  }
+  const accessRecord = (token: DotAccessToken, f: Family): ImportedAccessToken => ({
+    hash: token.hash,
+    family_id: f.id,
+    client_id: f.client_id,
+    sub: f.sub,
+    scopes: token.scopes,
+    created_at: token.created ?? now,
+    expires_at: token.expires,
+    revoked_at: null,
+  })
+
+  for (const token of refresh) {
+    if (token.revoked) {
+      reports.refresh.skipped.revoked = (reports.refresh.skipped.revoked ?? 0) + 1
+      continue
+    }
+    const problem = ownerProblem(token, context)
+    if (problem) {
+      reports.refresh.refused.push({ id: token.id, why: problem })
+      continue
+    }
+    const clientId = context.clients.get(token.application as string) as string
+    const sub = token.user === null ? null : subOf(token.user)
+    const paired = token.access === null ? undefined : byId.get(token.access)
+    // DOT takes a refresh's scopes from its access token, or from the one it was refreshed into.
+    const scopes = (paired ?? bySource.get(token.id))?.scopes ?? []
+    const created = token.created ?? now
+    const f = family(`dot_rt_${token.id}`, clientId, sub, scopes, created, now + context.familyTtl)
+    const live = paired && paired.expires > now && paired.application === token.application && paired.user === token.user
+    if (live) {
+      placed.add(paired.id)
+      out.accessTokens.push(accessRecord(paired, f))
+    }
+    out.refreshTokens.push({
+      hash: token.hash,
+      family_id: f.id,
+      client_id: clientId,
+      sub,
+      scopes,
+      access_hash: live ? paired.hash : null,
+      created_at: created,
+      expires_at: Math.min(now + context.refreshTtl, f.expires_at),
+      revoked_at: null,
+    })
+  }
+
+  for (const token of access) {
+    if (placed.has(token.id)) continue
+    if (token.expires <= now) {
+      reports.access.skipped.expired = (reports.access.skipped.expired ?? 0) + 1
+      continue
+    }
+    const problem = ownerProblem(token, context)
+    if (problem) {
+      reports.access.refused.push({ id: token.id, why: problem })
+      continue
+    }
+    const clientId = context.clients.get(token.application as string) as string
+    const sub = token.user === null ? null : subOf(token.user)
+    const f = family(`dot_at_${token.id}`, clientId, sub, token.scopes, token.created ?? now, token.expires)
+    out.accessTokens.push(accessRecord(token, f))
+  }
+  out.consents = [...consents.values()]
+  reports.access.imported = out.accessTokens.length
+  reports.refresh.imported = out.refreshTokens.length
+  return out
+}

@@ -1,0 +1,140 @@
+import type { AccessTokenRecord, Client, Consent, Family, RefreshTokenRecord, UserRecord } from '@grantline/core'
+import type { SqlDriver } from './driver.js'
+import { executeBatch } from './query.js'
+import { consentShape, familyShape, type Shape, userShape, valueList } from './shapes.js'
+import { joinSql, raw, type SqlFragment, sql } from './sql-fragment.js'
+
+/**
+ * The columns an imported client fills; the others (dynamic registration, metadata, a rotated
+ * secret) keep their column defaults, which are what a client registered by the operator has.
+ */
+export type ImportedClient = Pick<
+  Client,
+  | 'client_id'
+  | 'client_name'
+  | 'client_type'
+  | 'token_endpoint_auth_method'
+  | 'grant_types'
+  | 'response_types'
+  | 'redirect_uris'
+  | 'post_logout_redirect_uris'
+  | 'scope'
+  | 'allowed_cors_origins'
+  | 'skip_authorization'
+  | 'introspection'
+  | 'owner_sub'
+  | 'created_at'
+  | 'secret_hash'
+>
+
+/** An imported access token: a Bearer token (no DPoP key) for no particular resource. */
+export type ImportedAccessToken = Pick<
+  AccessTokenRecord,
+  'hash' | 'family_id' | 'client_id' | 'sub' | 'scopes' | 'created_at' | 'expires_at' | 'revoked_at'
+>
+
+/** An imported refresh token: unused, so it has no successor. */
+export type ImportedRefreshToken = Pick<
+  RefreshTokenRecord,
+  'hash' | 'family_id' | 'client_id' | 'sub' | 'scopes' | 'access_hash' | 'created_at' | 'expires_at' | 'revoked_at'
+>
+
+/** Records made elsewhere (another authorization server's database), written as they are. */
+export interface ImportRecords {
+  clients: ImportedClient[]
+  users: UserRecord[]
+  consents: Consent[]
+  families: Family[]
+  accessTokens: ImportedAccessToken[]
+  refreshTokens: ImportedRefreshToken[]
+}
+
+/** How many rows each table gained; a row whose key was there already is left as it was. */
+export interface ImportCounts {
+  clients: number
+  users: number
+  consents: number
+  families: number
+  accessTokens: number
+  refreshTokens: number
+}
+
+const clientColumns: Shape<ImportedClient> = {
+  client_id: 'text',
+  client_name: 'text',
+  client_type: 'text',
+  token_endpoint_auth_method: 'text',
+  grant_types: 'json',
+  response_types: 'json',
+  redirect_uris: 'json',
+  post_logout_redirect_uris: 'json',
+  scope: 'text',
+  allowed_cors_origins: 'json',
+  skip_authorization: 'bool',
+  introspection: 'bool',
+  owner_sub: 'text?',
+  created_at: 'int',
+  secret_hash: 'text?',
+}
+
+const accessColumns: Shape<ImportedAccessToken> = {
+  hash: 'text',
+  family_id: 'text',
+  client_id: 'text',
+  sub: 'text?',
+  scopes: 'json',
+  created_at: 'int',
+  expires_at: 'int',
+  revoked_at: 'int?',
+}
+
+const refreshColumns: Shape<ImportedRefreshToken> = {
+  hash: 'text',
+  family_id: 'text',
+  client_id: 'text',
+  sub: 'text?',
+  scopes: 'json',
+  access_hash: 'text?',
+  created_at: 'int',
+  expires_at: 'int',
+  revoked_at: 'int?',
+}
+
+/** Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+const ROWS_PER_INSERT = 200
+
+/** `INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING`, in statements of ROWS_PER_INSERT rows. */
+function insertsOf<T>(table: string, shape: Shape<T>, records: readonly T[]): SqlFragment[] {
+  const columns = raw(Object.keys(shape).join(', '))
+  const statements: SqlFragment[] = []
+  for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
+    const rows = records.slice(start, start + ROWS_PER_INSERT).map((record) => valueList(shape, record))
+    statements.push(sql`INSERT INTO ${raw(table)} (${columns}) VALUES ${joinSql(rows, ', ')} ON CONFLICT DO NOTHING`)
+  }
+  return statements
+}
+
+/**
+ * Writes imported records in one batch (one transaction): all of them or, on any failure, none.
+ * A row whose primary key (or a user's username) exists already is left unchanged, so running the
+ * same import again adds only what is new. Answers the rows each table gained.
+ */
+export async function importRecords(driver: SqlDriver, records: ImportRecords): Promise<ImportCounts> {
+  const tables = [
+    insertsOf('clients', clientColumns, records.clients),
+    insertsOf('users', userShape, records.users),
+    insertsOf('consents', consentShape, records.consents),
+    insertsOf('families', familyShape, records.families),
+    insertsOf('access_tokens', accessColumns, records.accessTokens),
+    insertsOf('refresh_tokens', refreshColumns, records.refreshTokens),
+  ]
+  const changes = await executeBatch(driver, tables.flat())
+  const sums: number[] = []
+  let at = 0
+  for (const statements of tables) {
+    sums.push(changes.slice(at, at + statements.length).reduce((sum, n) => sum + n, 0))
+    at += statements.length
+  }
+  const [clients = 0, users = 0, consents = 0, families = 0, accessTokens = 0, refreshTokens = 0] = sums
+  return { clients, users, consents, families, accessTokens, refreshTokens }
+}
