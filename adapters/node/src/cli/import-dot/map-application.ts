@@ -2,7 +2,7 @@ import { ConfigError, canonicalRedirectUri, sha256Hex } from '@grantline/core'
 import type { ImportedClient } from '@grantline/sql'
 import type { DotRow } from './dot-reader.js'
 import { epochSeconds, flag, key, text, words } from './dot-values.js'
-import type { TableReport } from './import-report.js'
+import type { Refusal, TableReport } from './import-report.js'
 
 /** The application columns every DOT version has; the later ones are read when present. */
 export const APPLICATION_COLUMNS = [
@@ -69,25 +69,25 @@ function secretHash(row: DotRow, id: string, report: TableReport): string | null
 }
 
 /** Canonical redirect URIs; each one no longer allowed is reported with why (RFC 9700 §4.1.3). */
-function redirectUris(values: string[], id: string, field: string, report: TableReport): string[] {
+function redirectUris(values: string[], id: string, field: string, refused: Refusal[]): string[] {
   const kept: string[] = []
   for (const value of values) {
     try {
       kept.push(canonicalRedirectUri(value))
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error
-      report.refused_values.push({ id, field, value, why: error.message.replace(`redirect URI "${value}" `, '') })
+      refused.push({ id, field, value, why: error.message.replace(`redirect URI "${value}" `, '') })
     }
   }
   return [...new Set(kept)]
 }
 
-function corsOrigins(values: string[], id: string, report: TableReport): string[] {
+function corsOrigins(values: string[], id: string, refused: Refusal[]): string[] {
   const kept: string[] = []
   for (const value of values) {
     const origin = URL.canParse(value) ? new URL(value).origin : 'null'
     if (origin === 'null' || !/^https?:/.test(origin)) {
-      report.refused_values.push({ id, field: 'allowed_origins', value, why: 'is not an http(s) origin' })
+      refused.push({ id, field: 'allowed_origins', value, why: 'is not an http(s) origin' })
     } else kept.push(origin)
   }
   return [...new Set(kept)]
@@ -116,11 +116,16 @@ export function mapApplication(row: DotRow, context: ApplicationContext, report:
   }
   const secret_hash = type === 'public' ? null : secretHash(row, id, report)
   if (secret_hash === undefined) return null
-  const redirect_uris = redirectUris(words(row.redirect_uris), id, 'redirect_uris', report)
+  const refused: Refusal[] = []
+  const redirect_uris = redirectUris(words(row.redirect_uris), id, 'redirect_uris', refused)
   if (grants.response_types.length > 0 && redirect_uris.length === 0) {
-    report.refused.push({ id, why: `no allowed redirect URI is left, and ${grantType} needs one` })
+    const reasons = refused.map((r) => `${r.value} ${r.why}`).join('; ')
+    report.refused.push({ id, why: `no allowed redirect URI is left, and ${grantType} needs one${reasons ? ` (${reasons})` : ''}` })
     return null
   }
+  const post_logout_redirect_uris = redirectUris(words(row.post_logout_redirect_uris), id, 'post_logout_redirect_uris', refused)
+  const allowed_cors_origins = corsOrigins(words(row.allowed_origins), id, refused)
+  report.refused_values.push(...refused)
   const owner = key(row.user_id)
   if (owner !== null && !context.users.has(owner)) report.notes.push(`${id}: its owner (Django user ${owner}) is not imported; it has none`)
   if (text(row.algorithm) === 'HS256') {
@@ -134,9 +139,9 @@ export function mapApplication(row: DotRow, context: ApplicationContext, report:
     grant_types: grants.grant_types,
     response_types: grants.response_types,
     redirect_uris,
-    post_logout_redirect_uris: redirectUris(words(row.post_logout_redirect_uris), id, 'post_logout_redirect_uris', report),
+    post_logout_redirect_uris,
     scope: '',
-    allowed_cors_origins: corsOrigins(words(row.allowed_origins), id, report),
+    allowed_cors_origins,
     skip_authorization: flag(row.skip_authorization),
     introspection: false,
     owner_sub: owner !== null && context.users.has(owner) ? owner : null,
