@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run version -- 0.2.0`: gives every package of the repository the one version, points the
-// siblings' dependency ranges at it (^0.2.0), and brings the lockfile's workspace entries along.
+// `npm run version -- 0.2.0`: gives every package of the repository the one version (package.json,
+// and deno.json for JSR), points the siblings' dependency ranges at it (^0.2.0, npm and jsr:), and
+// brings the lockfile's workspace entries along.
 // Run it from the repository root (npm run does). Then add a CHANGELOG section, commit and tag.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -36,11 +37,16 @@ for (const path of manifests) {
   console.log(`${pkg.name} ${version}`)
 }
 
-// The Deno adapter is not an npm package; its deno.json carries the version for JSR.
-for (const path of folders.map((dir) => join(dir, 'deno.json')).filter((p) => existsSync(p))) {
-  // Replaced in place: deno.json keeps its hand-written layout.
-  writeFileSync(path, readFileSync(path, 'utf8').replace(/"version": "[^"]*"/, `"version": "${version}"`))
-  console.log(`${readJson(path).name} ${version} (deno.json)`)
+// Each JSR package's deno.json (or jsr.json) carries its version and imports its siblings as
+// jsr:@grantline/<name>@^<version>; replaced in place, so the files keep their hand-written layout.
+const jsrConfigs = folders.flatMap((dir) => ['deno.json', 'jsr.json'].map((file) => join(dir, file))).filter((p) => existsSync(p))
+const jsrNames = new Set([...names, ...jsrConfigs.map((path) => readJson(path).name)])
+for (const path of jsrConfigs) {
+  const text = readFileSync(path, 'utf8')
+    .replace(/"version": "[^"]*"/, `"version": "${version}"`)
+    .replace(/"jsr:(@[^@"]+)@[^"]*"/g, (whole, name) => (jsrNames.has(name) ? `"jsr:${name}@^${version}"` : whole))
+  writeFileSync(path, text)
+  console.log(`${readJson(path).name} ${version} (${path.endsWith('jsr.json') ? 'jsr.json' : 'deno.json'})`)
 }
 
 try {

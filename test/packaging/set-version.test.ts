@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type PackageJson, packageFolders, ROOT, workspaces } from './support.js'
+import { type PackageJson, packageFolders, ROOT, readJson, workspaces } from './support.js'
 
 const run = promisify(execFile)
 const copies: string[] = []
@@ -28,7 +28,7 @@ function manifestsCopy(): string {
 const readIn = <T>(copy: string, path: string) => JSON.parse(readFileSync(join(copy, path), 'utf8')) as T
 
 describe('npm run version -- <version>: one version for every package', () => {
-  it('sets every package.json, the sibling ranges, deno.json and the lockfile workspace entries', async () => {
+  it('sets every package.json, every deno.json (JSR), the sibling ranges on npm and JSR, and the lockfile workspace entries', async () => {
     const copy = manifestsCopy()
     await run(process.execPath, ['scripts/set-version.mjs', '0.2.0'], { cwd: copy })
     const lock = readIn<{ packages: Record<string, PackageJson> }>(copy, 'package-lock.json')
@@ -46,7 +46,18 @@ describe('npm run version -- <version>: one version for every package', () => {
         }
       }
     }
-    expect(readIn<{ version: string }>(copy, 'adapters/deno/deno.json').version).toBe('0.2.0')
+    const jsrPackages = packageFolders().filter((dir) => existsSync(join(copy, dir, 'deno.json')))
+    expect(jsrPackages).toContain('adapters/deno')
+    for (const dir of jsrPackages) {
+      const config = readIn<{ version: string; imports?: Record<string, string> }>(copy, `${dir}/deno.json`)
+      const before = readJson<{ imports?: Record<string, string> }>(`${dir}/deno.json`)
+      expect(config.version, dir).toBe('0.2.0')
+      for (const [name, target] of Object.entries(config.imports ?? {})) {
+        // Siblings follow the version on JSR as on npm; npm: imports keep their ranges.
+        if (target.startsWith('jsr:@grantline/')) expect(target, `${dir} ${name}`).toBe(`jsr:${name}@^0.2.0`)
+        else expect(target, `${dir} ${name}`).toBe(before.imports?.[name])
+      }
+    }
   })
 
   it('refuses what is not a semantic version, and changes nothing', async () => {
