@@ -16,7 +16,8 @@ describe('npm: every package.json says what a registry and a user need', () => {
     expect(pkg.description?.length).toBeGreaterThan(20)
     expect(pkg.keywords?.length).toBeGreaterThan(0)
     expect(pkg.license).toBe('MIT')
-    expect(pkg.repository).toEqual({ type: 'git', url: 'https://github.com/grantline/grantline', directory: dir })
+    // Written as npm normalises it, so that `npm publish` has nothing to correct.
+    expect(pkg.repository).toEqual({ type: 'git', url: 'git+https://github.com/grantline/grantline.git', directory: dir })
     expect(pkg.homepage).toBe(`https://github.com/grantline/grantline/tree/main/${dir}#readme`)
     expect(pkg.bugs?.url).toBe('https://github.com/grantline/grantline/issues')
     expect(pkg.engines).toEqual({ node: '>=20' })
