@@ -54,7 +54,8 @@ export function createProgress(label: string, total: number, options: ProgressOp
     const parts = [goal > 0 ? `${done.toLocaleString('en')} of ${goal.toLocaleString('en')} rows` : `${done.toLocaleString('en')} rows`]
     if (elapsed >= 0.5) parts.push(`${Math.round(rate).toLocaleString('en')}/s`)
     if (goal > 0 && rate > 0 && elapsed >= 0.5) parts.push(`${duration((goal - done) / rate)} left`)
-    const line = `${name}: ${parts.join(', ')}`
+    // A phase with no total and nothing done yet (one transaction committing) says only what it waits for.
+    const line = goal === 0 && done === 0 ? name : `${name}: ${parts.join(', ')}`
     stream.write(`\r${line.padEnd(width)}`)
     width = line.length
   }

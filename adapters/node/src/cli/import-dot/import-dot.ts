@@ -139,7 +139,8 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
   tables.oauth2_provider_application.imported = clients.length - tables.oauth2_provider_application.already_present
   if (!o.dryRun) {
     // One transaction has no progress to show until it commits: the line says what it waits for.
-    progress.phase('writing in one transaction', 0)
+    const rows = Object.values(records).reduce((sum, list: unknown[]) => sum + list.length, 0)
+    progress.phase(`writing ${rows.toLocaleString('en')} rows in one transaction`, 0)
     const gained: ImportCounts = await o.database.importRecords(records)
     settle(tables.auth_user, users.length, gained.users)
     settle(tables.oauth2_provider_application, clients.length, gained.clients)
