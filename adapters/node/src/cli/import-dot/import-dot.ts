@@ -1,5 +1,6 @@
 import type { UserRecord } from '@grantline/core'
 import type { ImportCounts, ImportedClient, ImportRecords } from '@grantline/sql'
+import { CliError } from '../cli-error.js'
 import type { Database } from '../open-database.js'
 import type { Progress } from '../progress.js'
 import type { DotReader, DotRow } from './dot-reader.js'
@@ -120,6 +121,9 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
     { now: o.now, clients: byPk, users: ids, refreshTtl: o.refreshTtl, familyTtl: o.familyTtl },
     { access: tables.oauth2_provider_accesstoken, refresh: tables.oauth2_provider_refreshtoken },
   )
+  // The DOT rows are mapped: let them go before the write builds its statements.
+  access.length = 0
+  refresh.length = 0
   if (schema.grant) {
     const codes = await reader.count(DOT_TABLES.grant)
     tables.oauth2_provider_grant.read = codes
@@ -141,7 +145,13 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
     // One transaction has no progress to show until it commits: the line says what it waits for.
     const rows = Object.values(records).reduce((sum, list: unknown[]) => sum + list.length, 0)
     progress.phase(`writing ${rows.toLocaleString('en')} rows in one transaction`, 0)
-    const gained: ImportCounts = await o.database.importRecords(records)
+    let gained: ImportCounts
+    try {
+      gained = await o.database.importRecords(records)
+    } catch (error) {
+      progress.done()
+      throw new CliError(`the import failed and wrote nothing: ${(error as Error).message}`, 1)
+    }
     settle(tables.auth_user, users.length, gained.users)
     settle(tables.oauth2_provider_application, clients.length, gained.clients)
     settle(tables.oauth2_provider_accesstoken, tokens.accessTokens.length, gained.accessTokens)

@@ -23,7 +23,13 @@ export function sqliteDotReader(path: string): DotReader {
   return {
     dialect: 'sqlite',
     async columns(table) {
-      const rows = db.prepare(`PRAGMA table_info(${quoteName(table)})`).all() as { name: string }[]
+      let rows: { name: string }[]
+      try {
+        rows = db.prepare(`PRAGMA table_info(${quoteName(table)})`).all() as { name: string }[]
+      } catch (error) {
+        // The first read is where a file that is not a SQLite database shows.
+        throw new CliError(`cannot read ${path}: ${(error as Error).message}`, 1)
+      }
       return rows.length === 0 ? undefined : new Set(rows.map((row) => row.name))
     },
     async count(table) {
