@@ -146,6 +146,7 @@ describe('extension grants registered through createProvider({ grants })', () =>
       'accounts',
       'client',
       'config',
+      'dpopJkt',
       'emit',
       'issue',
       'mintAccessToken',

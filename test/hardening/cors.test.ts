@@ -120,7 +120,7 @@ describe('RFC 9700 §2.6: no CORS at the authorization endpoint and on the pages
 })
 
 describe('RFC 9700 §2.6: per-client allowed CORS origins at the token endpoint', () => {
-  it('a preflight from an origin some client allows: 204 with the origin, POST, Authorization and Content-Type, Vary: Origin', async () => {
+  it('a preflight from an origin some client allows: 204 with the origin, POST, Authorization, Content-Type and DPoP (RFC 9449), Vary: Origin', async () => {
     const s = setup()
     await clients(s)
     for (const origin of [SPA, OTHER_APP]) {
@@ -128,7 +128,7 @@ describe('RFC 9700 §2.6: per-client allowed CORS origins at the token endpoint'
       expect(response.status).toBe(204)
       expect(acao(response)).toBe(origin)
       expect(response.headers.get('access-control-allow-methods')).toBe('POST')
-      expect(response.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type')
+      expect(response.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type, DPoP')
       expect(response.headers.get('vary')).toBe('Origin')
       expect(response.headers.get('access-control-allow-credentials')).toBeNull()
     }

@@ -4,6 +4,7 @@ import type { ClientAuthMethod } from './client-auth/client-auth-method.js'
 import type { RateLimiter } from './client-auth/rate-limit.js'
 import { AUTH_METHOD_NAME } from './client-auth/registry.js'
 import { checkDeviceGrant } from './device/options.js'
+import { checkDpop, dpopSchema } from './dpop/options.js'
 import { checkRegistration, registrationSchema } from './endpoints/register/options.js'
 import { ConfigError } from './errors.js'
 import type { AuditEvent } from './events.js'
@@ -217,6 +218,8 @@ const schema = v.strictObject({
    * present means on (endpoints/register/options.ts).
    */
   registration: v.optional(registrationSchema),
+  /** RFC 9449 DPoP: proofs, server nonces and sender-constrained tokens (dpop/options.ts). */
+  dpop: dpopSchema,
 })
 
 /** The OpenID Connect scopes (OIDC Core §5.4), added to `scopes` when `oidc` is set. */
@@ -267,6 +270,7 @@ export function resolveConfig(input: ProviderConfig): ResolvedConfig {
     throw new ConfigError('ERR_INVALID_CONFIG', 'grantTypes: password needs accounts.verifyPassword')
   }
   checkDeviceGrant(config.grantTypes, config.storage)
+  checkDpop(config.dpop, config.storage)
   const now = config.now
   const resources = config.resources === undefined ? undefined : canonicalResources(config.resources)
   if (!config.oidc && longestJwtTtl(resources) > 0) {

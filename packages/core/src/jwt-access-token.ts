@@ -50,12 +50,15 @@ export interface JwtAccessTokenInput {
   audience: readonly string[]
   now: number
   expiresAt: number
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to, as `cnf.jkt`. */
+  cnfJkt?: string | null
 }
 
 /**
  * RFC 9068 §2: an access token as a JWT signed with the active OIDC key: header `typ: at+jwt`
  * (§2.1); claims iss, exp, aud, sub (the user, or the client acting for itself, §2.2), client_id,
- * iat, jti and scope (§2.2.3), and auth_time, acr, amr when the grant knows them (§2.2.1).
+ * iat, jti and scope (§2.2.3), and auth_time, acr, amr when the grant knows them (§2.2.1); `cnf`
+ * with the DPoP key's thumbprint when the token is bound to one (RFC 9449 §6.1).
  */
 export async function signJwtAccessToken(keys: Pick<SigningKeys, 'signer'> | null, input: JwtAccessTokenInput): Promise<string> {
   const signer = await keys?.signer()
@@ -67,6 +70,7 @@ export async function signJwtAccessToken(keys: Pick<SigningKeys, 'signer'> | nul
     ...(family.auth_time === null ? {} : { auth_time: family.auth_time }),
     ...(family.acr ? { acr: family.acr } : {}),
     ...(family.amr ? { amr: family.amr } : {}),
+    ...(input.cnfJkt ? { cnf: { jkt: input.cnfJkt } } : {}),
   }
   return new SignJWT(payload)
     .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'at+jwt' })

@@ -86,6 +86,22 @@ export interface RegistrationOptions {
   unusedClientDays?: number | undefined
 }
 
+/** RFC 9449 DPoP; proofs are accepted whenever the Storage has `remember` (a proof's `jti` is single use). */
+export interface DpopOptions {
+  /** Refuse every token request without a DPoP proof, so that no Bearer token is issued. Default false. */
+  required?: boolean | undefined
+  /** RFC 9449 §8, §9: every proof must carry a server nonce (`use_dpop_nonce`, `DPoP-Nonce`). Default false. */
+  nonce?: boolean | undefined
+  /** How long a nonce is current; the previous one is accepted as long again. Default 300. */
+  nonceSeconds?: number | undefined
+  /** How old, by its `iat`, a proof may be. Default 60. */
+  proofMaxAge?: number | undefined
+  /** How far ahead a proof's `iat` may be. Default 5. */
+  clockSkew?: number | undefined
+  /** The proof signature algorithms accepted. Default all four. */
+  algs?: ('ES256' | 'RS256' | 'PS256' | 'EdDSA')[] | undefined
+}
+
 /** What `createProvider` takes; validated once at start-up (a bad value throws a coded ConfigError). */
 export interface ProviderConfig {
   /** The issuer identifier (RFC 8414 §2): an http(s) URL without query or fragment. */
@@ -145,4 +161,5 @@ export interface ProviderConfig {
    */
   clientAddress?: ((request: Request) => string | undefined) | undefined
   registration?: RegistrationOptions | undefined
+  dpop?: DpopOptions | undefined
 }

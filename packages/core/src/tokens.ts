@@ -8,7 +8,8 @@ import type { AccessTokenRecord, Client, Family, RefreshTokenRecord } from './st
 /** RFC 6749 §5.1. */
 export interface TokenResponse {
   access_token: string
-  token_type: 'Bearer'
+  /** RFC 9449 §5: 'DPoP' when the access token is bound to the proof's key. */
+  token_type: 'Bearer' | 'DPoP'
   expires_in: number
   refresh_token?: string
   scope: string
@@ -63,6 +64,7 @@ export async function mintAccessToken(
   requested: string[],
   now: number,
   audience: string[] = family.resource,
+  cnfJkt: string | null = null,
 ): Promise<Minted<AccessTokenRecord>> {
   const { config } = minter
   const scopes = scopesForAudience(config.resources, audience, requested)
@@ -70,7 +72,7 @@ export async function mintAccessToken(
   const expires_at = Math.min(now + policy.ttl, family.expires_at)
   const value =
     policy.format === 'jwt'
-      ? await signJwtAccessToken(minter.keys, { issuer: config.issuer, family, scopes, audience, now, expiresAt: expires_at })
+      ? await signJwtAccessToken(minter.keys, { issuer: config.issuer, family, scopes, audience, now, expiresAt: expires_at, cnfJkt })
       : randomSecret('gl_at_')
   return {
     value,
@@ -81,7 +83,7 @@ export async function mintAccessToken(
       sub: family.sub,
       scopes,
       audience,
-      cnf_jkt: null,
+      cnf_jkt: cnfJkt,
       created_at: now,
       expires_at,
       revoked_at: null,
@@ -96,6 +98,7 @@ export function mintRefreshToken(
   scopes: string[],
   accessHash: string,
   now: number,
+  cnfJkt: string | null = null,
 ): Minted<RefreshTokenRecord> {
   const value = randomSecret('gl_rt_')
   return {
@@ -107,7 +110,7 @@ export function mintRefreshToken(
       sub: family.sub,
       scopes,
       access_hash: accessHash,
-      cnf_jkt: null,
+      cnf_jkt: cnfJkt,
       created_at: now,
       expires_at: Math.min(now + config.ttl.refreshToken, family.expires_at),
       revoked_at: null,
@@ -125,7 +128,7 @@ export function issuesRefresh(config: Pick<ResolvedConfig, 'grantTypes'>, client
 export function tokenResponse(access: Minted<AccessTokenRecord>, now: number, refresh?: Minted<RefreshTokenRecord>): TokenResponse {
   const response: TokenResponse = {
     access_token: access.value,
-    token_type: 'Bearer',
+    token_type: access.record.cnf_jkt === null ? 'Bearer' : 'DPoP',
     expires_in: access.record.expires_at - now,
     scope: access.record.scopes.join(' '),
   }
@@ -140,12 +143,15 @@ export async function issueGrant(
   fields: FamilyFields,
   now: number,
   refresh: boolean,
+  dpopJkt: string | null = null,
 ): Promise<{ family: Family; response: TokenResponse }> {
   const { config } = provider
   const withRefresh = refresh && issuesRefresh(config, client)
   const family = newFamily(client.client_id, fields, now, withRefresh ? config.ttl.family : config.ttl.accessToken)
-  const access = await mintAccessToken(provider, family, family.scopes, now)
-  const minted = withRefresh ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
+  const access = await mintAccessToken(provider, family, family.scopes, now, family.resource, dpopJkt)
+  // RFC 9449 §5: only a public client's refresh token is bound to the key.
+  const refreshJkt = client.client_type === 'public' ? dpopJkt : null
+  const minted = withRefresh ? mintRefreshToken(config, family, family.scopes, access.record.hash, now, refreshJkt) : undefined
   await config.storage.issueTokens({ family, access: access.record, ...(minted ? { refresh: minted.record } : {}) })
   return { family, response: tokenResponse(access, now, minted) }
 }

@@ -204,7 +204,7 @@ describe('userinfo endpoint (OIDC Core §5.3)', () => {
     expect((await get(s, { ...auth, accept: '*/*' })).headers.get('content-type')).toMatch(/^application\/json/)
   })
 
-  it('Fetch CORS protocol: OPTIONS preflight answers 204 allowing GET, POST and the Authorization header from any origin', async () => {
+  it('Fetch CORS protocol: OPTIONS preflight answers 204 allowing GET, POST and the Authorization and DPoP headers (RFC 9449 §7.1) from any origin', async () => {
     const s = await setupOidc()
     const response = await s.provider.handle(
       new Request(USERINFO, {
@@ -219,7 +219,7 @@ describe('userinfo endpoint (OIDC Core §5.3)', () => {
     expect(response.status).toBe(204)
     expect(response.headers.get('access-control-allow-origin')).toBe('*')
     expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST')
-    expect(response.headers.get('access-control-allow-headers')).toBe('Authorization')
+    expect(response.headers.get('access-control-allow-headers')).toBe('Authorization, DPoP')
     // A wildcard origin is only safe without credentials: never allowed here.
     expect(response.headers.get('access-control-allow-credentials')).toBeNull()
   })

@@ -30,7 +30,8 @@ export async function introspect(provider: ProviderContext, request: Request): P
     scope: token.scopes.join(' '),
     client_id: token.client_id,
     ...(username === undefined ? {} : { username }),
-    ...(found.kind === 'access_token' ? { token_type: 'Bearer' } : {}),
+    // RFC 9449 §6.2: a DPoP-bound access token says so, and names its key.
+    ...(found.kind === 'access_token' ? accessTokenType(found.token.cnf_jkt) : {}),
     exp: token.expires_at,
     iat: token.created_at,
     ...(token.sub === null ? {} : { sub: token.sub }),
@@ -38,6 +39,10 @@ export async function introspect(provider: ProviderContext, request: Request): P
     ...audienceOf(found.kind === 'access_token' ? found.token.audience : family.resource),
     iss: config.issuer,
   })
+}
+
+function accessTokenType(jkt: string | null): { token_type: 'Bearer' | 'DPoP'; cnf?: { jkt: string } } {
+  return jkt === null ? { token_type: 'Bearer' } : { token_type: 'DPoP', cnf: { jkt } }
 }
 
 function audienceOf(audience: string[]): { aud?: string | string[] } {

@@ -1,5 +1,7 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext } from '../context.js'
+import { nonceHeader } from '../dpop/check-proof.js'
+import { tokenRequestProof } from '../dpop/token-proof.js'
 import { OAuthError } from '../errors.js'
 import { grantServices } from '../grants/grant-services.js'
 import { readForm } from '../http/form.js'
@@ -34,6 +36,10 @@ export async function token(provider: ProviderContext, request: Request): Promis
     throw new OAuthError('unsupported_grant_type', `the grant_type "${grantType}" is not supported`)
   }
   if (!client.grant_types.includes(grantType)) throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`)
+  // RFC 9449 §5: a valid proof binds what is issued to its key.
+  const proof = await tokenRequestProof(provider, request, client)
+  const dpopJkt = proof?.jkt ?? null
   const now = provider.config.seconds()
-  return json(await grant.handle({ request, params, client, now, ...grantServices(provider, client, grantType, now) }))
+  const body = await grant.handle({ request, params, client, dpopJkt, now, ...grantServices(provider, client, grantType, now, dpopJkt) })
+  return provider.config.dpop.nonce ? json(body, 200, await nonceHeader(provider.config)) : json(body)
 }

@@ -1,4 +1,5 @@
 import { sha256Hex } from '../crypto.js'
+import { checkCodeBinding } from '../dpop/code-binding.js'
 import { OAuthError } from '../errors.js'
 import { tokenIssued } from '../events.js'
 import { required } from '../http/form.js'
@@ -14,8 +15,9 @@ import type { GrantHandler } from './grant-handler.js'
 export const authorizationCode: GrantHandler = {
   grantType: 'authorization_code',
   parameters: ['code', 'redirect_uri', 'code_verifier', 'resource'],
-  async handle({ params, client, config, storage, emit, signIdToken, mintAccessToken, now }) {
-    const result = await storage.consume('code', sha256Hex(required(params, 'code')), now)
+  async handle({ params, client, config, storage, emit, signIdToken, mintAccessToken, dpopJkt, now }) {
+    const value = required(params, 'code')
+    const result = await storage.consume('code', sha256Hex(value), now)
     if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the code is invalid or expired')
     const code = result.record
     if (result.status === 'reused' || code.client_id !== client.client_id) {
@@ -41,11 +43,14 @@ export const authorizationCode: GrantHandler = {
       throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request')
     }
     checkVerifier(code, params.get('code_verifier'))
+    checkCodeBinding(value, dpopJkt)
     const family = await storage.getFamily(code.family_id, now)
     if (!family) throw new OAuthError('invalid_grant', 'the authorization was revoked')
     // RFC 8707 §2.2: the token request may narrow the grant's resources, never widen them.
     const access = await mintAccessToken(family, family.scopes, narrowResources(family.resource, params.get('resource')))
-    const refresh = issuesRefresh(config, client) ? mintRefreshToken(config, family, family.scopes, access.record.hash, now) : undefined
+    const refresh = issuesRefresh(config, client)
+      ? mintRefreshToken(config, family, family.scopes, access.record.hash, now, client.client_type === 'public' ? dpopJkt : null)
+      : undefined
     // OIDC Core §3.1.3.3: the ID Token carries the request's nonce and the access token's hash. It is
     // signed first, so a signing failure stores no token.
     const id_token = await signIdToken({ family, now, nonce: family.nonce, accessToken: access.value })

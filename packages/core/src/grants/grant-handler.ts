@@ -69,6 +69,11 @@ export interface GrantContext extends GrantServices {
   params: Params
   /** The authenticated client, already allowed to use this grant. */
   client: Client
+  /**
+   * RFC 9449: the thumbprint of the key of the request's valid DPoP proof; null without one. The
+   * tokens `issue` and `mintAccessToken` make are bound to it.
+   */
+  dpopJkt: string | null
   /** Epoch seconds. */
   now: number
 }

@@ -13,9 +13,16 @@ function grantConfig(provider: ProviderContext): GrantConfig {
 
 /**
  * What one token request's grant works with (RFC 6749 §4): `issue` stores a new grant for
- * `client` and reports it as `grantType`, once.
+ * `client` and reports it as `grantType`, once; the tokens it mints are bound to the request's
+ * DPoP key, when there is one (RFC 9449 §5).
  */
-export function grantServices(provider: ProviderContext, client: Client, grantType: string, now: number): GrantServices {
+export function grantServices(
+  provider: ProviderContext,
+  client: Client,
+  grantType: string,
+  now: number,
+  dpopJkt: string | null = null,
+): GrantServices {
   const report = (event: Parameters<GrantServices['emit']>[0]) => emit(provider, event)
   return {
     config: grantConfig(provider),
@@ -24,12 +31,12 @@ export function grantServices(provider: ProviderContext, client: Client, grantTy
     ...(provider.clientAddress ? { clientAddress: provider.clientAddress } : {}),
     emit: report,
     async issue(fields, options) {
-      const { family, response } = await issueGrant(provider, client, fields, now, options?.refresh ?? false)
+      const { family, response } = await issueGrant(provider, client, fields, now, options?.refresh ?? false, dpopJkt)
       // Built only when a hook listens: this runs on every token request.
       if (provider.config.onEvent) report(tokenIssued(grantType, family))
       return response
     },
-    mintAccessToken: (family, scopes, audience) => mintAccessToken(provider, family, scopes, now, audience),
+    mintAccessToken: (family, scopes, audience) => mintAccessToken(provider, family, scopes, now, audience ?? family.resource, dpopJkt),
     signIdToken: async (input) => (wantsIdToken(provider, input.family) ? signIdToken(provider, input) : undefined),
   }
 }

@@ -23,6 +23,7 @@ export const refreshToken: GrantHandler = {
     if (!found || found.token.client_id !== client.client_id)
       throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
     const { token, family } = found
+    checkRefreshBinding(token.cnf_jkt, context.dpopJkt)
     const requested = params.get('scope')
     const scopes = requested === undefined ? token.scopes : parseScope(requested)
     const wider = scopes.find((scope) => !token.scopes.includes(scope))
@@ -35,7 +36,7 @@ export const refreshToken: GrantHandler = {
       return refreshed(context, family, scopes, await withIdToken(context, family, scopes, tokenResponse(access, now), access.value))
     }
     // RFC 6749 §6: a new refresh token keeps exactly the scope of the one presented.
-    const refresh = mintRefreshToken(config, family, token.scopes, access.record.hash, now)
+    const refresh = mintRefreshToken(config, family, token.scopes, access.record.hash, now, token.cnf_jkt)
     const result = await storage.rotateRefresh(hash, { access: access.record, refresh: refresh.record }, now, config.refreshGraceSeconds)
     if (result.status === 'reused') {
       await storage.revokeFamily(result.family_id, now)
@@ -45,6 +46,16 @@ export const refreshToken: GrantHandler = {
     if (result.status === 'absent') throw new OAuthError('invalid_grant', 'the refresh token is invalid, expired or revoked')
     return refreshed(context, family, scopes, await withIdToken(context, family, scopes, tokenResponse(access, now, refresh), access.value))
   },
+}
+
+/**
+ * RFC 9449 §5: a refresh token bound to a key (a public client's) is used only with a proof by
+ * that key; its successor stays bound to it.
+ */
+function checkRefreshBinding(bound: string | null, dpopJkt: string | null): void {
+  if (bound === null) return
+  if (dpopJkt === null) throw new OAuthError('invalid_dpop_proof', 'the refresh token is bound to a DPoP key: a DPoP proof is required')
+  if (bound !== dpopJkt) throw new OAuthError('invalid_grant', 'the DPoP proof key does not match the key the refresh token is bound to')
 }
 
 /** Reports the refresh once its response is complete. */

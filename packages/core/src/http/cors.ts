@@ -66,6 +66,8 @@ export function withClientCors(endpoint: Endpoint): Endpoint {
     response.headers.append('vary', 'Origin')
     if (authenticatedClient(request)?.allowed_cors_origins.includes(origin)) {
       response.headers.set('access-control-allow-origin', origin)
+      // RFC 9449 §8: a browser client reads the server's nonce.
+      response.headers.set('access-control-expose-headers', 'DPoP-Nonce')
     }
     return response
   }
@@ -77,7 +79,7 @@ async function preflight(provider: ProviderContext, request: Request, origin: st
   if (origin !== undefined && request.headers.has('access-control-request-method') && (await provider.corsOrigins.has(origin))) {
     headers.set('access-control-allow-origin', origin)
     headers.set('access-control-allow-methods', 'POST')
-    headers.set('access-control-allow-headers', 'Authorization, Content-Type')
+    headers.set('access-control-allow-headers', 'Authorization, Content-Type, DPoP')
     headers.set('access-control-max-age', '600')
   }
   return new Response(null, { status: 204, headers })

@@ -1,5 +1,6 @@
 import type { ProviderContext } from '../context.js'
 import { DEVICE_CODE_GRANT } from '../device/user-code.js'
+import { dpopEnabled } from '../dpop/options.js'
 
 /** OIDC Core §5.1 standard claims, by the scope that releases them (§5.4). */
 export const SCOPE_CLAIMS: Record<string, readonly string[]> = {
@@ -83,6 +84,8 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
     // request_uri_parameter_supported defaults to true when absent, so both are said outright.
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
+    // RFC 9449 §5.1: said when proofs are accepted (the storage can refuse a replayed one).
+    ...(dpopEnabled(config.storage) ? { dpop_signing_alg_values_supported: config.dpop.algs } : {}),
   }
   if (!config.oidc) return base
   const alg = config.oidc.signingAlg

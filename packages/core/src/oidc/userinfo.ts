@@ -6,18 +6,19 @@ import { readForm } from '../http/form.js'
 import { renderError } from '../http/render-error.js'
 import { json, NO_STORE } from '../http/responses.js'
 import type { AccessTokenRecord, Family } from '../storage.js'
-import { bearerChallenge, bearerFromHeader, checkBearerToken } from '../verify-access-token.js'
+import { bearerChallenge, checkPresentedToken, type PresentedToken, presentedFromHeader } from '../verify-access-token.js'
+import { endpointUrls } from './discovery.js'
 import { storedClaimsRequest } from './id-token.js'
 
 /**
  * A bearer-token API answers any origin: the token, never a cookie, authorizes the request, so
  * a wildcard without credentials is safe. Browsers may read the challenge of a refusal.
  */
-const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'WWW-Authenticate' }
+const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'WWW-Authenticate, DPoP-Nonce' }
 
 /**
  * The UserInfo endpoint (OIDC Core §5.3): GET or POST with the access token in the
- * `Authorization: Bearer` header or, for a POST, the `access_token` form field (RFC 6750 §2.1,
+ * `Authorization: Bearer` header (`DPoP` with a proof for a bound token, RFC 9449 §7.1) or, for a POST, the `access_token` form field (RFC 6750 §2.1,
  * §2.2). Answers the claims the token's scopes release as JSON or, when the request's `Accept`
  * prefers `application/jwt` to `application/json`, as a JWT signed with the active key
  * (§5.3.2; how a client asks until `userinfo_signed_response_alg` is stored with clients).
@@ -45,9 +46,10 @@ async function answer(provider: ProviderContext, request: Request): Promise<Resp
       headers: { allow: 'GET, POST, OPTIONS' },
     })
   }
-  const value = await presentedToken(provider, request)
-  if (value instanceof Response) return value
-  const found = await checkBearerToken(provider, value, ['openid'])
+  const presented = await presentedToken(provider, request)
+  if (presented instanceof Response) return presented
+  // RFC 9449 §7.1: a DPoP proof names the endpoint as the issuer does, whatever URL a proxy forwarded.
+  const found = await checkPresentedToken(provider, request, presented, ['openid'], endpointUrls(provider).userinfo_endpoint)
   if (found instanceof Response) return found
   const { token, family } = found
   if (token.sub === null) return bearerChallenge(401, provider.config.issuer, 'invalid_token', 'the access token does not belong to a user')
@@ -56,9 +58,9 @@ async function answer(provider: ProviderContext, request: Request): Promise<Resp
 }
 
 /** RFC 6750 §2: the token from the header or the form body, never both (§2 "MUST NOT use more than one method"). */
-async function presentedToken(provider: ProviderContext, request: Request): Promise<string | Response> {
+async function presentedToken(provider: ProviderContext, request: Request): Promise<PresentedToken | Response> {
   const realm = provider.config.issuer
-  const fromHeader = bearerFromHeader(provider, request)
+  const fromHeader = presentedFromHeader(provider, request)
   if (fromHeader instanceof Response) return fromHeader
   // §2.2: only a form-encoded POST body may carry the token.
   const isForm = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded'
@@ -66,7 +68,7 @@ async function presentedToken(provider: ProviderContext, request: Request): Prom
   if (fromHeader !== undefined && fromBody !== undefined) {
     return bearerChallenge(400, realm, 'invalid_request', 'the access token was sent in more than one way')
   }
-  return fromHeader ?? fromBody ?? bearerChallenge(401, realm)
+  return fromHeader ?? (fromBody === undefined ? bearerChallenge(401, realm) : { value: fromBody, dpop: false })
 }
 
 /**
@@ -129,7 +131,7 @@ function preflight(): Response {
     headers: {
       'access-control-allow-origin': '*',
       'access-control-allow-methods': 'GET, POST',
-      'access-control-allow-headers': 'Authorization',
+      'access-control-allow-headers': 'Authorization, DPoP',
       'access-control-max-age': '600',
     },
   })

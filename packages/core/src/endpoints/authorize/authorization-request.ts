@@ -1,5 +1,6 @@
 import { loadClient } from '../../clients/load-client.js'
 import type { ProviderContext } from '../../context.js'
+import { requestedDpopJkt } from '../../dpop/code-binding.js'
 import { OAuthError } from '../../errors.js'
 import type { Params } from '../../http/form.js'
 import { supportedResponseTypes } from '../../oidc/discovery.js'
@@ -52,6 +53,7 @@ const AUTHORIZATION_PARAMETERS = new Set([
   'state',
   'code_challenge',
   'code_challenge_method',
+  'dpop_jkt',
   'nonce',
   'response_mode',
   'claims',
@@ -160,6 +162,7 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
     const nonce = params.get('nonce')
     checkOpenIdRequest(type, scopes, nonce)
     const pkce = responseParts(type).code ? checkChallenge(config, client, params) : { code_challenge: null, code_challenge_method: null }
+    if (responseParts(type).code) requestedDpopJkt(params)
     const authorizationParams = new Map([...params].filter(([name]) => AUTHORIZATION_PARAMETERS.has(name)))
     const oidc = await checkOidcRequest(provider, authorizationParams)
     return {

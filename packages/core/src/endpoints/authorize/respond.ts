@@ -1,7 +1,8 @@
 import type { AccountSession } from '../../accounts.js'
 import { storeDocumentClient } from '../../clients/load-client.js'
 import type { ProviderContext } from '../../context.js'
-import { randomSecret, sha256Hex } from '../../crypto.js'
+import { sha256Hex } from '../../crypto.js'
+import { newCode } from '../../dpop/code-binding.js'
 import { OAuthError } from '../../errors.js'
 import { emit, tokenIssued } from '../../events.js'
 import { signIdToken } from '../../oidc/id-token.js'
@@ -49,7 +50,7 @@ export async function respond(
   }
   // A code's family lives for its refresh tokens; tokens from the browser alone, only as long as they do.
   const family = newFamily(client.client_id, fields, now, parts.code ? config.ttl.family : config.ttl.accessToken)
-  const code = parts.code ? randomSecret('gl_ac_') : undefined
+  const code = parts.code ? newCode(authz.params.get('dpop_jkt')) : undefined
   const params: Record<string, string> = {}
   let access: Minted<AccessTokenRecord> | undefined
   try {

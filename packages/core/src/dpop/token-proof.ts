@@ -1,0 +1,20 @@
+import type { ProviderContext } from '../context.js'
+import { OAuthError } from '../errors.js'
+import { endpointUrls } from '../oidc/discovery.js'
+import type { Client } from '../storage.js'
+import { checkProof } from './check-proof.js'
+import type { VerifiedProof } from './proof.js'
+
+/**
+ * RFC 9449 §5: the DPoP proof of a token request, checked against the token endpoint's URL as the
+ * issuer names it (never the URL a proxy forwarded). Null when there is none and none is needed;
+ * a client registered with `dpop_bound_access_tokens` (§5.2), or a server with `dpop.required`,
+ * is refused without one.
+ */
+export async function tokenRequestProof(provider: ProviderContext, request: Request, client: Client): Promise<VerifiedProof | null> {
+  const proof = await checkProof(provider.config, request, { url: endpointUrls(provider).token_endpoint })
+  if (proof === null && (provider.config.dpop.required || client.metadata.dpop_bound_access_tokens === true)) {
+    throw new OAuthError('invalid_dpop_proof', 'a DPoP proof is required for this client (RFC 9449 section 5.2)')
+  }
+  return proof
+}
