@@ -66,6 +66,15 @@ export function readRefreshToken(row: DotRow): DotRefreshToken {
   }
 }
 
+/**
+ * A grant's id, derived from the hash of the token that founds it (the refresh token, or a lone
+ * access token): the same on every run, so a second import finds it, and never the same for the
+ * tokens of two DOT databases imported into one server.
+ */
+function familyId(tokenHash: string): string {
+  return `dot_${sha256Hex(`family\n${tokenHash}`).slice(0, 32)}`
+}
+
 export interface TokenContext {
   now: number
   /** Imported applications: DOT primary key -> client_id. */
@@ -169,7 +178,7 @@ export function mapTokens(
     // DOT takes a refresh's scopes from its access token, or from the one it was refreshed into.
     const scopes = (paired ?? bySource.get(token.id))?.scopes ?? []
     const created = token.created ?? now
-    const f = family(`dot_rt_${token.id}`, clientId, sub, scopes, created, now + context.familyTtl)
+    const f = family(familyId(token.hash), clientId, sub, scopes, created, now + context.familyTtl)
     const live = paired && paired.expires > now && paired.application === token.application && paired.user === token.user
     if (live) {
       placed.add(paired.id)
@@ -201,7 +210,7 @@ export function mapTokens(
     }
     const clientId = context.clients.get(token.application as string) as string
     const sub = token.user === null ? null : subOf(token.user)
-    const f = family(`dot_at_${token.id}`, clientId, sub, token.scopes, token.created ?? now, token.expires)
+    const f = family(familyId(token.hash), clientId, sub, token.scopes, token.created ?? now, token.expires)
     out.accessTokens.push(accessRecord(token, f))
   }
   out.consents = [...consents.values()]
