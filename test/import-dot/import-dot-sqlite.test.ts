@@ -1,4 +1,7 @@
 import { join } from 'node:path'
+import { createProvider, localAccounts } from '@grantline/core'
+import { sqliteDriver } from '@grantline/node'
+import { sqlAccountStore, sqlStorage } from '@grantline/sql'
 import Database from 'better-sqlite3'
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -122,6 +125,25 @@ describe('grantline import-dot from a DOT 3.x SQLite database', () => {
       const response = await fetch(`${server.issuer}/userinfo/`, { headers: { authorization: `Bearer ${dot.tokens.live}` } })
       expect(response.status).toBe(200)
       expect(await response.json()).toMatchObject({ sub: dot.alice.sub })
+    })
+
+    it('RFC 6750 §2.1: provider.verifyAccessToken over the imported database accepts the DOT token, with its user and scopes', async () => {
+      const driver = sqliteDriver(ws.db)
+      try {
+        const provider = createProvider({
+          issuer: server.issuer,
+          storage: sqlStorage(driver, { dialect: 'sqlite' }),
+          accounts: localAccounts(sqlAccountStore(driver), { secrets: ['a-test-secret-of-at-least-32-characters!'] }),
+          secrets: ['a-test-secret-of-at-least-32-characters!'],
+        })
+        const verified = await provider.verifyAccessToken(
+          new Request('https://api.example/data', { headers: { authorization: `Bearer ${dot.tokens.live}` } }),
+          { scopes: ['read'] },
+        )
+        expect(verified).toMatchObject({ sub: dot.alice.sub, client_id: dot.plain.client_id, scopes: ['openid', 'read', 'write'] })
+      } finally {
+        await driver.close?.()
+      }
     })
 
     it('RFC 6749 §6: a DOT refresh token refreshes, also when its access token has expired, and for a public client', async () => {
