@@ -12,3 +12,14 @@ export function bearerToken(request: Request): string | undefined | 'malformed' 
   const value = header.slice(6).trim()
   return B64TOKEN.test(value) ? value : 'malformed'
 }
+
+/** The token of an `Authorization: Bearer` or (RFC 9449 §7.1) `Authorization: DPoP` header, as `bearerToken` reads it. */
+export function presentedToken(request: Request): { value: string; dpop: boolean } | undefined | 'malformed' {
+  const header = request.headers.get('authorization')
+  if (!header || !/^dpop(\s|$)/i.test(header)) {
+    const bearer = bearerToken(request)
+    return bearer === undefined || bearer === 'malformed' ? bearer : { value: bearer, dpop: false }
+  }
+  const value = header.slice(4).trim()
+  return B64TOKEN.test(value) ? { value, dpop: true } : 'malformed'
+}

@@ -31,6 +31,23 @@ export function bearerChallenge(
 }
 
 /**
+ * RFC 9449 §7.1: a `WWW-Authenticate: DPoP` challenge for a DPoP-bound token or its proof, naming
+ * the accepted `algs` and the resource's metadata URL, with a JSON body.
+ */
+export function dpopChallenge(
+  metadataUrl: string,
+  error: 'invalid_token' | 'invalid_dpop_proof',
+  description: string,
+  algs: readonly string[],
+): Response {
+  const challenge = `DPoP resource_metadata=${quoted(metadataUrl)}, error=${quoted(error)}, error_description=${quoted(description)}, algs=${quoted(algs.join(' '))}`
+  return new Response(JSON.stringify({ error, error_description: description }), {
+    status: 401,
+    headers: { 'www-authenticate': challenge, 'content-type': 'application/json', 'cache-control': 'no-store' },
+  })
+}
+
+/**
  * RFC 9728 §5.1: the same challenge with `resource_metadata` added, for a 400/401/403 answered by
  * an authorization server in the same process (whose challenge names only its own realm).
  */
@@ -40,7 +57,7 @@ export function withResourceMetadata(response: Response, metadataUrl: string): R
   if (/resource_metadata=/i.test(challenge)) return response
   const parameter = `resource_metadata=${quoted(metadataUrl)}`
   const headers = new Headers(response.headers)
-  headers.set('www-authenticate', /^bearer\s+\S/i.test(challenge) ? `${challenge}, ${parameter}` : `Bearer ${parameter}`)
+  headers.set('www-authenticate', /^(bearer|dpop)\s+\S/i.test(challenge) ? `${challenge}, ${parameter}` : `Bearer ${parameter}`)
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
 }
 

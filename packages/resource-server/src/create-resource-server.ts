@@ -1,10 +1,11 @@
-import { bearerToken } from './bearer-token.js'
-import { bearerChallenge, temporarilyUnavailable } from './challenge.js'
+import { presentedToken } from './bearer-token.js'
+import { bearerChallenge, dpopChallenge, temporarilyUnavailable } from './challenge.js'
+import { createProofReplayCache, DPOP_ALGS, verifyResourceProof } from './dpop-proof.js'
 import { createIntrospection, type TokenCheck } from './introspect.js'
 import { metadataResponse } from './metadata.js'
 import { resolveOptions } from './options.js'
 import { createSameProcessCheck } from './same-process.js'
-import type { RemoteOptions, ResourceServer, ResourceServerOptions, SameProcessOptions } from './types.js'
+import type { RemoteOptions, ResourceServer, ResourceServerOptions, SameProcessOptions, VerifiedAccess } from './types.js'
 
 /**
  * Creates what an API or MCP server needs to accept Grantline's access tokens: its RFC 9728
@@ -17,10 +18,40 @@ import type { RemoteOptions, ResourceServer, ResourceServerOptions, SameProcessO
  */
 export function createResourceServer(options: ResourceServerOptions): ResourceServer {
   const { resource, metadataUrl, document } = resolveOptions(options)
-  const check: (token: string, request: Request) => Promise<TokenCheck | Response> =
-    'provider' in options && options.provider !== undefined
-      ? createSameProcessCheck((options as SameProcessOptions).provider, resource, metadataUrl)
-      : createIntrospection(options as RemoteOptions, resource)
+  const sameProcess = 'provider' in options && options.provider !== undefined
+  const check: (token: string, request: Request) => Promise<TokenCheck | Response> = sameProcess
+    ? createSameProcessCheck((options as SameProcessOptions).provider, resource, metadataUrl)
+    : createIntrospection(options as RemoteOptions, resource)
+  const now = sameProcess ? Date.now : ((options as RemoteOptions).now ?? Date.now)
+  const firstUse = createProofReplayCache((options as RemoteOptions).cacheSize ?? 10_000)
+
+  /**
+   * RFC 9449 §7.1 in remote mode (the same-process provider checks proofs itself): a bound token
+   * only under the DPoP scheme with a proof by its key, a DPoP-scheme token only when bound.
+   */
+  async function checkBinding(request: Request, token: string, dpop: boolean, access: VerifiedAccess): Promise<Response | null> {
+    if (sameProcess) return null
+    if (!dpop) {
+      return access.cnf
+        ? dpopChallenge(
+            metadataUrl,
+            'invalid_token',
+            'the access token is bound to a DPoP key: present it with the DPoP scheme and a proof',
+            DPOP_ALGS,
+          )
+        : null
+    }
+    const proof = await verifyResourceProof(request, token, Math.floor(now() / 1000), firstUse)
+    if ('refused' in proof) return dpopChallenge(metadataUrl, 'invalid_dpop_proof', proof.refused, DPOP_ALGS)
+    if (access.cnf?.jkt !== proof.jkt)
+      return dpopChallenge(
+        metadataUrl,
+        'invalid_token',
+        'the DPoP proof key does not match the key the access token is bound to',
+        DPOP_ALGS,
+      )
+    return null
+  }
   const metadataPath = new URL(metadataUrl)
   const owns = (request: Request) => {
     const url = new URL(request.url)
@@ -36,16 +67,18 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
       return metadataResponse(request, document)
     },
     async verify(request, { scopes = [] } = {}) {
-      const token = bearerToken(request)
-      if (token === undefined) return bearerChallenge(401, metadataUrl)
-      if (token === 'malformed') return bearerChallenge(400, metadataUrl, 'invalid_request', 'the Authorization header is malformed')
-      const result = await check(token, request)
+      const presented = presentedToken(request)
+      if (presented === undefined) return bearerChallenge(401, metadataUrl)
+      if (presented === 'malformed') return bearerChallenge(400, metadataUrl, 'invalid_request', 'the Authorization header is malformed')
+      const result = await check(presented.value, request)
       if (result instanceof Response) return result
       if ('unavailable' in result) {
         options.onError?.(result.unavailable, request)
         return temporarilyUnavailable()
       }
       if ('refused' in result) return bearerChallenge(401, metadataUrl, 'invalid_token', result.refused)
+      const refusal = await checkBinding(request, presented.value, presented.dpop, result)
+      if (refusal) return refusal
       if (scopes.some((scope) => !result.scopes.includes(scope))) {
         return bearerChallenge(403, metadataUrl, 'insufficient_scope', 'the access token lacks a required scope', scopes.join(' '))
       }

@@ -18,8 +18,8 @@ function audienceOf(aud: unknown): string[] {
  * RFC 7662 §2.2: reads an introspection answer for this resource. Answers the access; a refusal
  * (its description) when the token is inactive, for another audience or none (RFC 8707 §2, RFC
  * 9068 §4: a resource accepts only tokens meant for it), expired by this clock, bound to a key
- * (`cnf`, RFC 9449 §6: never usable as Bearer), or not named a Bearer access token (`token_type`,
- * RFC 6749 §7.1: a refresh token is not one); and `null` when the answer is not an introspection
+ * by anything but a DPoP key (`cnf`, RFC 9449 §6.2), or not named a Bearer or DPoP access token
+ * (`token_type`, RFC 6749 §7.1: a refresh token is not one); and `null` when the answer is not an introspection
  * response at all.
  */
 export function readIntrospection(body: unknown, resource: string, now: number): VerifiedAccess | string | null {
@@ -30,14 +30,17 @@ export function readIntrospection(body: unknown, resource: string, now: number):
   const { exp, client_id, scope, sub, token_type } = body
   if (typeof exp !== 'number' || !Number.isFinite(exp) || exp * 1000 <= now) return INVALID
   if (typeof client_id !== 'string' || (scope !== undefined && typeof scope !== 'string')) return INVALID
-  // Grantline names every access token `Bearer`; a refresh token, which introspection also calls
-  // active, has no token_type and must never open the API.
-  if (body.cnf !== undefined || typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') return INVALID
+  // A refresh token, which introspection also calls active, has no token_type and must never open
+  // the API; a DPoP-bound access token (RFC 9449 §6.2) names its key, and no other binding is known here.
+  const type = typeof token_type === 'string' ? token_type.toLowerCase() : undefined
+  const jkt = isRecord(body.cnf) && typeof body.cnf.jkt === 'string' ? body.cnf.jkt : undefined
+  if (type === 'bearer' ? body.cnf !== undefined : type !== 'dpop' || jkt === undefined) return INVALID
   return {
     sub: typeof sub === 'string' ? sub : null,
     client_id,
     scopes: typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [],
     expires_at: exp,
     audience,
+    ...(jkt === undefined ? {} : { cnf: { jkt } }),
   }
 }

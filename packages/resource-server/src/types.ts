@@ -11,6 +11,8 @@ export interface VerifiedAccess {
    * same-process mode whenever the provider reports it (empty when it does not).
    */
   audience: string[]
+  /** RFC 9449 §6: the thumbprint of the DPoP key the token is bound to (remote mode), already matched by the request's proof. */
+  cnf?: { jkt: string }
 }
 
 /** What the same-process authorization server answers for a valid token. */
@@ -90,7 +92,8 @@ export interface ResourceServer {
   /** RFC 9728 §3.2: the metadata document (GET, HEAD and the CORS preflight). */
   metadata(request: Request): Response
   /**
-   * RFC 6750 §2.1 and §3: the access behind the request's `Authorization: Bearer` token, or a
+   * RFC 6750 §2.1 and §3: the access behind the request's `Authorization: Bearer` token (or
+   * `Authorization: DPoP` with a `DPoP` proof for a bound token, RFC 9449 §7.1), or a
    * ready 400/401/403 (503 when the authorization server cannot be asked) Response whose
    * `WWW-Authenticate` names the metadata URL (RFC 9728 §5.1).
    */
