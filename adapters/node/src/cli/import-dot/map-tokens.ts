@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { type Consent, type Family, sha256Hex } from '@grantline/core'
 import type { ImportedAccessToken, ImportedRefreshToken } from '@grantline/sql'
 import type { DotRow } from './dot-reader.js'
@@ -72,7 +73,7 @@ export function readRefreshToken(row: DotRow): DotRefreshToken {
  * tokens of two DOT databases imported into one server.
  */
 function familyId(tokenHash: string): string {
-  return `dot_${sha256Hex(`family\n${tokenHash}`).slice(0, 32)}`
+  return `dot_${createHash('sha256').update(`family\n${tokenHash}`).digest('hex').slice(0, 32)}`
 }
 
 export interface TokenContext {
@@ -122,14 +123,16 @@ export function mapTokens(
 
   const consentFor = (clientId: string, sub: string | null, scopes: string[], created: number): string | null => {
     if (sub === null) return null
-    const id = `dot_${sha256Hex(`${clientId}\n${sub}`).slice(0, 32)}`
-    const consent = consents.get(id)
-    if (!consent) consents.set(id, { id, sub, client_id: clientId, scopes: [...scopes], created_at: created, revoked_at: null })
-    else {
-      consent.scopes = [...new Set([...consent.scopes, ...scopes])]
-      consent.created_at = Math.min(consent.created_at, created)
+    const pair = `${clientId}\n${sub}`
+    const consent = consents.get(pair)
+    if (!consent) {
+      const id = `dot_${sha256Hex(pair).slice(0, 32)}`
+      consents.set(pair, { id, sub, client_id: clientId, scopes: [...scopes], created_at: created, revoked_at: null })
+      return id
     }
-    return id
+    for (const scope of scopes) if (!consent.scopes.includes(scope)) consent.scopes.push(scope)
+    consent.created_at = Math.min(consent.created_at, created)
+    return consent.id
   }
   const family = (id: string, clientId: string, sub: string | null, scopes: string[], created: number, expires: number): Family => {
     const record: Family = {
