@@ -4,7 +4,7 @@ import { randomBytes, randomSecret, sha256Hex } from './crypto.js'
 import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from './endpoints/authorize/response-type.js'
 import { ConfigError } from './errors.js'
 import { canonicalRedirectUri } from './redirect-uri.js'
-import type { Client, Storage, TokenEndpointAuthMethod } from './storage.js'
+import type { Client, ClientMetadata, Storage, TokenEndpointAuthMethod } from './storage.js'
 
 const GRANT_TYPES = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password'] as const
 
@@ -29,6 +29,7 @@ const clientInput = v.object({
   skip_authorization: v.optional(v.boolean(), false),
   introspection: v.optional(v.boolean(), false),
   owner_sub: v.optional(v.nullable(v.string()), null),
+  require_pushed_authorization_requests: v.optional(v.boolean()),
 })
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -66,6 +67,8 @@ export interface ClientInput {
   introspection?: boolean | undefined
   /** The user who owns the client on the management pages; null for one the operator made. */
   owner_sub?: string | null | undefined
+  /** RFC 9126 §6: refuse this client's authorization requests unless pushed. Kept in `metadata`. */
+  require_pushed_authorization_requests?: boolean | undefined
 }
 export type ClientUpdate = Partial<Omit<ClientInput, 'client_id'>>
 
@@ -153,7 +156,13 @@ export function toClient(input: ClientInput, base: ClientBase): Client {
     introspection: m.introspection,
     owner_sub: m.owner_sub,
     secret_hash: m.client_type === 'public' ? null : base.secret_hash,
+    metadata: withClientSettings(base.metadata, m.require_pushed_authorization_requests),
   }
+}
+
+/** The client's settings that live in its metadata (RFC 9126 §6), changed only when given. */
+function withClientSettings(metadata: ClientMetadata, requirePushed: boolean | undefined): ClientMetadata {
+  return requirePushed === undefined ? metadata : { ...metadata, require_pushed_authorization_requests: requirePushed }
 }
 
 /**

@@ -11,6 +11,8 @@ import type { AuditEvent } from './events.js'
 import type { GrantHandler } from './grants/grant-handler.js'
 import { longestJwtTtl } from './jwt-access-token.js'
 import type { ConsentContext } from './pages/consent-page.js'
+import { parSchema } from './par/options.js'
+import { applyFapi2 } from './profile/fapi2.js'
 import type { ProviderConfig } from './provider-config.js'
 import { canonicalResources } from './resources.js'
 import type { Storage } from './storage.js'
@@ -220,6 +222,10 @@ const schema = v.strictObject({
   registration: v.optional(registrationSchema),
   /** RFC 9449 DPoP: proofs, server nonces and sender-constrained tokens (dpop/options.ts). */
   dpop: dpopSchema,
+  /** RFC 9126 pushed authorization requests at `{basePath}/par/` (par/options.ts). */
+  par: parSchema,
+  /** 'fapi2': the FAPI 2.0 Security Profile's rules (profile/fapi2.ts); a contradicting setting is a start-up error. */
+  profile: v.optional(v.picklist(['fapi2'], "profile must be 'fapi2'")),
 })
 
 /** The OpenID Connect scopes (OIDC Core §5.4), added to `scopes` when `oidc` is set. */
@@ -254,7 +260,7 @@ export function resolveConfig(input: ProviderConfig): ResolvedConfig {
       'oidc.signingAlg: HS256 needs the client secret as key, and secrets are stored hashed; use RS256, ES256 or EdDSA',
     )
   }
-  const result = v.safeParse(schema, input)
+  const result = v.safeParse(schema, input.profile === 'fapi2' ? applyFapi2(input) : input)
   if (!result.success) {
     const issue = result.issues[0]
     const path = issue.path?.map((p) => String(p.key)).join('.') ?? 'config'

@@ -102,6 +102,14 @@ export interface DpopOptions {
   algs?: ('ES256' | 'RS256' | 'PS256' | 'EdDSA')[] | undefined
 }
 
+/** RFC 9126 pushed authorization requests (the endpoint `{basePath}/par/` is always on). */
+export interface ParOptions {
+  /** Refuse every authorization request that was not pushed (RFC 9126 §5). Default false. */
+  required?: boolean | undefined
+  /** Lifetime of a request_uri in seconds, at most 600. Default 60. */
+  ttl?: number | undefined
+}
+
 /** What `createProvider` takes; validated once at start-up (a bad value throws a coded ConfigError). */
 export interface ProviderConfig {
   /** The issuer identifier (RFC 8414 §2): an http(s) URL without query or fragment. */
@@ -162,4 +170,10 @@ export interface ProviderConfig {
   clientAddress?: ((request: Request) => string | undefined) | undefined
   registration?: RegistrationOptions | undefined
   dpop?: DpopOptions | undefined
+  par?: ParOptions | undefined
+  /**
+   * 'fapi2' applies the FAPI 2.0 Security Profile: PAR, PKCE S256, private_key_jwt, DPoP, no
+   * password or implicit, codes of at most 60 s. A setting that contradicts it is a start-up error.
+   */
+  profile?: 'fapi2' | undefined
 }

@@ -16,6 +16,7 @@ import { renderError } from './http/render-error.js'
 import { longestJwtTtl } from './jwt-access-token.js'
 import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
+import { fapi2ClientAuth } from './profile/fapi2.js'
 import { createRouter } from './router.js'
 import { type VerifiedToken, type VerifyOptions, verifyAccessToken } from './verify-access-token.js'
 
@@ -61,7 +62,10 @@ export function createProvider(input: ProviderConfig): Provider {
     config,
     grants,
     enabledGrants: new Set([...config.grantTypes, ...config.grants.map((grant) => grant.grantType)]),
-    clientAuth: createClientAuthRegistry(config.clientAuthMethods),
+    clientAuth:
+      config.profile === 'fapi2'
+        ? fapi2ClientAuth(createClientAuthRegistry(config.clientAuthMethods))
+        : createClientAuthRegistry(config.clientAuthMethods),
     keys: config.oidc
       ? createSigningKeys({
           storage: config.storage,

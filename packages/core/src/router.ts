@@ -4,6 +4,7 @@ import { authorize } from './endpoints/authorize/authorize.js'
 import { deviceAuthorization } from './endpoints/device-authorization.js'
 import { deviceVerification } from './endpoints/device-verification.js'
 import { introspect } from './endpoints/introspect.js'
+import { pushedAuthorizationRequest } from './endpoints/par.js'
 import { clientConfiguration } from './endpoints/register/client-configuration.js'
 import { register } from './endpoints/register/register.js'
 import { revoke } from './endpoints/revoke.js'
@@ -39,6 +40,8 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
     ['token', api(withClientCors(token))],
     ['revoke_token', api(withClientCors(revoke))],
     ['introspect', api(withClientCors(introspect))],
+    // RFC 9126 §2: a client calls it directly, like the token endpoint.
+    ['par', api(withClientCors(pushedAuthorizationRequest))],
   ])
   if (config.oidc) {
     exact.set(`${issuerPath}/.well-known/openid-configuration`, api(discovery))

@@ -19,6 +19,8 @@ function details(client: Client): SafeHtml {
     ['Post-logout redirect URIs', list(client.post_logout_redirect_uris, 'None')],
     ['Allowed scopes', list(client.scope.split(' ').filter(Boolean), 'Every scope the server offers')],
     ['Skip authorization', client.skip_authorization ? 'Yes' : 'No'],
+    // RFC 9126 §6: set by the operator, like skipping authorization; shown, not edited here.
+    ['Pushed authorization requests', client.metadata.require_pushed_authorization_requests ? 'Required' : 'Optional'],
     ['Registered', formatTime(client.created_at)],
   ]
   return html`<dl class="fields">${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>`

@@ -34,6 +34,7 @@ export function endpointUrls(provider: ProviderContext) {
     token_endpoint: `${base}/token/`,
     revocation_endpoint: `${base}/revoke_token/`,
     introspection_endpoint: `${base}/introspect/`,
+    pushed_authorization_request_endpoint: `${base}/par/`,
     userinfo_endpoint: `${base}/userinfo/`,
     end_session_endpoint: `${base}/logout/`,
     jwks_uri: `${base}/.well-known/jwks.json`,
@@ -74,6 +75,9 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
     introspection_endpoint_auth_methods_supported: authMethods,
     code_challenge_methods_supported: config.pkce.allowPlain ? ['S256', 'plain'] : ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // RFC 9126 §5.
+    pushed_authorization_request_endpoint: urls.pushed_authorization_request_endpoint,
+    require_pushed_authorization_requests: config.par.required,
     // RFC 8414 §2 (RFC 7591 §3): said only when registration is on.
     ...(config.registration ? { registration_endpoint: urls.registration_endpoint } : {}),
     // RFC 8628 §4: said only when the device grant is on.

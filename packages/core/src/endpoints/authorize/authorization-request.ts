@@ -38,6 +38,8 @@ export interface AuthorizationRequest {
   resources: string[]
   /** The request's authorization parameters only: what the interaction stores and the login round trip carries. */
   params: Params
+  /** Loaded from a pushed request_uri (RFC 9126 §4): the login round trip pushes it again rather than carry it in a URL. */
+  pushed?: boolean
 }
 
 /**

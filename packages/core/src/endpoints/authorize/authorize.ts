@@ -6,6 +6,7 @@ import { OAuthError } from '../../errors.js'
 import { signFor } from '../../html/csrf.js'
 import { queryParams, readForm } from '../../http/form.js'
 import { type ConsentContext, consentPage } from '../../pages/consent-page.js'
+import { loadPushedRequest, pushRequired } from '../../par/pushed-request.js'
 import { resourceLabel } from '../../resources.js'
 import type { Consent } from '../../storage.js'
 import { type AuthorizationRequest, RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
@@ -27,8 +28,19 @@ export async function authorize(provider: ProviderContext, request: Request): Pr
   }
   const params = request.method === 'GET' ? queryParams(request) : await readForm(request)
   if (request.method === 'POST' && params.has('interaction')) return decide(provider, request, params)
+  // RFC 9126 §4: a pushed request is read from storage, consumed; its query is then ignored.
+  const pushed = await loadPushedRequest(provider, params)
   try {
-    return await handleRequest(provider, request, await validateAuthorizationRequest(provider, params))
+    const authz = await validateAuthorizationRequest(provider, pushed ?? params)
+    if (pushed) return await handleRequest(provider, request, { ...authz, pushed: true })
+    if (pushRequired(provider, authz.client)) {
+      // RFC 9126 §5, §6: the client and redirect_uri are valid, so the client hears of it.
+      throw new RedirectableError(
+        new OAuthError('invalid_request', 'this client must push its authorization requests (RFC 9126)'),
+        authz.target,
+      )
+    }
+    return await handleRequest(provider, request, authz)
   } catch (error) {
     if (error instanceof RedirectableError) return redirectError(provider, request, error.target, error.error)
     throw error

@@ -1,6 +1,7 @@
 import type { AccountSession, LoginContext } from '../../accounts.js'
 import type { ProviderContext } from '../../context.js'
 import { OAuthError } from '../../errors.js'
+import { pushedContinuation } from '../../par/pushed-request.js'
 import { type AuthorizationRequest, RedirectableError } from './authorization-request.js'
 import { LOGIN_MARKER, loginMarker } from './login-marker.js'
 
@@ -52,8 +53,9 @@ export async function loginResponse(
   const params = new URLSearchParams([...authz.params].filter(([name]) => name !== LOGIN_MARKER))
   if (fresh || selectAccount) params.set(LOGIN_MARKER, await loginMarker(config.secrets, config.seconds(), authz.params))
   const login = prompt.has('login') || (user !== null && needsLogin(provider, authz, user))
+  const query = authz.pushed ? await pushedContinuation(provider, authz.client.client_id, new Map(params)) : params
   const context: LoginContext = {
-    returnTo: `${config.basePath}/authorize/?${params}`,
+    returnTo: `${config.basePath}/authorize/?${query}`,
     ...(login ? { prompt: 'login' as const } : selectAccount ? { prompt: 'select_account' as const } : {}),
     ...(maxAge === undefined ? {} : { maxAge }),
     ...(loginHint === undefined ? {} : { loginHint }),

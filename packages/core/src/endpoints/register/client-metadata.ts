@@ -57,6 +57,8 @@ const schema = v.object({
   jwks: v.optional(v.object({ keys: v.pipe(v.array(jwk, 'must be an array of keys'), v.maxLength(20, 'must have at most 20 keys')) })),
   jwks_uri: v.optional(httpsUrl),
   post_logout_redirect_uris: v.optional(list(text(2000), 20), []),
+  /** RFC 9126 §6: this client's authorization requests must be pushed. */
+  require_pushed_authorization_requests: v.optional(v.boolean('must be a boolean')),
 })
 
 export const invalidMetadata = (description: string) => new OAuthError('invalid_client_metadata', description)
@@ -71,6 +73,7 @@ const METADATA_FIELDS = [
   'software_version',
   'jwks',
   'jwks_uri',
+  'require_pushed_authorization_requests',
 ] as const
 
 /** The informational members kept on the Client record as `metadata`. */

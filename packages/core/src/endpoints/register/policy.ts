@@ -23,10 +23,15 @@ export function beyondPolicy(metadata: RegistrationMetadata, policy: 'open' | 't
 }
 
 /**
- * RFC 7591 §3.2.2 checks that hold whatever onRegister said: every grant type is one the server
- * enables, and every scope one it defines (the hook can widen the policy, never the server).
+ * RFC 7591 §3.2.2 checks that hold whatever onRegister said: the authentication method is one the
+ * server offers, every grant type is one it enables, and every scope one it defines (the hook can widen the policy, never the server).
  */
 function checkServerSupports(provider: ProviderContext, metadata: RegistrationMetadata): void {
+  // A method the server does not offer, such as a secret under profile 'fapi2' (FAPI 2.0 §5.3.2.1).
+  const method = metadata.token_endpoint_auth_method
+  if (!provider.clientAuth.some((offered) => offered.name === method)) {
+    throw invalidMetadata(`token_endpoint_auth_method "${method}" is not offered by this server`)
+  }
   const grant = metadata.grant_types.find((name) => !provider.enabledGrants.has(name))
   if (grant !== undefined) throw invalidMetadata(`grant type "${grant}" is not enabled on this server`)
   const scope = metadata.scope.split(' ').find((name) => name !== '' && !Object.hasOwn(provider.config.scopes, name))

@@ -1,0 +1,45 @@
+import { authenticateClient } from '../client-auth/authenticate-client.js'
+import type { ProviderContext } from '../context.js'
+import { OAuthError } from '../errors.js'
+import { readForm } from '../http/form.js'
+import { json } from '../http/responses.js'
+import { endpointUrls } from '../oidc/discovery.js'
+import { pushRequest } from '../par/pushed-request.js'
+import { RedirectableError, validateAuthorizationRequest } from './authorize/authorization-request.js'
+import { checkPost } from './token.js'
+
+/**
+ * The pushed authorization request endpoint (RFC 9126 §2). The client authenticates as at the
+ * token endpoint (§2: every method it may use there, `none` for a public client), the request
+ * must not carry a request_uri (§2.1), and it is validated as the authorization endpoint would
+ * (§2.1); then it is stored, single use, and answered 201 with its request_uri (§2.2). Every
+ * error is JSON (§2.3): nothing here redirects.
+ */
+export async function pushedAuthorizationRequest(provider: ProviderContext, request: Request): Promise<Response> {
+  checkPost(request)
+  const form = await readForm(request)
+  const urls = endpointUrls(provider)
+  // RFC 9126 §2.3: invalid_client is a 401, which carries a challenge (RFC 9110 §15.5.2).
+  const client = await authenticateClient(provider, request, form, {
+    endpoint: urls.pushed_authorization_request_endpoint,
+    challenge: true,
+  })
+  if (form.has('request_uri')) throw new OAuthError('invalid_request', 'a pushed request cannot carry request_uri (RFC 9126 section 2.1)')
+  const { config } = provider
+  // FAPI 2.0 Security Profile §5.3.2.2: the redirect URI is always pushed, never defaulted.
+  if (config.profile === 'fapi2' && !form.has('redirect_uri')) {
+    throw new OAuthError('invalid_request', 'the redirect_uri parameter is required in a pushed request (FAPI 2.0)')
+  }
+  const params = new Map(form)
+  params.set('client_id', client.client_id)
+  let validated: Awaited<ReturnType<typeof validateAuthorizationRequest>>
+  try {
+    validated = await validateAuthorizationRequest(provider, params)
+  } catch (error) {
+    // Nothing redirects from here: the client hears of it in the response (RFC 9126 §2.3).
+    throw error instanceof RedirectableError ? error.error : error
+  }
+  const ttl = config.par.ttl
+  const requestUri = await pushRequest(provider, client.client_id, validated.params, ttl)
+  return json({ request_uri: requestUri, expires_in: ttl }, 201)
+}
