@@ -1,4 +1,5 @@
 import type { AuditEventInput } from './events.js'
+import type { HashSlots } from './hashing/hash-slots.js'
 
 /** The signed-in user as the host app reports it. `authTime` is epoch seconds. */
 export interface AccountSession {
@@ -75,4 +76,11 @@ export interface Accounts {
   username?(sub: string): Promise<string | undefined>
   /** A host-provided set of pages Grantline serves (e.g. the login page); see AccountPages. */
   pages?: AccountPages
+  /**
+   * The bound on password derivations (PBKDF2) in flight that the accounts' own checks take:
+   * client authentication takes its slots too when it checks a client secret kept in Django's
+   * hash, so that logins and clients together stay under one bound. Absent: the provider keeps
+   * its own, of two.
+   */
+  hashSlots?: HashSlots
 }

@@ -18,15 +18,16 @@ export type { OnRegister, RegistrationContext, RegistrationMetadata } from './en
 export { ConfigError, OAuthError, type OAuthErrorCode } from './errors.js'
 export type { AuditEvent, AuditEventInput } from './events.js'
 export type { GrantConfig, GrantContext, GrantFields, GrantHandler, GrantServices } from './grants/grant-handler.js'
-export { type HtmlValue, html, raw, type SafeHtml } from './html/html.js'
-export type { Params } from './http/form.js'
-export { enableRawResponses, type RawResponse, rawResponse } from './http/grantline-response.js'
 export {
   DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,
   hashPassword as hashDjangoPassword,
   type VerifyPasswordOptions as VerifyDjangoPasswordOptions,
   verifyPassword as verifyDjangoPassword,
-} from './local-accounts/django-password.js'
+} from './hashing/django-password.js'
+export type { HashSlots } from './hashing/hash-slots.js'
+export { type HtmlValue, html, raw, type SafeHtml } from './html/html.js'
+export type { Params } from './http/form.js'
+export { enableRawResponses, type RawResponse, rawResponse } from './http/grantline-response.js'
 export { type LocalAccounts, localAccounts } from './local-accounts/local-accounts.js'
 export { memoryAccountStore } from './local-accounts/memory-account-store.js'
 export type { LocalAccountsOptions } from './local-accounts/options.js'

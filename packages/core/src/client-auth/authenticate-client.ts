@@ -6,6 +6,7 @@ import type { Params } from '../http/form.js'
 import type { Client } from '../storage.js'
 import type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './client-auth-method.js'
 import { BASIC_CHALLENGE } from './client-secret-basic.js'
+import { upgradeDjangoSecret } from './django-secret.js'
 import { rateLimitKey } from './rate-limit.js'
 
 /** The client each request authenticated as, for what answers after the endpoint (CORS). */
@@ -71,7 +72,9 @@ export async function authenticateClient(
   const bodyClientId = params.get('client_id')
   const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
   // A refused Client ID Metadata Document counts as an unknown client: a failure like any other.
-  const client = mismatch || !clientId ? null : await loadClient(provider, clientId).catch(unknownOnRefusal)
+  const found = mismatch || !clientId ? null : await loadClient(provider, clientId).catch(unknownOnRefusal)
+  // A secret still in the Django hash an import kept is checked once by PBKDF2, then stored as SHA-256.
+  const client = found?.token_endpoint_auth_method === method.name ? await upgradeDjangoSecret(provider, found, credentials.secret) : found
   const context = { request, params, endpoint: options.endpoint, issuer: provider.config.issuer, now }
   if (!client || client.token_endpoint_auth_method !== method.name || !(await verify(method, client, credentials, context))) {
     if (limiter) await limiter.fail(key, now)

@@ -1,7 +1,7 @@
 import type { AccountStore, UserRecord } from '../account-store.js'
+import { hashPassword, MAX_ITERATIONS, parsePasswordHash, verifyPassword } from '../hashing/django-password.js'
+import { createHashSlots, type HashSlots } from '../hashing/hash-slots.js'
 import { addressBucket } from '../http/address-bucket.js'
-import { hashPassword, MAX_ITERATIONS, parsePasswordHash, verifyPassword } from './django-password.js'
-import { createHashSlots } from './hash-slots.js'
 import type { ResolvedLocalAccountsOptions } from './options.js'
 
 /** Django's `username` max_length: longer input is not looked up at all. */
@@ -28,11 +28,14 @@ export type Authenticate = (username: string, password: string, clientAddress?: 
  * users cost one derivation too, so timing does not reveal them (Django's ModelBackend hashes for
  * them as well). A hash with another iteration count is replaced on success.
  */
-export function createAuthenticate(store: AccountStore, options: ResolvedLocalAccountsOptions): Authenticate {
+export function createAuthenticate(
+  store: AccountStore,
+  options: ResolvedLocalAccountsOptions,
+  slots: HashSlots = createHashSlots(options.hashConcurrency),
+): Authenticate {
   const { iterations, lockoutSeconds } = options
   // Same algorithm, count and lengths as a real hash; it matches no password.
   const dummy = `pbkdf2_sha256$${iterations}$${'0'.repeat(22)}$${'A'.repeat(43)}=`
-  const slots = createHashSlots(options.hashConcurrency)
   const limits = (username: string, address: string | undefined): [string, number][] => [
     [`username:${username}`, options.maxFailures],
     ...(address ? [[`address:${addressBucket(address)}`, options.maxFailuresPerAddress] as [string, number]] : []),

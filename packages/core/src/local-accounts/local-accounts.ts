@@ -1,6 +1,7 @@
 import type { AccountStore } from '../account-store.js'
 import type { AccountPages, Accounts, VerifyPasswordContext } from '../accounts.js'
 import { OAuthError } from '../errors.js'
+import { createHashSlots } from '../hashing/hash-slots.js'
 import { createAuthenticate } from './authenticate.js'
 import { scopedClaims } from './claims.js'
 import { type LocalAccountsOptions, resolveLocalAccountsOptions } from './options.js'
@@ -30,7 +31,8 @@ export interface LocalAccounts extends Accounts {
 export function localAccounts(store: AccountStore, options: LocalAccountsOptions): LocalAccounts {
   const resolved = resolveLocalAccountsOptions(options)
   const sessions = createSessions(store, resolved)
-  const authenticate = createAuthenticate(store, resolved)
+  const hashSlots = createHashSlots(resolved.hashConcurrency)
+  const authenticate = createAuthenticate(store, resolved, hashSlots)
 
   return {
     current: (request) => sessions.current(request),
@@ -69,6 +71,7 @@ export function localAccounts(store: AccountStore, options: LocalAccountsOptions
     },
     pages: createAccountPages(resolved, sessions, authenticate, async (sub) => (await store.getUser(sub))?.username),
     users: localUsers(store, { iterations: resolved.iterations, now: resolved.now }),
+    hashSlots,
     cleanupFailures: (limit) => store.cleanupFailures(resolved.seconds() - resolved.lockoutSeconds, limit),
   }
 }

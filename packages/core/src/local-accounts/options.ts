@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { ConfigError } from '../errors.js'
-import { DEFAULT_ITERATIONS, MAX_ITERATIONS } from './django-password.js'
+import { DEFAULT_ITERATIONS, MAX_ITERATIONS } from '../hashing/django-password.js'
 
 /** Options of `localAccounts`. Times are seconds except `now`, which answers epoch milliseconds. */
 export interface LocalAccountsOptions {
@@ -35,6 +35,7 @@ export interface LocalAccountsOptions {
    * iterations keeps a core busy for a few hundred milliseconds, so two already make about ten
    * logins a second, while on Node they leave two of libuv's four threads (shared with the rest of
    * Web Crypto and file I/O) to other requests. Raise it with the cores (and `UV_THREADPOOL_SIZE`).
+   * Client secrets still in a Django hash (imported from DOT 2+) take the same slots at first use.
    */
   hashConcurrency?: number
 }

@@ -1,7 +1,7 @@
 import type { AccountStore, UserRecord } from '../account-store.js'
 import { randomId } from '../crypto.js'
 import { ConfigError } from '../errors.js'
-import { DEFAULT_ITERATIONS, hashPassword } from './django-password.js'
+import { DEFAULT_ITERATIONS, hashPassword } from '../hashing/django-password.js'
 
 /** Django's UnicodeUsernameValidator: letters, digits and @ . + - _, at most 150 characters. */
 const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u
