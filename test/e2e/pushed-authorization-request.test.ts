@@ -1,3 +1,4 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
 import { authorizeAs, ISSUER, REDIRECT_URI, setup } from '../support/provider.js'
@@ -6,7 +7,7 @@ import { as, introspect, location, type Registered, register, type Started, via 
 const par: oauth.AuthorizationServer = { ...as, pushed_authorization_request_endpoint: `${ISSUER}/par/` }
 
 /** Pushes an authorization request with S256 PKCE (RFC 9126 §2.1) as oauth4webapi does, and builds the URL that names it (§4). */
-async function push(s: ReturnType<typeof setup>, reg: Registered, params: Record<string, string> = {}) {
+async function push(s: ReturnType<typeof setup>, reg: Registered, params: Record<string, string> = {}, DPoP?: oauth.DPoPHandle) {
   const verifier = oauth.generateRandomCodeVerifier()
   const state = oauth.generateRandomState()
   const response = await oauth.pushedAuthorizationRequest(
@@ -21,7 +22,7 @@ async function push(s: ReturnType<typeof setup>, reg: Registered, params: Record
       code_challenge_method: 'S256',
       ...params,
     },
-    via(s),
+    { ...via(s), ...(DPoP ? { DPoP } : {}) },
   )
   const raw = response.clone()
   const pushed = await oauth.processPushedAuthorizationResponse(par, reg.client, response)
@@ -32,9 +33,12 @@ async function push(s: ReturnType<typeof setup>, reg: Registered, params: Record
   return { raw, pushed, started }
 }
 
-async function redeem(s: ReturnType<typeof setup>, reg: Registered, started: Started, redirect: URL) {
+async function redeem(s: ReturnType<typeof setup>, reg: Registered, started: Started, redirect: URL, DPoP?: oauth.DPoPHandle) {
   const params = oauth.validateAuthResponse(par, reg.client, redirect, started.state)
-  const response = await oauth.authorizationCodeGrantRequest(par, reg.client, reg.auth, params, REDIRECT_URI, started.verifier, via(s))
+  const response = await oauth.authorizationCodeGrantRequest(par, reg.client, reg.auth, params, REDIRECT_URI, started.verifier, {
+    ...via(s),
+    ...(DPoP ? { DPoP } : {}),
+  })
   return oauth.processAuthorizationCodeResponse(par, reg.client, response)
 }
 
@@ -126,5 +130,22 @@ describe('pushed authorization requests (RFC 9126) with oauth4webapi', () => {
     const { started } = await push(s, reg)
     const tokens = await redeem(s, reg, started, location(await authorizeAs(s, s.users.signIn('user-1'), started.url)))
     expect(tokens.refresh_token).toMatch(/^gl_rt_/)
+  })
+
+  it('RFC 9449 §10.1: a DPoP proof at the PAR endpoint binds the code to its key; another key cannot redeem it', async () => {
+    const s = setup({ now: () => Date.now() })
+    s.clock.set(Date.now())
+    const reg = await register(s)
+    const keys = await generateKeyPair('ES256', { extractable: true })
+    const { started } = await push(s, reg, {}, oauth.DPoP(reg.client, keys))
+    const landed = location(await authorizeAs(s, s.users.signIn('user-1'), started.url))
+    expect(landed.searchParams.get('code')).toMatch(new RegExp(`\\.${await calculateJwkThumbprint(await exportJWK(keys.publicKey))}$`))
+    const other = oauth.DPoP(reg.client, await generateKeyPair('ES256', { extractable: true }))
+    await expect(redeem(s, reg, started, landed, other)).rejects.toMatchObject({ error: 'invalid_grant' })
+
+    const again = await push(s, reg, {}, oauth.DPoP(reg.client, keys))
+    const bound = location(await authorizeAs(s, s.users.signIn('user-1'), again.started.url))
+    const tokens = await redeem(s, reg, again.started, bound, oauth.DPoP(reg.client, keys))
+    expect(tokens.token_type).toBe('dpop')
   })
 })

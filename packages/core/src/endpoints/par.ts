@@ -1,5 +1,6 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext } from '../context.js'
+import { checkProof, nonceHeader } from '../dpop/check-proof.js'
 import { OAuthError } from '../errors.js'
 import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
@@ -32,6 +33,14 @@ export async function pushedAuthorizationRequest(provider: ProviderContext, requ
   }
   const params = new Map(form)
   params.set('client_id', client.client_id)
+  // RFC 9449 §10.1: a proof at the PAR endpoint binds the code to its key, as dpop_jkt would.
+  const proof = await checkProof(config, request, { url: urls.pushed_authorization_request_endpoint })
+  if (proof) {
+    if (params.has('dpop_jkt') && params.get('dpop_jkt') !== proof.jkt) {
+      throw new OAuthError('invalid_dpop_proof', 'dpop_jkt does not match the key of the DPoP proof (RFC 9449 section 10.1)')
+    }
+    params.set('dpop_jkt', proof.jkt)
+  }
   let validated: Awaited<ReturnType<typeof validateAuthorizationRequest>>
   try {
     validated = await validateAuthorizationRequest(provider, params)
@@ -41,5 +50,5 @@ export async function pushedAuthorizationRequest(provider: ProviderContext, requ
   }
   const ttl = config.par.ttl
   const requestUri = await pushRequest(provider, client.client_id, validated.params, ttl)
-  return json({ request_uri: requestUri, expires_in: ttl }, 201)
+  return json({ request_uri: requestUri, expires_in: ttl }, 201, await nonceHeader(config))
 }
