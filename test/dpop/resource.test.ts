@@ -18,8 +18,9 @@ type S = ReturnType<typeof dpopSetup>
 
 /** An API that answers what `verify` found, or its refusal. */
 function api(server: ResourceServer) {
-  return async (input: string | URL | Request, init?: RequestInit) => {
-    const result = await server.verify(new Request(input, init))
+  // oauth4webapi's options are a RequestInit in all but the body's declared type.
+  return async (input: string, init?: object) => {
+    const result = await server.verify(new Request(input, init as RequestInit))
     return result instanceof Response ? result : Response.json(result)
   }
 }
