@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { dpopProofs, generateKeyPair } from './lib/dpop.mjs'
 import { cpuTicks, peakRssMiB, startServer, stopServer } from './lib/processes.mjs'
 import { evaluateGates, machineInfo, renderMarkdown } from './lib/report.mjs'
 import { SCENARIOS, serverList } from './lib/servers.mjs'
@@ -84,12 +85,18 @@ try {
   const prepare = async (server, scenario, seconds) => {
     const spec = { ...server.scenarios[scenario] }
     server.state ??= {}
-    server.state[scenario] ??= { next: 0, estimate: server.id.includes('workerd') ? 4000 : 25000 }
+    server.state[scenario] ??= { next: 0, estimate: server.id.includes('workerd') || spec.dpop ? 4000 : 25000 }
     const state = server.state[scenario]
     if (spec.seedOnce) {
       if (!state.seeded) state.value = (await seed(server, spec.seedOnce, 0, 1)).values?.[0]
       state.seeded = true
       if (state.value) spec.body = spec.body?.replace('{v}', encodeURIComponent(state.value))
+    }
+    if (spec.dpop) {
+      // RFC 9449 §11.1: single-use proofs with a fresh iat, made for this round only.
+      state.keys ??= await generateKeyPair('ES256')
+      const count = Math.ceil(state.estimate * seconds * 2.5) + 1000
+      spec.proofs = await dpopProofs(state.keys, spec.dpop, count)
     }
     if (spec.seed) {
       // Rates vary twofold between rounds on a shared machine: room for 2.5x the fastest round yet.

@@ -9,12 +9,24 @@ import { runtimeBinary } from '../setup.mjs'
 const here = dirname(fileURLToPath(import.meta.url))
 const servers = join(here, '..', 'servers')
 const root = join(here, '..', '..', '..')
-export const SCENARIOS = ['client_credentials', 'authorization_code', 'refresh_token', 'introspection', 'verify_access_token']
+export const SCENARIOS = [
+  'client_credentials',
+  'dpop_client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'introspection',
+  'verify_access_token',
+]
 
 const enc = encodeURIComponent
 const CC = 'grant_type=client_credentials'
 const codeBody = (code) => `grant_type=authorization_code&code=${code}&redirect_uri=${enc(REDIRECT_URI)}&code_verifier=${VERIFIER}`
 const refreshBody = (token) => `grant_type=refresh_token&refresh_token=${token}`
+/**
+ * client_credentials with a DPoP proof (RFC 9449 §5): one fresh ES256 proof per request, made by the
+ * runner for the issuer's token endpoint (the bench servers' issuer is http://127.0.0.1/o).
+ */
+const DPOP_CC = { path: '/o/token/', auth: BASIC, body: CC, dpop: 'http://127.0.0.1/o/token/' }
 
 /** Grantline's requests (any runtime): unique `gl_ac_bench<n>` / `gl_rt_bench<n>` values. */
 const grantline = (scenarios = ['client_credentials', 'authorization_code', 'refresh_token', 'introspection']) =>
@@ -102,14 +114,14 @@ export function serverList({ resolvePeer, sqliteDir = mkdtempSync(join(tmpdir(),
       label: 'Grantline, Node serve(), memory',
       group: 'grantline',
       start: node('grantline-node.mjs'),
-      scenarios: grantline(),
+      scenarios: { ...grantline(), dpop_client_credentials: DPOP_CC },
     },
     {
       id: 'grantline-sqlite',
       label: 'Grantline, Node serve(), SQLite (WAL, synchronous=NORMAL)',
       group: 'grantline',
       start: node('grantline-node.mjs', { STORAGE: 'sqlite', DB: join(sqliteDir, 'bench.sqlite') }),
-      scenarios: grantline(),
+      scenarios: { ...grantline(), dpop_client_credentials: DPOP_CC },
     },
     {
       id: 'grantline-sqlite-workers',

@@ -11,8 +11,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'grantline-bench-'))
 let runs = 0
 
 /**
- * `request`: { method, path, auth, body, tokens? } where body may hold `{n}` (unique number from
- * `start`) or `{t}` (the next of `tokens`, url-encoded here).
+ * `request`: { method, path, auth, body, tokens?, proofs? } where body may hold `{n}` (unique number
+ * from `start`) or `{t}` (the next of `tokens`, url-encoded here); `proofs` are DPoP headers, one
+ * per request in order.
  */
 export function runWrk(port, request, { seconds, start = 0, connections = 32 }) {
   const out = join(scratch, `run-${++runs}.json`)
@@ -24,6 +25,11 @@ export function runWrk(port, request, { seconds, start = 0, connections = 32 }) 
     BENCH_BODY: request.body ?? '',
     BENCH_START: String(start),
     BENCH_OUT: out,
+  }
+  if (request.proofs) {
+    const file = join(scratch, `proofs-${runs}.txt`)
+    writeFileSync(file, `${request.proofs.join('\n')}\n`)
+    env.BENCH_DPOP = file
   }
   if (request.tokens) {
     const file = join(scratch, `tokens-${runs}.txt`)

@@ -2,6 +2,7 @@
 --   BENCH_METHOD, BENCH_PATH, BENCH_AUTH (Authorization header), BENCH_CTYPE,
 --   BENCH_BODY: a static body, or a template where {n} is a unique number per request
 --               (BENCH_START + a counter) and {t} the next line of BENCH_TOKENS,
+--   BENCH_DPOP: a file of DPoP proofs (RFC 9449), one per request in order, sent as the DPoP header,
 --   BENCH_OUT:  where done() writes the summary and latency percentiles as JSON.
 local method = os.getenv("BENCH_METHOD") or "POST"
 local path = os.getenv("BENCH_PATH") or "/"
@@ -10,6 +11,7 @@ local auth = os.getenv("BENCH_AUTH")
 local ctype = os.getenv("BENCH_CTYPE") or "application/x-www-form-urlencoded"
 local start = tonumber(os.getenv("BENCH_START") or "0")
 local tokens_file = os.getenv("BENCH_TOKENS")
+local dpop_file = os.getenv("BENCH_DPOP")
 
 local headers = {}
 if auth and auth ~= "" then headers["Authorization"] = auth end
@@ -26,17 +28,23 @@ function setup(thread)
 end
 
 counter = 0
-local dynamic = body and (body:find("{n}", 1, true) or body:find("{t}", 1, true))
+local dynamic = dpop_file or (body and (body:find("{n}", 1, true) or body:find("{t}", 1, true)))
 if dynamic then
   local tokens = {}
   if tokens_file then
     for line in io.lines(tokens_file) do tokens[#tokens + 1] = line end
   end
+  local proofs = {}
+  if dpop_file then
+    for line in io.lines(dpop_file) do proofs[#proofs + 1] = line end
+  end
   function request()
     local n = start + counter
     counter = counter + 1
-    local b = body:gsub("{n}", tostring(n))
+    local b = body and body:gsub("{n}", tostring(n))
     if tokens_file then b = b:gsub("{t}", function() return tokens[n + 1] or "exhausted" end) end
+    -- Proofs are single use: counted from 0 in each run (the runner makes them per round).
+    if dpop_file then headers["DPoP"] = proofs[counter] or "exhausted" end
     return wrk.format(method, path, headers, b)
   end
 end
