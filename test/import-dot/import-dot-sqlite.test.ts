@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { createProvider, localAccounts } from '@grantline/core'
 import { sqliteDriver } from '@grantline/node'
@@ -166,6 +167,16 @@ describe('grantline import-dot from a DOT 3.x SQLite database', () => {
       const plain = oauthClient(server, dot.plain)
       const response = await oauth.introspectionRequest(plain.as, plain.client, oauth.ClientSecretBasic('wrong'), dot.tokens.live, HTTP)
       expect(response.status).toBe(401)
+    })
+
+    it('RFC 6749 §2.3.1: a DOT 2+ Django-hashed client secret authenticates, and is stored as SHA-256 from then on', async () => {
+      const hashed = oauthClient(server, dot.hashed)
+      expect(await introspect(hashed, dot.tokens.hashed)).toMatchObject({ active: true, client_id: dot.hashed.client_id })
+      const db = new Database(ws.db, { readonly: true })
+      const row = db.prepare('SELECT secret_hash FROM clients WHERE client_id = ?').get(dot.hashed.client_id) as { secret_hash: string }
+      db.close()
+      expect(row.secret_hash).toBe(createHash('sha256').update(dot.hashed.client_secret).digest('hex'))
+      expect(await introspect(hashed, dot.tokens.hashed)).toMatchObject({ active: true })
     })
 
     it('the old Django user logs in with the old password (pbkdf2_sha256 hash kept)', async () => {
