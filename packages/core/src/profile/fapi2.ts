@@ -1,4 +1,6 @@
-import { ConfigError } from '../errors.js'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+import type { ClientAuthMethod } from '../client-auth/client-auth-method.js'
+import { ConfigError, OAuthError } from '../errors.js'
 import type { ProviderConfig } from '../provider-config.js'
 
 /**
@@ -69,15 +71,42 @@ export function applyFapi2(input: ProviderConfig): ProviderConfig {
 /**
  * FAPI 2.0 Security Profile §5.3.2.1: only confidential clients, authenticated by private_key_jwt
  * (Grantline has no mTLS). Under the profile the other methods are not offered at all, so that
- * discovery lists only this one and no endpoint accepts another.
+ * discovery lists only this one and no endpoint accepts another; and the assertion must name the
+ * issuer alone, as a string, as its audience (§5.3.2.1), signed with an algorithm of §5.4.1.
  */
-export function fapi2ClientAuth<M extends { name: string }>(methods: readonly M[]): readonly M[] {
-  const kept = methods.filter((method) => method.name === FAPI2_CLIENT_AUTH)
-  if (kept.length === 0) {
+export function fapi2ClientAuth(methods: readonly ClientAuthMethod[]): readonly ClientAuthMethod[] {
+  const method = methods.find((candidate) => candidate.name === FAPI2_CLIENT_AUTH)
+  if (!method) {
     throw new ConfigError(
       'ERR_FAPI2_CLIENT_AUTH',
       "profile 'fapi2': clients authenticate with private_key_jwt, which this build does not offer",
     )
   }
-  return kept
+  return [
+    {
+      name: method.name,
+      extract: (request, params) => method.extract(request, params),
+      async verify(client, credentials, context) {
+        if (credentials.assertion) checkFapi2Assertion(credentials.assertion.value, context.issuer)
+        return method.verify(client, credentials, context)
+      },
+    },
+  ]
+}
+
+const invalidAssertion = (description: string) => new OAuthError('invalid_client', `${description} (FAPI 2.0)`)
+
+/** Checked before the method verifies the signature: what the profile adds to RFC 7523 §3. */
+function checkFapi2Assertion(assertion: string, issuer: string): void {
+  let alg: unknown
+  let aud: unknown
+  try {
+    alg = decodeProtectedHeader(assertion).alg
+    aud = decodeJwt(assertion).aud
+  } catch {
+    throw invalidAssertion('client_assertion is not a JWT')
+  }
+  if (!(FAPI2_ALGS as readonly unknown[]).includes(alg))
+    throw invalidAssertion('client_assertion must be signed with ES256, PS256 or EdDSA')
+  if (aud !== issuer) throw invalidAssertion('client_assertion aud must be the issuer identifier, as a string')
 }
