@@ -153,13 +153,18 @@ describe('RFC 7591 §3.2.2: refused metadata', () => {
     expect(await s.storage.listClients()).toEqual([])
   })
 
-  it('RFC 7591 §2: private_key_jwt is refused as not implemented yet, an unknown method as unsupported', async () => {
+  it('RFC 7591 §2: private_key_jwt without jwks or jwks_uri, client_secret_jwt and an unknown method are refused', async () => {
     const s = registrationSetup()
     const body = await expectError(
       postRegistration(s, { ...NATIVE, token_endpoint_auth_method: 'private_key_jwt' }),
       'invalid_client_metadata',
     )
-    expect(body.error_description).toMatch(/private_key_jwt is not implemented/)
+    expect(body.error_description).toMatch(/private_key_jwt needs jwks or jwks_uri/)
+    const hmac = await expectError(
+      postRegistration(s, { ...NATIVE, token_endpoint_auth_method: 'client_secret_jwt' }),
+      'invalid_client_metadata',
+    )
+    expect(hmac.error_description).toMatch(/client secrets are stored hashed/)
     await expectError(postRegistration(s, { ...NATIVE, token_endpoint_auth_method: 'tls_client_auth' }), 'invalid_client_metadata')
   })
 

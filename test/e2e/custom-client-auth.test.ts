@@ -108,7 +108,7 @@ describe('client authentication methods registered through createProvider({ clie
   it('RFC 8414 §2: discovery lists the registered method after the built-ins, for every endpoint that authenticates clients', async () => {
     const s = setup({ clientAuthMethods: [sharedHeader()] })
     const metadata = await discovery(s)
-    const expected = ['client_secret_basic', 'client_secret_post', 'none', METHOD]
+    const expected = ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt', METHOD]
     expect(metadata.token_endpoint_auth_methods_supported).toEqual(expected)
     expect(metadata.revocation_endpoint_auth_methods_supported).toEqual(expected)
     expect(metadata.introspection_endpoint_auth_methods_supported).toEqual(expected)
@@ -126,7 +126,12 @@ describe('client authentication methods registered through createProvider({ clie
       },
     }
     const s = setup({ clientAuthMethods: [post] })
-    expect((await discovery(s)).token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'none'])
+    expect((await discovery(s)).token_endpoint_auth_methods_supported).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+      'none',
+      'private_key_jwt',
+    ])
     const { client, client_secret } = await s.provider.clients.create({
       client_name: 'Post',
       token_endpoint_auth_method: 'client_secret_post',
@@ -145,7 +150,12 @@ describe('client authentication methods registered through createProvider({ clie
     await expect(
       s.provider.clients.create({ client_name: 'Header', token_endpoint_auth_method: METHOD, grant_types: ['client_credentials'] }),
     ).rejects.toMatchObject({ code: 'ERR_INVALID_CLIENT' })
-    expect((await discovery(s)).token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'none'])
+    expect((await discovery(s)).token_endpoint_auth_methods_supported).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+      'none',
+      'private_key_jwt',
+    ])
   })
 
   it('a method without a name, extract or verify is a ConfigError at start-up', () => {

@@ -1,5 +1,6 @@
 import type { ClientAuthMethod } from './client-auth/client-auth-method.js'
 import type { RateLimiter } from './client-auth/rate-limit.js'
+import type { ClientKeys } from './clients/client-keys.js'
 import type { ClientMetadataDocuments } from './clients/metadata-document-cache.js'
 import type { ResolvedConfig } from './config.js'
 import type { GrantHandler } from './grants/grant-handler.js'
@@ -21,6 +22,10 @@ export interface ProviderContext {
   corsOrigins: CorsOrigins
   /** Client ID Metadata Documents and their cache; null when `clientIdMetadataDocuments` is off. */
   clientMetadataDocuments: ClientMetadataDocuments | null
+  /** Clients' public keys (jwks, jwks_uri) and their cache, for private_key_jwt and request objects. */
+  clientKeys: ClientKeys
+  /** The JWS algorithms a client may sign with (assertions, request objects): CLIENT_JWT_ALGS, or a profile's. */
+  clientJwtAlgs: readonly string[]
   /**
    * The runtime's `waitUntil` for this request (Workers' `ctx.waitUntil`), when it gave one:
    * carries audit events past the response, never a storage write the response depends on.

@@ -9,8 +9,12 @@ export type {
   VerifyPasswordContext,
 } from './accounts.js'
 export type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './client-auth/client-auth-method.js'
+export { createPrivateKeyJwt, JWT_BEARER_ASSERTION, privateKeyJwt } from './client-auth/private-key-jwt.js'
 export type { RateLimiter } from './client-auth/rate-limit.js'
+export type { ClientKeys } from './clients/client-keys.js'
+export { publicJwksProblem } from './clients/public-jwks.js'
 export { isPublicAddress } from './clients/special-use-address.js'
+export { CLIENT_JWT_ALGS } from './clients/verify-client-jwt.js'
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'
 export type { ProviderConfig } from './config.js'
 export { sha256Hex } from './crypto.js'

@@ -1,6 +1,8 @@
 import { createRateLimiter } from './client-auth/rate-limit.js'
 import { createClientAuthRegistry } from './client-auth/registry.js'
+import { createClientKeys } from './clients/client-keys.js'
 import { createClientMetadataDocuments } from './clients/metadata-document-cache.js'
+import { CLIENT_JWT_ALGS } from './clients/verify-client-jwt.js'
 import { type ClientsApi, createClientsApi } from './clients.js'
 import { type ProviderConfig, resolveConfig } from './config.js'
 import type { ProviderContext } from './context.js'
@@ -16,7 +18,7 @@ import { renderError } from './http/render-error.js'
 import { longestJwtTtl } from './jwt-access-token.js'
 import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
-import { fapi2ClientAuth } from './profile/fapi2.js'
+import { FAPI2_ALGS, fapi2ClientAuth } from './profile/fapi2.js'
 import { createRouter } from './router.js'
 import { type VerifiedToken, type VerifyOptions, verifyAccessToken } from './verify-access-token.js'
 
@@ -58,14 +60,17 @@ export function createProvider(input: ProviderConfig): Provider {
     )
   }
   const grants = createGrantRegistry(config.grants)
+  // private_key_jwt's jti is single use (RFC 7523 §3): offered only over a storage that can remember it.
+  const canRemember = typeof config.storage.remember === 'function'
+  const clientJwtAlgs: readonly string[] = config.profile === 'fapi2' ? FAPI2_ALGS : CLIENT_JWT_ALGS
   const context: ProviderContext = {
     config,
     grants,
     enabledGrants: new Set([...config.grantTypes, ...config.grants.map((grant) => grant.grantType)]),
     clientAuth:
       config.profile === 'fapi2'
-        ? fapi2ClientAuth(createClientAuthRegistry(config.clientAuthMethods))
-        : createClientAuthRegistry(config.clientAuthMethods),
+        ? fapi2ClientAuth(createClientAuthRegistry(config.clientAuthMethods, canRemember, clientJwtAlgs))
+        : createClientAuthRegistry(config.clientAuthMethods, canRemember),
     keys: config.oidc
       ? createSigningKeys({
           storage: config.storage,
@@ -82,6 +87,8 @@ export function createProvider(input: ProviderConfig): Provider {
     rateLimiter: createRateLimiter(config),
     corsOrigins: createCorsOrigins(config.storage, config.seconds),
     clientMetadataDocuments: config.clientIdMetadataDocuments ? createClientMetadataDocuments(config) : null,
+    clientKeys: createClientKeys(config),
+    clientJwtAlgs,
   }
   const router = createRouter(context)
   const route = (request: Request) => router(pathnameOf(request.url))

@@ -75,7 +75,16 @@ export async function authenticateClient(
   const found = mismatch || !clientId ? null : await loadClient(provider, clientId).catch(unknownOnRefusal)
   // A secret still in the Django hash an import kept is checked once by PBKDF2, then stored as SHA-256.
   const client = found?.token_endpoint_auth_method === method.name ? await upgradeDjangoSecret(provider, found, credentials.secret) : found
-  const context = { request, params, endpoint: options.endpoint, issuer: provider.config.issuer, now }
+  const { storage } = provider.config
+  const context: ClientAuthContext = {
+    request,
+    params,
+    endpoint: options.endpoint,
+    issuer: provider.config.issuer,
+    now,
+    keys: provider.clientKeys,
+    ...(storage.remember ? { remember: storage.remember.bind(storage) } : {}),
+  }
   if (!client || client.token_endpoint_auth_method !== method.name || !(await verify(method, client, credentials, context))) {
     if (limiter) await limiter.fail(key, now)
     failed(provider, 'invalid_credentials', clientId, address)

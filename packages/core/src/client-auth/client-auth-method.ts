@@ -1,5 +1,6 @@
+import type { ClientKeys } from '../clients/client-keys.js'
 import type { Params } from '../http/form.js'
-import type { Client, TokenEndpointAuthMethod } from '../storage.js'
+import type { Client, Storage, TokenEndpointAuthMethod } from '../storage.js'
 
 /** What a method found in a request: who the caller says it is, and its proof. */
 export interface ClientCredentials {
@@ -28,6 +29,13 @@ export interface ClientAuthContext {
   issuer: string
   /** Epoch seconds, for an assertion's exp and iat (RFC 7523 §3). */
   now: number
+  /** The clients' registered public keys (RFC 7591 §2 `jwks`, `jwks_uri`), to verify an assertion's signature. */
+  keys: ClientKeys
+  /**
+   * The storage's atomic single use (Storage.remember), to refuse a replayed assertion `jti`
+   * (RFC 7523 §3); absent when the storage has none.
+   */
+  remember?: Storage['remember']
 }
 
 /**
@@ -40,6 +48,11 @@ export interface ClientAuthContext {
 export interface ClientAuthMethod {
   /** The RFC 7591 `token_endpoint_auth_method` name, as clients register it and discovery lists it. */
   name: TokenEndpointAuthMethod | (string & {})
+  /**
+   * The JWS algorithms a signed assertion may use, for a method that takes one (RFC 8414 §2
+   * `token_endpoint_auth_signing_alg_values_supported`).
+   */
+  signingAlgs?: readonly string[]
   extract(request: Request, params: Params): ClientCredentials | null
   verify(client: Client, credentials: ClientCredentials, context: ClientAuthContext): Promise<boolean>
 }

@@ -1,19 +1,46 @@
+import { ConfigError } from '../errors.js'
 import type { ClientAuthMethod } from './client-auth-method.js'
 import { clientSecretBasic } from './client-secret-basic.js'
 import { clientSecretPost } from './client-secret-post.js'
 import { none } from './none.js'
+import { createPrivateKeyJwt, privateKeyJwt } from './private-key-jwt.js'
 
 /** A `token_endpoint_auth_method` name: visible ASCII (RFC 7591 §2 names are strings; these are stored and listed). */
 export const AUTH_METHOD_NAME = /^[\x21-\x7e]{1,100}$/
 
-/** The built-in client authentication methods, by RFC 7591 name. */
+/** The built-in client authentication methods, by RFC 7591 name; private_key_jwt when the storage can remember a jti. */
 export const defaultClientAuthMethods: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost, none]
 
 /**
- * The methods the token, revocation and introspection endpoints accept and discovery lists
- * (RFC 8414 §2 `token_endpoint_auth_methods_supported`): the built-ins, then the registered ones;
- * a registered method replaces the built-in of the same name, in its place.
+ * Why client_secret_jwt (RFC 7523 §2.2 with an HMAC, OIDC Core §9) is refused, in configuration
+ * and at registration: the server stores client secrets as SHA-256 hashes, so it holds no key to
+ * check an HMAC with.
  */
-export function createClientAuthRegistry(extra: readonly ClientAuthMethod[]): readonly ClientAuthMethod[] {
-  return [...new Map([...defaultClientAuthMethods, ...extra].map((method) => [method.name, method])).values()]
+export const CLIENT_SECRET_JWT_REFUSED =
+  'client_secret_jwt is not supported: client secrets are stored hashed, so the server has no shared key to check an HMAC with; use private_key_jwt'
+
+/**
+ * The methods the token, revocation, introspection and PAR endpoints accept and discovery lists
+ * (RFC 8414 §2 `token_endpoint_auth_methods_supported`): the built-ins (private_key_jwt only with
+ * a storage that can remember an assertion's jti), then the registered ones; a registered method
+ * replaces the built-in of the same name, in its place. Throws ConfigError for client_secret_jwt,
+ * and for the built-in private_key_jwt named explicitly without `canRemember`. `jwtAlgs` narrows
+ * the algorithms the built-in private_key_jwt accepts (a profile's).
+ */
+export function createClientAuthRegistry(
+  extra: readonly ClientAuthMethod[],
+  canRemember = true,
+  jwtAlgs?: readonly string[],
+): readonly ClientAuthMethod[] {
+  if (extra.some((method) => method.name === 'client_secret_jwt')) throw new ConfigError('ERR_CLIENT_SECRET_JWT', CLIENT_SECRET_JWT_REFUSED)
+  if (!canRemember && extra.includes(privateKeyJwt)) {
+    throw new ConfigError(
+      'ERR_PRIVATE_KEY_JWT_STORAGE',
+      'private_key_jwt needs a Storage with remember(): a client assertion jti is single use (RFC 7523 section 3)',
+    )
+  }
+  const builtIns = canRemember
+    ? [...defaultClientAuthMethods, jwtAlgs ? createPrivateKeyJwt(jwtAlgs) : privateKeyJwt]
+    : defaultClientAuthMethods
+  return [...new Map([...builtIns, ...extra].map((method) => [method.name, method])).values()]
 }

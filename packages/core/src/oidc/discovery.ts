@@ -60,6 +60,10 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
   const { config } = provider
   const urls = endpointUrls(provider)
   const authMethods = provider.clientAuth.map((method) => method.name)
+  // RFC 8414 §2: the algorithms of the methods that take a signed assertion (private_key_jwt).
+  const authAlgs = [...new Set(provider.clientAuth.flatMap((method) => method.signingAlgs ?? []))]
+  const authAlgsSupported = (endpoint: string) =>
+    authAlgs.length > 0 ? { [`${endpoint}_endpoint_auth_signing_alg_values_supported`]: authAlgs } : {}
   const base: Record<string, unknown> = {
     issuer: config.issuer,
     authorization_endpoint: urls.authorization_endpoint,
@@ -73,6 +77,9 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
     introspection_endpoint_auth_methods_supported: authMethods,
+    ...authAlgsSupported('token'),
+    ...authAlgsSupported('revocation'),
+    ...authAlgsSupported('introspection'),
     code_challenge_methods_supported: config.pkce.allowPlain ? ['S256', 'plain'] : ['S256'],
     authorization_response_iss_parameter_supported: true,
     // RFC 9126 §5.

@@ -46,7 +46,9 @@ export function toDynamicClient(metadata: RegistrationMetadata, base: Omit<Clien
 
 /** A new dynamic client with its secrets: a client secret when confidential, a registration access token always. */
 export function newDynamicClient(provider: ProviderContext, metadata: RegistrationMetadata) {
-  const client_secret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomSecret('gl_cs_')
+  // A public client has no secret, nor does one that authenticates with its key (RFC 7523).
+  const method = metadata.token_endpoint_auth_method
+  const client_secret = method === 'none' || method === 'private_key_jwt' ? undefined : randomSecret('gl_cs_')
   const registration_access_token = randomSecret('gl_ra_')
   const client = toDynamicClient(metadata, {
     client_id: randomClientId(),
@@ -61,7 +63,7 @@ export function newDynamicClient(provider: ProviderContext, metadata: Registrati
 
 /**
  * RFC 7591 §3.2.1 and RFC 7592 §3: the client information response: every registered member, the
- * client_id and when it was issued, `client_secret_expires_at: 0` for a confidential client, and
+ * client_id and when it was issued, `client_secret_expires_at: 0` for a client with a secret, and
  * where to manage it. Secrets appear only when just issued: they are stored hashed.
  */
 export function clientInformation(
@@ -73,7 +75,7 @@ export function clientInformation(
     client_id: client.client_id,
     client_id_issued_at: client.created_at,
     ...(issued.client_secret ? { client_secret: issued.client_secret } : {}),
-    ...(client.client_type === 'confidential' ? { client_secret_expires_at: 0 } : {}),
+    ...(client.secret_hash !== null ? { client_secret_expires_at: 0 } : {}),
     client_name: client.client_name,
     redirect_uris: client.redirect_uris,
     token_endpoint_auth_method: client.token_endpoint_auth_method,

@@ -1,0 +1,79 @@
+import { exportJWK, generateKeyPair } from 'jose'
+import * as oauth from 'oauth4webapi'
+import { describe, expect, it } from 'vitest'
+import { setup } from '../support/provider.js'
+import { as, codeFlow, introspect, type Registered, revoke, via } from './support.js'
+
+const JWKS_URI = 'https://client.example/jwks.json'
+
+/** A client key pair as oauth4webapi's PrivateKeyJwt takes it, with its public JWK. */
+export async function clientKey(alg: 'ES256' | 'PS256' | 'RS256' | 'EdDSA' = 'ES256', kid = `key-${alg}`) {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true })
+  return { privateKey, kid, jwk: { ...(await exportJWK(publicKey)), kid } }
+}
+
+/** An in-process provider whose clock is now, since oauth4webapi dates its assertions by the real clock. */
+function realTimeSetup(serveJwks?: () => unknown) {
+  const calls: string[] = []
+  const s = setup({
+    fetch: (async (url: string) => {
+      calls.push(url)
+      return new Response(JSON.stringify(serveJwks?.()), { headers: { 'content-type': 'application/json' } })
+    }) as typeof fetch,
+  })
+  s.clock.set(Date.now())
+  return { ...s, calls }
+}
+
+async function registerWithKey(
+  s: ReturnType<typeof setup>,
+  key: Awaited<ReturnType<typeof clientKey>>,
+  input: Record<string, unknown> = {},
+): Promise<Registered> {
+  const { client, client_secret } = await s.provider.clients.create({
+    client_name: 'Signed app',
+    token_endpoint_auth_method: 'private_key_jwt',
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    redirect_uris: ['https://app.example/cb'],
+    introspection: true,
+    jwks: { keys: [key.jwk] },
+    ...input,
+  })
+  expect(client_secret).toBeUndefined()
+  return { client: { client_id: client.client_id }, auth: oauth.PrivateKeyJwt({ key: key.privateKey, kid: key.kid }), secret: undefined }
+}
+
+describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9) through oauth4webapi', () => {
+  it.each(['ES256', 'PS256', 'RS256', 'EdDSA'] as const)('RFC 7523 §2.2: client_credentials with a %s key from jwks', async (alg) => {
+    const s = realTimeSetup()
+    const reg = await registerWithKey(s, await clientKey(alg))
+    const response = await oauth.clientCredentialsGrantRequest(as, reg.client, reg.auth, new URLSearchParams({ scope: 'read' }), via(s))
+    const tokens = await oauth.processClientCredentialsResponse(as, reg.client, response)
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'read' })
+    // Introspection and revocation authenticate the client the same way (RFC 7662 §2.1, RFC 7009 §2.1).
+    expect(await introspect(s, reg, tokens.access_token)).toMatchObject({ active: true, client_id: reg.client.client_id })
+    await revoke(s, reg, tokens.access_token)
+    expect(await introspect(s, reg, tokens.access_token)).toMatchObject({ active: false })
+  })
+
+  it('RFC 7523 §2.2: the authorization code flow and a refresh, keys fetched once from jwks_uri', async () => {
+    const key = await clientKey('ES256')
+    const s = realTimeSetup(() => ({ keys: [key.jwk] }))
+    const reg = await registerWithKey(s, key, { jwks: undefined, jwks_uri: JWKS_URI })
+    const tokens = await codeFlow(s, reg, s.users.signIn('user-1'), { scope: 'read' })
+    expect(tokens.refresh_token).toMatch(/^gl_rt_/)
+    const response = await oauth.refreshTokenGrantRequest(as, reg.client, reg.auth, tokens.refresh_token!, via(s))
+    expect(await oauth.processRefreshTokenResponse(as, reg.client, response)).toMatchObject({ token_type: 'bearer' })
+    expect(s.calls).toEqual([JWKS_URI])
+  })
+
+  it('RFC 8414 §2: discovery lists private_key_jwt and its algorithms for every endpoint that authenticates clients', async () => {
+    const s = realTimeSetup()
+    const metadata = await (await s.provider.handle(new Request('https://as.example/.well-known/oauth-authorization-server/o'))).json()
+    for (const endpoint of ['token', 'revocation', 'introspection']) {
+      expect(metadata[`${endpoint}_endpoint_auth_methods_supported`]).toContain('private_key_jwt')
+      expect(metadata[`${endpoint}_endpoint_auth_signing_alg_values_supported`]).toEqual(['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'])
+    }
+    expect(metadata.token_endpoint_auth_methods_supported).not.toContain('client_secret_jwt')
+  })
+})
