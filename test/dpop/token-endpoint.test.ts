@@ -125,9 +125,7 @@ describe('DPoP at the token endpoint (RFC 9449, oauth4webapi)', () => {
 
   it('RFC 9449 §5.2: a client registered with dpop_bound_access_tokens is refused without a proof', async () => {
     const s = dpopSetup()
-    const reg = await register(s, { grant_types: ['client_credentials'] })
-    const stored = await s.storage.getClient(reg.client.client_id)
-    await s.storage.putClient({ ...stored!, metadata: { ...stored!.metadata, dpop_bound_access_tokens: true } })
+    const reg = await register(s, { grant_types: ['client_credentials'], dpop_bound_access_tokens: true })
     await expect(clientCredentials(s, reg)).rejects.toMatchObject({ error: 'invalid_dpop_proof', status: 400 })
     expect((await clientCredentials(s, reg, oauth.DPoP(reg.client, await dpopKeys()))).token_type).toBe('dpop')
   })

@@ -27,16 +27,18 @@ const flags = {
   owner: { type: 'string' },
   'require-par': { type: 'boolean' },
   'no-require-par': { type: 'boolean' },
+  'dpop-bound': { type: 'boolean' },
+  'no-dpop-bound': { type: 'boolean' },
 } as const
 
 export const clientsUsage = `grantline clients create --name NAME [--type confidential|public] [--grant-type G (device_code: RFC 8628's URN)]... [--response-type "code id_token"]...
                         [--auth-method client_secret_basic|client_secret_post|none] [--redirect-uri URI]...
                         [--post-logout-redirect-uri URI]... [--cors-origin ORIGIN]... [--scope "a b"] [--skip-consent]
-                        [--introspection] [--require-par] [--owner SUB] [--json]
+                        [--introspection] [--require-par] [--dpop-bound] [--owner SUB] [--json]
 grantline clients list [--json]
 grantline clients show CLIENT_ID [--json]
 grantline clients update CLIENT_ID [same flags as create; a list flag replaces the list, '' empties it;
-                        --no-skip-consent, --no-introspection, --no-require-par, --no-cors-origins, --no-post-logout-redirect-uris,
+                        --no-skip-consent, --no-introspection, --no-require-par, --no-dpop-bound, --no-cors-origins, --no-post-logout-redirect-uris,
                         --owner '']
 grantline clients delete CLIENT_ID [--json]`
 
@@ -88,6 +90,8 @@ function metadata(values: Values): Partial<ClientInput> {
     introspection: toggle(values.introspection, values['no-introspection'], 'introspection'),
     // RFC 9126 §6: only pushed authorization requests from this client.
     require_pushed_authorization_requests: toggle(values['require-par'], values['no-require-par'], 'require-par'),
+    // RFC 9449 §5.2: only DPoP-bound tokens for this client.
+    dpop_bound_access_tokens: toggle(values['dpop-bound'], values['no-dpop-bound'], 'dpop-bound'),
     // `--owner ''`: no owner any more.
     owner_sub: values.owner === '' ? null : values.owner,
   }
@@ -108,6 +112,7 @@ function describe(client: Client): string {
     `skip consent:  ${client.skip_authorization ? 'yes' : 'no'}`,
     `introspection: ${client.introspection ? 'yes' : 'no'}`,
     `require PAR:   ${client.metadata.require_pushed_authorization_requests ? 'yes' : 'no'}`,
+    `DPoP-bound:    ${client.metadata.dpop_bound_access_tokens ? 'yes' : 'no'}`,
     `registered:    ${client.dynamic ? 'by itself (RFC 7591): unverified' : 'by the operator'}`,
   ].join('\n')
 }
