@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { AccountStore, Storage } from '@grantline/core'
 import {
+  countCleanup,
   deleteUserWithGrants,
   type ImportCounts,
   type ImportRecords,
@@ -26,6 +27,8 @@ export interface Database {
   deleteUser(sub: string, now: number): Promise<void>
   /** Writes records imported from another server (`grantline import-dot`) in one transaction. */
   importRecords(records: ImportRecords): Promise<ImportCounts>
+  /** About how many rows `provider.cleanup` at `now` (epoch seconds) would remove: the total `tokens clear` shows. */
+  countCleanup(now: number): Promise<number>
   /** SQLite: copies the WAL into the database file (PASSIVE: waits for no reader or writer). PostgreSQL: nothing. */
   checkpoint(): Promise<void>
   close(): Promise<void>
@@ -84,6 +87,7 @@ export async function openDatabase(db: string): Promise<Database> {
     dialect,
     deleteUser: (sub, now) => deleteUserWithGrants(opened, sub, now),
     importRecords: (records) => importRecords(opened, records),
+    countCleanup: (now) => countCleanup(opened, now),
     checkpoint: async () => {
       if (dialect === 'sqlite') await opened.exec?.('PRAGMA wal_checkpoint(PASSIVE)')
     },

@@ -85,6 +85,8 @@ export async function openCaptureDatabase(): Promise<Database> {
     dialect: 'sqlite',
     deleteUser: (sub, now) => deleteUserWithGrants(capture.driver, sub, now),
     importRecords: (records) => importRecords(capture.driver, records),
+    // The scratch database holds nothing to clear; D1 is cleared by the Worker's own cleanup().
+    countCleanup: async () => 0,
     checkpoint: async () => {},
     close: () => capture.driver.close?.() ?? Promise.resolve(),
   }

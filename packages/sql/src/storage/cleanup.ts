@@ -58,6 +58,24 @@ export function cleanupMethod(driver: SqlDriver): Storage['cleanup'] {
 }
 
 /**
+ * About how many rows `cleanup` at `now` would remove, for a progress display: each sweep's rows,
+ * a row both expired and revoked counted once (its revoked sweep counts only unexpired rows).
+ * Unused dynamic clients are left out: a few at most. One COUNT per sweep, over its index.
+ */
+export async function countCleanup(driver: SqlDriver, now: number): Promise<number> {
+  let total = 0
+  for (const { table, dead } of SWEEPS) {
+    const condition =
+      dead === revoked && SWEEPS.some((other) => other.table === table && other.dead === expired)
+        ? sql`${dead(now)} AND expires_at > ${now}`
+        : dead(now)
+    const row = await statement(driver, sql`SELECT COUNT(*) AS n FROM ${raw(table)} WHERE ${condition}`).first<{ n: unknown }>()
+    total += Number(row?.n ?? 0)
+  }
+  return total
+}
+
+/**
  * Deletes up to `limit` dynamic clients (RFC 7591) created by `cutoff` that no family shows in
  * use: none created since `cutoff`, none still live. The condition and the delete are one
  * statement; the deleted clients' consents and families are then revoked as deleteClient does

@@ -3,6 +3,7 @@ import { buildServer } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
 import { print } from '../output.js'
 import { pacedClear } from '../paced-clear.js'
+import { createProgress } from '../progress.js'
 
 const flags = {
   db: { type: 'string' },
@@ -27,16 +28,24 @@ export async function tokens(argv: string[]): Promise<void> {
   const batch = integer(values.batch, 'batch') ?? 100
   if (batch < 1) throw new CliError('--batch must be at least 1')
   const { provider, accounts, database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
+  // Rows done of the total, the rate and the time left, on a terminal only (stderr); the count
+  // that gives the total is skipped elsewhere. --json or not, stdout gets only the result.
+  const progress = createProgress('removing expired and revoked rows', 0)
   try {
     const between = () => database.checkpoint()
-    const removed = await pacedClear({ cleanup: (limit) => provider.cleanup(limit), batch, between })
-    const failures = await pacedClear({ cleanup: (limit) => accounts.cleanupFailures(limit), batch, between })
+    const total = process.stderr.isTTY ? await database.countCleanup(Math.floor(Date.now() / 1000)) : 0
+    progress.phase('removing expired and revoked rows', total)
+    const removed = await pacedClear({ cleanup: (limit) => provider.cleanup(limit), batch, between, progress })
+    progress.phase('removing stale failed-login records', 0)
+    const failures = await pacedClear({ cleanup: (limit) => accounts.cleanupFailures(limit), batch, between, progress })
+    progress.done()
     print(
       values.json
         ? { removed, login_failures: failures }
         : `removed ${removed} expired or revoked rows and ${failures} stale failed-login records`,
     )
   } finally {
+    progress.done()
     await database.close()
   }
 }
