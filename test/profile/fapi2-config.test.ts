@@ -1,4 +1,4 @@
-import { type ProviderConfig, memoryStorage } from '@grantline/core'
+import { memoryStorage, type ProviderConfig } from '@grantline/core'
 import { testAccounts } from '@grantline/testing'
 import { describe, expect, it } from 'vitest'
 import { KEY_ENCRYPTION_KEY } from '../oidc/authorize/support.js'
@@ -17,10 +17,18 @@ const CONFLICTS: [string, Partial<ProviderConfig>, string][] = [
     { grantTypes: ['authorization_code', 'password'], accounts: { ...accounts, verifyPassword: async () => null } },
     'ERR_FAPI2_GRANT_TYPE',
   ],
-  ['FAPI 2.0 §5.3.2.2: the implicit grant (implicit and hybrid response types)', { grantTypes: ['authorization_code', 'implicit'] }, 'ERR_FAPI2_GRANT_TYPE'],
+  [
+    'FAPI 2.0 §5.3.2.2: the implicit grant (implicit and hybrid response types)',
+    { grantTypes: ['authorization_code', 'implicit'] },
+    'ERR_FAPI2_GRANT_TYPE',
+  ],
   ['FAPI 2.0 §5.3.2.2: codes living over 60 s', { ttl: { code: 61 } }, 'ERR_FAPI2_CODE_TTL'],
   ['FAPI 2.0 §5.3.2.1: dpop.required false (no sender-constrained tokens)', { dpop: { required: false } }, 'ERR_FAPI2_DPOP'],
-  ['FAPI 2.0 §5.4.1: ID Tokens signed with RS256', { oidc: { keyEncryptionKey: KEY_ENCRYPTION_KEY, signingAlg: 'RS256' } }, 'ERR_FAPI2_ALG'],
+  [
+    'FAPI 2.0 §5.4.1: ID Tokens signed with RS256',
+    { oidc: { keyEncryptionKey: KEY_ENCRYPTION_KEY, signingAlg: 'RS256' } },
+    'ERR_FAPI2_ALG',
+  ],
   ['FAPI 2.0 §5.4.1: DPoP proofs signed with RS256', { dpop: { algs: ['ES256', 'RS256'] } }, 'ERR_FAPI2_ALG'],
 ]
 
@@ -29,10 +37,15 @@ describe("profile: 'fapi2' refuses a configuration that contradicts it", () => {
     expect(() => setup({ profile: 'fapi2', ...overrides })).toThrow(expect.objectContaining({ name: 'ConfigError', code }))
   })
 
+  it('FAPI 2.0 §5.3.2.1: a Storage that cannot remember a jti (so no DPoP, no private_key_jwt) cannot run the profile', () => {
+    const { remember: _, ...forgetful } = memoryStorage()
+    expect(() => setup({ profile: 'fapi2' }, forgetful)).toThrow(expect.objectContaining({ code: 'ERR_DPOP_NEEDS_REMEMBER' }))
+  })
+
   it('a profile Grantline does not know is ERR_INVALID_CONFIG', () => {
-    expect(() =>
-      setup({ profile: 'fapi1' as unknown as 'fapi2' }),
-    ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_CONFIG', message: expect.stringContaining('profile') }))
+    expect(() => setup({ profile: 'fapi1' as unknown as 'fapi2' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_CONFIG', message: expect.stringContaining('profile') }),
+    )
   })
 
   it('the same settings are accepted without the profile', () => {

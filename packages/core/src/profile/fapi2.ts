@@ -79,7 +79,7 @@ export function fapi2ClientAuth(methods: readonly ClientAuthMethod[]): readonly 
   if (!method) {
     throw new ConfigError(
       'ERR_FAPI2_CLIENT_AUTH',
-      "profile 'fapi2': clients authenticate with private_key_jwt, which this build does not offer",
+      "profile 'fapi2': clients authenticate with private_key_jwt, which needs a Storage with remember() (an assertion jti is single use)",
     )
   }
   return [
