@@ -130,6 +130,21 @@ describe('DPoP at the token endpoint (RFC 9449, oauth4webapi)', () => {
     expect((await clientCredentials(s, reg, oauth.DPoP(reg.client, await dpopKeys()))).token_type).toBe('dpop')
   })
 
+  it('RFC 9449 §5.2: an access token from the authorization endpoint (implicit) is refused to a client that wants bound tokens only', async () => {
+    for (const [overrides, input] of [
+      [{ dpop: { required: true } }, {}],
+      [{}, { dpop_bound_access_tokens: true }],
+    ] as const) {
+      const s = dpopSetup({ grantTypes: ['authorization_code', 'implicit'], ...overrides })
+      const reg = await register(s, { grant_types: ['implicit'], response_types: ['token'], ...input })
+      const started = await begin(reg.client, { response_type: 'token' })
+      started.url.searchParams.delete('code_challenge')
+      started.url.searchParams.delete('code_challenge_method')
+      const redirect = location(await s.provider.handle(new Request(started.url, { headers: { cookie: s.users.signIn('user-1') } })))
+      expect(new URLSearchParams(redirect.hash.slice(1)).get('error')).toBe('unauthorized_client')
+    }
+  })
+
   it('dpop.required refuses every token request without a proof', async () => {
     const s = dpopSetup({ dpop: { required: true } })
     const reg = await register(s, { grant_types: ['client_credentials'] })

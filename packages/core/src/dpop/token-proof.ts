@@ -18,3 +18,17 @@ export async function tokenRequestProof(provider: ProviderContext, request: Requ
   }
   return proof
 }
+
+/**
+ * RFC 9449 §5.2: an access token from the authorization endpoint (the implicit grant) is never
+ * bound to a key, so a client registered for bound tokens only, or any client under
+ * `dpop.required`, may not ask for one there.
+ */
+export function checkBoundResponseType(provider: ProviderContext, client: Client, tokenInResponse: boolean): void {
+  if (tokenInResponse && (provider.config.dpop.required || client.metadata.dpop_bound_access_tokens === true)) {
+    throw new OAuthError(
+      'unauthorized_client',
+      'this client receives DPoP-bound access tokens only, which the authorization endpoint cannot issue; use response_type code',
+    )
+  }
+}

@@ -1,6 +1,7 @@
 import { loadClient } from '../../clients/load-client.js'
 import type { ProviderContext } from '../../context.js'
 import { requestedDpopJkt } from '../../dpop/code-binding.js'
+import { checkBoundResponseType } from '../../dpop/token-proof.js'
 import { OAuthError } from '../../errors.js'
 import type { Params } from '../../http/form.js'
 import { supportedResponseTypes } from '../../oidc/discovery.js'
@@ -157,6 +158,7 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
     target = { ...target, mode: checkResponseMode(provider, params.get('response_mode'), target.mode) }
     checkNoRequestObject(params)
     const type = checkResponseType(provider, client, responseType)
+    checkBoundResponseType(provider, client, responseParts(type).token)
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
     const resources = resolveResources(config.resources, requestedResources(params.get('resource')), client.client_id)
     // Refused here, not after the user approved: scopes none of the resources understands.
