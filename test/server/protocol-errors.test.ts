@@ -49,7 +49,8 @@ describe('grantline serve over HTTP: refusals that a client must be able to read
   }
 
   it.each([
-    ['request', 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6InJlYWQifQ.', 'request_not_supported'],
+    // RFC 9101 §6.2: an unsigned request object is refused, never read.
+    ['request', 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6InJlYWQifQ.', 'invalid_request_object'],
     ['request_uri', 'https://app.example/request.jwt', 'request_uri_not_supported'],
   ])('OIDC Core §6.1/§6.2: a %s parameter is refused at the redirect_uri, never ignored', async (name, value, error) => {
     const response = await authorize({ [name]: value })
@@ -60,11 +61,11 @@ describe('grantline serve over HTTP: refusals that a client must be able to read
     expect(location.searchParams.has('code')).toBe(false)
   })
 
-  it('RFC 9101 §10.5: the server metadata says request objects are not supported', async () => {
+  it('RFC 9101 §10.5: the server metadata says signed request objects are supported, request_uri only through PAR', async () => {
     const issuerPath = new URL(server.issuer).pathname
     const response = await fetch(`${server.origin}/.well-known/oauth-authorization-server${issuerPath}`)
     expect(response.status).toBe(200)
-    expect(await response.json()).toMatchObject({ request_parameter_supported: false, request_uri_parameter_supported: false })
+    expect(await response.json()).toMatchObject({ request_parameter_supported: true, request_uri_parameter_supported: false })
   })
 
   it.each([

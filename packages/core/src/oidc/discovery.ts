@@ -91,9 +91,10 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
     ...(provider.enabledGrants.has(DEVICE_CODE_GRANT) ? { device_authorization_endpoint: urls.device_authorization_endpoint } : {}),
     // draft-ietf-oauth-client-id-metadata-document §6: said only when client_id URLs are accepted.
     ...(config.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
-    // RFC 9101 §10.5 / OIDC Discovery §3: request objects are refused (OIDC Core §6), and
-    // request_uri_parameter_supported defaults to true when absent, so both are said outright.
-    request_parameter_supported: false,
+    // OIDC Discovery §3: signed request objects by value (RFC 9101); request_uri is only PAR's
+    // (OIDC Core §6.2), and request_uri_parameter_supported defaults to true when absent.
+    request_parameter_supported: true,
+    request_object_signing_alg_values_supported: provider.clientJwtAlgs,
     request_uri_parameter_supported: false,
     // RFC 9449 §5.1: said when proofs are accepted (the storage can refuse a replayed one).
     ...(dpopEnabled(config.storage) ? { dpop_signing_alg_values_supported: config.dpop.algs } : {}),

@@ -12,6 +12,7 @@ import { resolveScopes } from '../../scopes.js'
 import type { Client, CodeRecord } from '../../storage.js'
 import { LOGIN_MARKER } from './login-marker.js'
 import { checkOidcRequest, type OidcRequest } from './oidc-request.js'
+import { resolveRequestObject } from './request-object.js'
 import { checkResponseMode, defaultResponseMode, type ResponseMode } from './response-mode.js'
 import { normaliseResponseType, type ResponseType, responseParts } from './response-type.js'
 
@@ -39,7 +40,10 @@ export interface AuthorizationRequest {
   resources: string[]
   /** The request's authorization parameters only: what the interaction stores and the login round trip carries. */
   params: Params
-  /** Loaded from a pushed request_uri (RFC 9126 §4): the login round trip pushes it again rather than carry it in a URL. */
+  /**
+   * Loaded from a pushed request_uri (RFC 9126 §4) or a signed request object (RFC 9101): the
+   * login round trip pushes it again rather than carry its parameters, unsigned, in a URL.
+   */
   pushed?: boolean
 }
 
@@ -135,28 +139,45 @@ function checkOpenIdRequest(type: ResponseType, scopes: string[], nonce: string 
 }
 
 /**
- * OIDC Core §6.1, §6.2 (RFC 9101): Grantline does not read request objects yet, and a client that
- * sent one expects its signed values to be the ones used, so the request is refused rather than
- * answered from the unsigned query.
+ * OIDC Core §6.2: a request_uri other than a pushed one (RFC 9126, read before these checks) is
+ * not fetched, and a client that sent one expects its values to be the ones used, so the request
+ * is refused rather than answered from the unsigned query.
  */
-function checkNoRequestObject(params: Params): void {
-  if (params.has('request')) throw new OAuthError('request_not_supported', 'request objects (the request parameter) are not supported')
+function checkNoRequestUri(params: Params): void {
   if (params.has('request_uri')) throw new OAuthError('request_uri_not_supported', 'the request_uri parameter is not supported')
+}
+
+/**
+ * RFC 9101 §6.3: the signed request object's parameters in place of the outer ones. Its failure
+ * goes back to the client only at an outer redirect_uri registered for it (the object's is not
+ * trusted); otherwise it is shown on a page.
+ */
+async function signedParameters(provider: ProviderContext, client: Client, params: Params): Promise<Params> {
+  try {
+    return await resolveRequestObject(provider, client, params)
+  } catch (error) {
+    if (!(error instanceof OAuthError) || !params.has('redirect_uri')) throw error
+    const redirectUri = checkRedirectUri(provider, client, params)
+    const responseType = params.get('response_type')
+    throw new RedirectableError(error, { redirectUri, mode: defaultResponseMode(provider, responseType), state: params.get('state') })
+  }
 }
 
 /**
  * Runs the checks of RFC 6749 §4.1.1 and OIDC Core §3.1.2.2 in order; anything after the redirect
  * check is redirectable, in the response mode the request asked for once that is known to be valid.
  */
-export async function validateAuthorizationRequest(provider: ProviderContext, params: Params): Promise<AuthorizationRequest> {
-  const client = await checkClient(provider, params)
+export async function validateAuthorizationRequest(provider: ProviderContext, input: Params): Promise<AuthorizationRequest> {
+  const client = await checkClient(provider, input)
+  const signed = input.has('request')
+  const params = signed ? await signedParameters(provider, client, input) : input
   const redirectUri = checkRedirectUri(provider, client, params)
   const responseType = params.get('response_type')
   let target: RedirectTarget = { redirectUri, mode: defaultResponseMode(provider, responseType), state: params.get('state') }
   try {
     const { config } = provider
     target = { ...target, mode: checkResponseMode(provider, params.get('response_mode'), target.mode) }
-    checkNoRequestObject(params)
+    checkNoRequestUri(params)
     const type = checkResponseType(provider, client, responseType)
     checkBoundResponseType(provider, client, responseParts(type).token)
     const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
@@ -180,6 +201,7 @@ export async function validateAuthorizationRequest(provider: ProviderContext, pa
       pkce,
       resources,
       params: authorizationParams,
+      ...(signed ? { pushed: true } : {}),
     }
   } catch (error) {
     if (error instanceof OAuthError) throw new RedirectableError(error, target)
