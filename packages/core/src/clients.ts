@@ -1,5 +1,6 @@
 import * as v from 'valibot'
-import { AUTH_METHOD_NAME } from './client-auth/registry.js'
+import { AUTH_METHOD_NAME, CLIENT_SECRET_JWT_REFUSED } from './client-auth/registry.js'
+import { type PublicJwks, publicJwksProblem } from './clients/public-jwks.js'
 import { randomBytes, randomSecret, sha256Hex } from './crypto.js'
 import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from './endpoints/authorize/response-type.js'
 import { ConfigError } from './errors.js'
@@ -31,7 +32,22 @@ const clientInput = v.object({
   owner_sub: v.optional(v.nullable(v.string()), null),
   require_pushed_authorization_requests: v.optional(v.boolean()),
   dpop_bound_access_tokens: v.optional(v.boolean()),
+  jwks: v.optional(v.nullable(v.custom<PublicJwks>((value) => publicJwksProblem(value) === undefined, 'jwks must be a public JWK Set'))),
+  jwks_uri: v.optional(
+    v.nullable(
+      v.custom<string>(
+        (value) => typeof value === 'string' && isJwksUri(value),
+        'jwks_uri must be an https URL without userinfo or fragment',
+      ),
+    ),
+  ),
 })
+
+function isJwksUri(value: string): boolean {
+  if (value.length > 2000 || !URL.canParse(value)) return false
+  const url = new URL(value)
+  return url.protocol === 'https:' && !url.username && !url.password && !url.hash
+}
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
@@ -72,6 +88,13 @@ export interface ClientInput {
   require_pushed_authorization_requests?: boolean | undefined
   /** RFC 9449 §5.2: refuse this client's token requests without a DPoP proof. Kept in `metadata`. */
   dpop_bound_access_tokens?: boolean | undefined
+  /**
+   * RFC 7591 §2: the client's public keys, for private_key_jwt (RFC 7523) and request objects
+   * (RFC 9101); null removes them. Kept in `metadata`; never with `jwks_uri`.
+   */
+  jwks?: PublicJwks | null | undefined
+  /** RFC 7591 §2: where the client publishes its public keys (https); null removes it. Kept in `metadata`. */
+  jwks_uri?: string | null | undefined
 }
 export type ClientUpdate = Partial<Omit<ClientInput, 'client_id'>>
 
@@ -120,6 +143,9 @@ export type ClientBase = Pick<
  * (RFC 7591 §5: its metadata is unverified), whoever edits it.
  */
 export function toClient(input: ClientInput, base: ClientBase): Client {
+  // The JWK Set's own problem, named, rather than the schema's generic message.
+  const jwksProblem = input.jwks ? publicJwksProblem(input.jwks) : undefined
+  if (jwksProblem) throw new ConfigError('ERR_INVALID_CLIENT', `jwks: ${jwksProblem}`)
   const result = v.safeParse(clientInput, input)
   if (!result.success) {
     const issue = result.issues[0]
@@ -144,6 +170,12 @@ export function toClient(input: ClientInput, base: ClientBase): Client {
     throw new ConfigError('ERR_INVALID_CLIENT', 'redirect_uris: authorization_code and implicit need at least one redirect URI')
   }
   const response_types = checkResponseTypes(m.response_types, m.grant_types)
+  const metadata = withKeys(
+    withClientSettings(base.metadata, m.require_pushed_authorization_requests, m.dpop_bound_access_tokens),
+    m.jwks,
+    m.jwks_uri,
+    method,
+  )
   return {
     ...base,
     client_name: m.client_name,
@@ -158,8 +190,9 @@ export function toClient(input: ClientInput, base: ClientBase): Client {
     skip_authorization: m.skip_authorization,
     introspection: m.introspection,
     owner_sub: m.owner_sub,
-    secret_hash: m.client_type === 'public' ? null : base.secret_hash,
-    metadata: withClientSettings(base.metadata, m.require_pushed_authorization_requests, m.dpop_bound_access_tokens),
+    // A private_key_jwt client proves itself with its key: a secret left over would be a second way in.
+    secret_hash: m.client_type === 'public' || method === 'private_key_jwt' ? null : base.secret_hash,
+    metadata,
   }
 }
 
@@ -167,6 +200,28 @@ export function toClient(input: ClientInput, base: ClientBase): Client {
 function withClientSettings(metadata: ClientMetadata, requirePushed: boolean | undefined, dpopBound: boolean | undefined): ClientMetadata {
   const pushed = requirePushed === undefined ? metadata : { ...metadata, require_pushed_authorization_requests: requirePushed }
   return dpopBound === undefined ? pushed : { ...pushed, dpop_bound_access_tokens: dpopBound }
+}
+
+/**
+ * The client's keys (RFC 7591 §2): given ones replace, null removes, absent keeps. Never both
+ * `jwks` and `jwks_uri`; private_key_jwt needs one of them (RFC 7523 §2.2).
+ */
+function withKeys(
+  metadata: ClientMetadata,
+  jwks: PublicJwks | null | undefined,
+  jwksUri: string | null | undefined,
+  method: string,
+): ClientMetadata {
+  const next: ClientMetadata = { ...metadata }
+  if (jwks === null) delete next.jwks
+  else if (jwks !== undefined) next.jwks = jwks
+  if (jwksUri === null) delete next.jwks_uri
+  else if (jwksUri !== undefined) next.jwks_uri = jwksUri
+  if (next.jwks && next.jwks_uri) throw new ConfigError('ERR_INVALID_CLIENT', 'jwks and jwks_uri must not both be set (RFC 7591 §2)')
+  if (method === 'private_key_jwt' && !next.jwks && !next.jwks_uri) {
+    throw new ConfigError('ERR_INVALID_CLIENT', 'token_endpoint_auth_method: private_key_jwt needs the client keys, jwks or jwks_uri')
+  }
+  return next
 }
 
 /**
@@ -229,6 +284,7 @@ const BUILT_IN_AUTH_METHODS: readonly string[] = ['client_secret_basic', 'client
 
 /** A client names a method the provider accepts (RFC 7591 §2), or it could never authenticate. */
 function checkAuthMethod(method: string | undefined, accepted: readonly string[]): void {
+  if (method === 'client_secret_jwt') throw new ConfigError('ERR_CLIENT_SECRET_JWT', CLIENT_SECRET_JWT_REFUSED)
   if (method !== undefined && !accepted.includes(method)) {
     throw new ConfigError('ERR_INVALID_CLIENT', `token_endpoint_auth_method: unknown method "${method}"`)
   }
@@ -246,7 +302,9 @@ export function createClientsApi(
   return {
     async create(input: ClientInput): Promise<CreatedClient> {
       checkAuthMethod(input.token_endpoint_auth_method, authMethods)
-      const client_secret = input.client_type === 'public' ? undefined : randomSecret('gl_cs_')
+      // A public client has no secret, nor does one that authenticates with its key.
+      const keyOnly = input.client_type === 'public' || input.token_endpoint_auth_method === 'private_key_jwt'
+      const client_secret = keyOnly ? undefined : randomSecret('gl_cs_')
       const client_id = input.client_id ?? randomClientId()
       const client = toClient(input, {
         client_id,
@@ -258,6 +316,8 @@ export function createClientsApi(
         metadata: {},
         registration_token_hash: null,
       })
+      // The defaulted method too: under profile 'fapi2' only private_key_jwt is accepted.
+      checkAuthMethod(client.token_endpoint_auth_method, authMethods)
       if (await storage.getClient(client_id)) throw new ConfigError('ERR_CLIENT_EXISTS', `client "${client_id}" already exists`)
       await storage.putClient(client)
       return client_secret ? { client, client_secret } : { client }

@@ -1,4 +1,6 @@
 import * as v from 'valibot'
+import { CLIENT_SECRET_JWT_REFUSED } from '../../client-auth/registry.js'
+import { publicJwksProblem } from '../../clients/public-jwks.js'
 import { ConfigError, OAuthError } from '../../errors.js'
 import { canonicalRedirectUri } from '../../redirect-uri.js'
 import type { ClientMetadata } from '../../storage.js'
@@ -31,9 +33,6 @@ const scopeList = v.pipe(
 )
 /** A JWK's members: flat values only (RFC 7517 §4), so no registration can nest without bound. */
 const jwk = v.record(v.string(), v.union([v.string(), v.number(), v.boolean(), v.array(v.string())]), 'must be a JSON Web Key')
-
-/** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
 /**
  * RFC 7591 §2 client metadata, with its defaults (token_endpoint_auth_method client_secret_basic,
@@ -95,17 +94,15 @@ function canonicalUris(uris: string[]): string[] {
   }
 }
 
-/** Token endpoint authentication methods a registration may name (RFC 7591 §2). */
-const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post']
+/** Token endpoint authentication methods a registration may name (RFC 7591 §2), if the server offers them (policy.ts). */
+const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']
 
 function checkAuthMethod(method: string): void {
   if (AUTH_METHODS.includes(method)) return
-  if (method === 'private_key_jwt') {
-    throw invalidMetadata(
-      'token_endpoint_auth_method private_key_jwt is not implemented by this server yet; use none, client_secret_basic or client_secret_post',
-    )
-  }
-  throw invalidMetadata(`token_endpoint_auth_method "${method}" is not supported; use none, client_secret_basic or client_secret_post`)
+  if (method === 'client_secret_jwt') throw invalidMetadata(CLIENT_SECRET_JWT_REFUSED)
+  throw invalidMetadata(
+    `token_endpoint_auth_method "${method}" is not supported; use none, client_secret_basic, client_secret_post or private_key_jwt`,
+  )
 }
 
 /**
@@ -124,8 +121,11 @@ export function parseClientMetadata(body: unknown): RegistrationMetadata {
   const m = result.output
   checkAuthMethod(m.token_endpoint_auth_method)
   if (m.jwks && m.jwks_uri) throw invalidMetadata('jwks and jwks_uri must not both be present (RFC 7591 §2)')
-  if (m.jwks?.keys.some((key) => PRIVATE_JWK_MEMBERS.some((member) => member in key))) {
-    throw invalidMetadata('jwks must hold public keys only')
+  const jwksProblem = m.jwks ? publicJwksProblem(m.jwks) : undefined
+  if (jwksProblem) throw invalidMetadata(jwksProblem)
+  // RFC 7523 §2.2: the server verifies the client's assertions with the keys it registered.
+  if (m.token_endpoint_auth_method === 'private_key_jwt' && !m.jwks && !m.jwks_uri) {
+    throw invalidMetadata('token_endpoint_auth_method private_key_jwt needs jwks or jwks_uri (RFC 7591 section 2)')
   }
   const metadata: RegistrationMetadata = {
     ...informational(m as RegistrationMetadata),
