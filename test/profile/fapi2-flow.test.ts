@@ -292,4 +292,38 @@ describe("profile 'fapi2': the FAPI 2.0 Security Profile end to end with oauth4w
     })
     expect((await push('PS256')).status).toBe(201)
   })
+
+  it('RFC 9126 §3, RFC 9101: a signed request object pushed under the profile counts, its redirect_uri inside it; DPoP at PAR still binds the code', async () => {
+    const s = await fapi2Setup()
+    const reg = await registerKeyClient(s)
+    const dpopKeys = await generateKeyPair('ES256', { extractable: true })
+    const DPoP = () => oauth.DPoP(reg.client, dpopKeys)
+    const verifier = oauth.generateRandomCodeVerifier()
+    const state = oauth.generateRandomState()
+    const request = await oauth.issueRequestObject(
+      s.as,
+      reg.client,
+      {
+        response_type: 'code',
+        redirect_uri: REDIRECT_URI,
+        scope: 'read',
+        state,
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      },
+      { key: reg.keys.privateKey, kid: 'k1' },
+    )
+    const response = await oauth.pushedAuthorizationRequest(s.as, reg.client, reg.auth, { request }, { ...fetchVia(s), DPoP: DPoP() })
+    const { request_uri } = await oauth.processPushedAuthorizationResponse(s.as, reg.client, response)
+    const url = new URL(s.as.authorization_endpoint!)
+    url.searchParams.set('client_id', reg.client.client_id)
+    url.searchParams.set('request_uri', request_uri)
+    const params = oauth.validateAuthResponse(s.as, reg.client, location(await authorizeAs(s, s.users.signIn('user-1'), url)), state)
+    const other = oauth.DPoP(reg.client, await generateKeyPair('ES256', { extractable: true }))
+    const stolen = await oauth.authorizationCodeGrantRequest(s.as, reg.client, reg.auth, params, REDIRECT_URI, verifier, {
+      ...fetchVia(s),
+      DPoP: other,
+    })
+    await expect(oauth.processAuthorizationCodeResponse(s.as, reg.client, stolen)).rejects.toMatchObject({ error: 'invalid_grant' })
+  })
 })

@@ -27,26 +27,29 @@ export async function pushedAuthorizationRequest(provider: ProviderContext, requ
   })
   if (form.has('request_uri')) throw new OAuthError('invalid_request', 'a pushed request cannot carry request_uri (RFC 9126 section 2.1)')
   const { config } = provider
-  // FAPI 2.0 Security Profile §5.3.2.2: the redirect URI is always pushed, never defaulted.
-  if (config.profile === 'fapi2' && !form.has('redirect_uri')) {
-    throw new OAuthError('invalid_request', 'the redirect_uri parameter is required in a pushed request (FAPI 2.0)')
-  }
   const params = new Map(form)
   params.set('client_id', client.client_id)
-  // RFC 9449 §10.1: a proof at the PAR endpoint binds the code to its key, as dpop_jkt would.
+  // Checked before validation, which may spend a request object's jti.
   const proof = await checkProof(config, request, { url: urls.pushed_authorization_request_endpoint })
-  if (proof) {
-    if (params.has('dpop_jkt') && params.get('dpop_jkt') !== proof.jkt) {
-      throw new OAuthError('invalid_dpop_proof', 'dpop_jkt does not match the key of the DPoP proof (RFC 9449 section 10.1)')
-    }
-    params.set('dpop_jkt', proof.jkt)
-  }
   let validated: Awaited<ReturnType<typeof validateAuthorizationRequest>>
   try {
+    // A signed `request` (RFC 9101) is verified here too, and its parameters are the request.
     validated = await validateAuthorizationRequest(provider, params)
   } catch (error) {
     // Nothing redirects from here: the client hears of it in the response (RFC 9126 §2.3).
     throw error instanceof RedirectableError ? error.error : error
+  }
+  // FAPI 2.0 Security Profile §5.3.2.2: the redirect URI is always pushed, never defaulted.
+  if (config.profile === 'fapi2' && validated.requestedRedirectUri === null) {
+    throw new OAuthError('invalid_request', 'the redirect_uri parameter is required in a pushed request (FAPI 2.0)')
+  }
+  // RFC 9449 §10.1: a proof at the PAR endpoint binds the code to its key, as dpop_jkt would.
+  if (proof) {
+    const requested = validated.params.get('dpop_jkt')
+    if (requested !== undefined && requested !== proof.jkt) {
+      throw new OAuthError('invalid_dpop_proof', 'dpop_jkt does not match the key of the DPoP proof (RFC 9449 section 10.1)')
+    }
+    validated.params.set('dpop_jkt', proof.jkt)
   }
   const ttl = config.par.ttl
   const requestUri = await pushRequest(provider, client.client_id, validated.params, ttl)
