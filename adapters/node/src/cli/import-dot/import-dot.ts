@@ -11,10 +11,8 @@ import { emptyTable, type ImportReport, type TableReport } from './import-report
 import { APPLICATION_COLUMNS, LATER_APPLICATION_COLUMNS, mapApplication } from './map-application.js'
 import {
   ACCESS_COLUMNS,
-  type DotAccessToken,
-  type DotRefreshToken,
+  createTokenMapper,
   LATER_ACCESS_COLUMNS,
-  mapTokens,
   REFRESH_COLUMNS,
   readAccessToken,
   readRefreshToken,
@@ -106,24 +104,21 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
 
   const { users, ids } = await readUsers(o, schema, tables.auth_user)
   const { clients, byPk } = await readClients(o, schema, ids, tables.oauth2_provider_application)
-  const access: DotAccessToken[] = []
-  const accessColumns = present(schema.accessToken, [...ACCESS_COLUMNS, ...LATER_ACCESS_COLUMNS])
-  await eachRow(reader, DOT_TABLES.accessToken, accessColumns, progress, (row) => access.push(readAccessToken(row)))
-  const refresh: DotRefreshToken[] = []
-  const refreshColumns = present(schema.refreshToken, [...REFRESH_COLUMNS, 'token_checksum'])
-  await eachRow(reader, DOT_TABLES.refreshToken, refreshColumns, progress, (row) => refresh.push(readRefreshToken(row)))
-  tables.oauth2_provider_accesstoken.read = access.length
-  tables.oauth2_provider_refreshtoken.read = refresh.length
-
-  const tokens = mapTokens(
-    access,
-    refresh,
+  const mapper = createTokenMapper(
     { now: o.now, clients: byPk, users: ids, refreshTtl: o.refreshTtl, familyTtl: o.familyTtl },
     { access: tables.oauth2_provider_accesstoken, refresh: tables.oauth2_provider_refreshtoken },
   )
-  // The DOT rows are mapped: let them go before the write builds its statements.
-  access.length = 0
-  refresh.length = 0
+  const accessColumns = present(schema.accessToken, [...ACCESS_COLUMNS, ...LATER_ACCESS_COLUMNS])
+  await eachRow(reader, DOT_TABLES.accessToken, accessColumns, progress, (row) => {
+    tables.oauth2_provider_accesstoken.read++
+    mapper.addAccess(readAccessToken(row))
+  })
+  const refreshColumns = present(schema.refreshToken, [...REFRESH_COLUMNS, 'token_checksum'])
+  await eachRow(reader, DOT_TABLES.refreshToken, refreshColumns, progress, (row) => {
+    tables.oauth2_provider_refreshtoken.read++
+    mapper.addRefresh(readRefreshToken(row))
+  })
+  const tokens = mapper.finish()
   if (schema.grant) {
     const codes = await reader.count(DOT_TABLES.grant)
     tables.oauth2_provider_grant.read = codes

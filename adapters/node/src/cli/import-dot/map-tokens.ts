@@ -102,22 +102,28 @@ function ownerProblem(token: { application: string | null; user: string | null }
   return null
 }
 
+/** Maps DOT's tokens as they are read: every access token first, then each refresh token. */
+export interface TokenMapper {
+  /** Holds an access token until its refresh token, or `finish`, places it. */
+  addAccess(token: DotAccessToken): void
+  /** Maps a refresh token with the access token issued beside it; every access token is added by then. */
+  addRefresh(token: DotRefreshToken): void
+  /** Maps the access tokens no refresh token took, and answers everything mapped. */
+  finish(): MappedTokens
+}
+
 /**
  * DOT's tokens as Grantline's: each refresh token with the access token issued beside it shares
  * one Family; an access token alone gets its own. The user's grants to a client become one
  * Consent, which the user sees and can revoke. Expired access tokens and revoked refresh tokens
- * are skipped; a refresh token whose access token is gone still works, as it did in DOT.
+ * are skipped; a refresh token whose access token is gone still works, as it did in DOT. Rows are
+ * mapped as they come, so that a large table is not held twice.
  */
-export function mapTokens(
-  access: DotAccessToken[],
-  refresh: DotRefreshToken[],
-  context: TokenContext,
-  reports: { access: TableReport; refresh: TableReport },
-): MappedTokens {
+export function createTokenMapper(context: TokenContext, reports: { access: TableReport; refresh: TableReport }): TokenMapper {
   const { now } = context
-  const byId = new Map(access.map((token) => [token.id, token]))
-  const bySource = new Map(access.filter((t) => t.sourceRefresh !== null).map((t) => [t.sourceRefresh as string, t]))
-  const placed = new Set<string>()
+  // Access tokens not placed yet, by DOT id; and by the refresh token they were refreshed from.
+  const waiting = new Map<string, DotAccessToken>()
+  const bySource = new Map<string, DotAccessToken>()
   const out: MappedTokens = { consents: [], families: [], accessTokens: [], refreshTokens: [] }
   const consents = new Map<string, Consent>()
 
@@ -165,59 +171,67 @@ export function mapTokens(
     revoked_at: null,
   })
 
-  for (const token of refresh) {
-    if (token.revoked) {
-      reports.refresh.skipped.revoked = (reports.refresh.skipped.revoked ?? 0) + 1
-      continue
-    }
-    const problem = ownerProblem(token, context)
-    if (problem) {
-      reports.refresh.refused.push({ id: token.id, why: problem })
-      continue
-    }
-    const clientId = context.clients.get(token.application as string) as string
-    const sub = token.user === null ? null : subOf(token.user)
-    const paired = token.access === null ? undefined : byId.get(token.access)
-    // DOT takes a refresh's scopes from its access token, or from the one it was refreshed into.
-    const scopes = (paired ?? bySource.get(token.id))?.scopes ?? []
-    const created = token.created ?? now
-    const f = family(familyId(token.hash), clientId, sub, scopes, created, now + context.familyTtl)
-    const live = paired && paired.expires > now && paired.application === token.application && paired.user === token.user
-    if (live) {
-      placed.add(paired.id)
-      out.accessTokens.push(accessRecord(paired, f))
-    }
-    out.refreshTokens.push({
-      hash: token.hash,
-      family_id: f.id,
-      client_id: clientId,
-      sub,
-      scopes,
-      access_hash: live ? paired.hash : null,
-      created_at: created,
-      expires_at: Math.min(now + context.refreshTtl, f.expires_at),
-      revoked_at: null,
-    })
+  return {
+    addAccess(token) {
+      waiting.set(token.id, token)
+      if (token.sourceRefresh !== null) bySource.set(token.sourceRefresh, token)
+    },
+    addRefresh(token) {
+      if (token.revoked) {
+        reports.refresh.skipped.revoked = (reports.refresh.skipped.revoked ?? 0) + 1
+        return
+      }
+      const problem = ownerProblem(token, context)
+      if (problem) {
+        reports.refresh.refused.push({ id: token.id, why: problem })
+        return
+      }
+      const clientId = context.clients.get(token.application as string) as string
+      const sub = token.user === null ? null : subOf(token.user)
+      const paired = token.access === null ? undefined : waiting.get(token.access)
+      // DOT takes a refresh's scopes from its access token, or from the one it was refreshed into.
+      const scopes = (paired ?? bySource.get(token.id))?.scopes ?? []
+      const created = token.created ?? now
+      const f = family(familyId(token.hash), clientId, sub, scopes, created, now + context.familyTtl)
+      const live = paired && paired.expires > now && paired.application === token.application && paired.user === token.user
+      if (live) {
+        waiting.delete(paired.id)
+        out.accessTokens.push(accessRecord(paired, f))
+      }
+      out.refreshTokens.push({
+        hash: token.hash,
+        family_id: f.id,
+        client_id: clientId,
+        sub,
+        scopes,
+        access_hash: live ? paired.hash : null,
+        created_at: created,
+        expires_at: Math.min(now + context.refreshTtl, f.expires_at),
+        revoked_at: null,
+      })
+    },
+    finish() {
+      for (const token of waiting.values()) {
+        if (token.expires <= now) {
+          reports.access.skipped.expired = (reports.access.skipped.expired ?? 0) + 1
+          continue
+        }
+        const problem = ownerProblem(token, context)
+        if (problem) {
+          reports.access.refused.push({ id: token.id, why: problem })
+          continue
+        }
+        const clientId = context.clients.get(token.application as string) as string
+        const sub = token.user === null ? null : subOf(token.user)
+        const f = family(familyId(token.hash), clientId, sub, token.scopes, token.created ?? now, token.expires)
+        out.accessTokens.push(accessRecord(token, f))
+      }
+      waiting.clear()
+      bySource.clear()
+      out.consents = [...consents.values()]
+      reports.access.imported = out.accessTokens.length
+      reports.refresh.imported = out.refreshTokens.length
+      return out
+    },
   }
-
-  for (const token of access) {
-    if (placed.has(token.id)) continue
-    if (token.expires <= now) {
-      reports.access.skipped.expired = (reports.access.skipped.expired ?? 0) + 1
-      continue
-    }
-    const problem = ownerProblem(token, context)
-    if (problem) {
-      reports.access.refused.push({ id: token.id, why: problem })
-      continue
-    }
-    const clientId = context.clients.get(token.application as string) as string
-    const sub = token.user === null ? null : subOf(token.user)
-    const f = family(familyId(token.hash), clientId, sub, token.scopes, token.created ?? now, token.expires)
-    out.accessTokens.push(accessRecord(token, f))
-  }
-  out.consents = [...consents.values()]
-  reports.access.imported = out.accessTokens.length
-  reports.refresh.imported = out.refreshTokens.length
-  return out
 }
