@@ -173,4 +173,22 @@ describe('pushed authorization requests: security (RFC 9126)', () => {
     expect(limited.status).toBe(429)
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/)
   })
+
+  it("RFC 9700 §2.6: CORS at the PAR endpoint as at the token endpoint: the preflight, and the response readable only by the client's own origins", async () => {
+    const s = setup()
+    const reg = await register(s, { client_type: 'public', allowed_cors_origins: ['https://spa.example'] })
+    const preflight = await s.provider.handle(
+      new Request(PAR, { method: 'OPTIONS', headers: { origin: 'https://spa.example', 'access-control-request-method': 'POST' } }),
+    )
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://spa.example')
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/DPoP/)
+    const body = { ...(await request()), client_id: reg.client.client_id }
+    const own = await post(s, body, { origin: 'https://spa.example' })
+    expect(own.status).toBe(201)
+    expect(own.headers.get('access-control-allow-origin')).toBe('https://spa.example')
+    const foreign = await post(s, body, { origin: 'https://evil.example' })
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+    expect(foreign.headers.get('access-control-allow-credentials')).toBeNull()
+  })
 })
