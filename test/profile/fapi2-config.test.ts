@@ -9,6 +9,7 @@ const accounts = testAccounts([]).accounts
 /** What `profile: 'fapi2'` must refuse at start-up, each with its own code. */
 const CONFLICTS: [string, Partial<ProviderConfig>, string][] = [
   ['FAPI 2.0 §5.3.2.2: par.required false', { par: { required: false } }, 'ERR_FAPI2_PAR'],
+  ['FAPI 2.0 §5.3.2.2: a request_uri living 600 s', { par: { ttl: 600 } }, 'ERR_FAPI2_PAR_TTL'],
   ["FAPI 2.0 §5.3.2.2: pkce.required 'public'", { pkce: { required: 'public' } }, 'ERR_FAPI2_PKCE'],
   ["FAPI 2.0 §5.3.2.2: pkce.required 'none'", { pkce: { required: 'none' } }, 'ERR_FAPI2_PKCE'],
   ['FAPI 2.0 §5.3.2.2: pkce.allowPlain', { pkce: { allowPlain: true } }, 'ERR_FAPI2_PKCE'],

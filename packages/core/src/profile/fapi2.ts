@@ -22,6 +22,9 @@ const conflict = (code: string, message: string) => new ConfigError(code, `profi
 function checkNoConflict(input: ProviderConfig): void {
   if (input.par?.required === false)
     throw conflict('ERR_FAPI2_PAR', 'par.required: authorization requests must be pushed (FAPI 2.0 §5.3.2.2)')
+  if (input.par?.ttl !== undefined && input.par.ttl >= 600) {
+    throw conflict('ERR_FAPI2_PAR_TTL', 'par.ttl: a request_uri must expire in less than 600 seconds (FAPI 2.0 §5.3.2.2)')
+  }
   if ((input.pkce?.required !== undefined && input.pkce.required !== 'all') || input.pkce?.allowPlain === true) {
     throw conflict(
       'ERR_FAPI2_PKCE',
