@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { exportJWK, generateKeyPair } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CLI, cliJson, createClient, createWorkspace, freePort, REDIRECT_URI, runCli, type Workspace } from './support.js'
 
@@ -93,7 +96,10 @@ describe('grantline clients: every flag on and off (RFC 7591 §2 client metadata
     [['--skip-consent', '--no-skip-consent'], /^--skip-consent and --no-skip-consent contradict each other$/],
     [['--introspection', '--no-introspection'], /^--introspection and --no-introspection contradict each other$/],
     [['--cors-origin', 'https://a.example', '--no-cors-origins'], /^--cors-origin and --no-cors-origins contradict each other$/],
-    [['--auth-method', 'private_key_jwt'], /token_endpoint_auth_method: unknown method "private_key_jwt"/],
+    [['--auth-method', 'private_key_jwt'], /private_key_jwt needs the client keys, jwks or jwks_uri/],
+    [['--auth-method', 'client_secret_jwt'], /client secrets are stored hashed/],
+    [['--jwks-uri', 'https://a.example/jwks', '--no-jwks'], /^--jwks-uri, --jwks-file and --no-jwks contradict each other$/],
+    [['--jwks-uri', 'http://a.example/jwks'], /jwks_uri must be an https URL/],
     [['--auth-method', 'none'], /public clients use "none", confidential ones a secret/],
     [['--response-type', 'code token'], /response_types/],
     [['--cors-origin', 'not a url'], /allowed_cors_origins/],
@@ -108,6 +114,43 @@ describe('grantline clients: every flag on and off (RFC 7591 §2 client metadata
     expect(lines[0]?.slice('grantline: '.length)).toMatch(message)
     expect(result.stderr).not.toMatch(/\n\s+at /)
     expect(await show(created.client_id)).toStrictEqual(before)
+  })
+})
+
+describe('grantline clients: private_key_jwt keys (RFC 7591 §2 jwks, jwks_uri; RFC 7523)', () => {
+  it('RFC 7523 §2.2: --auth-method private_key_jwt with --jwks-file, then --jwks-uri, then back to a secret, shown once', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true })
+    const file = join(ws.data, 'client-jwks.json')
+    writeFileSync(file, JSON.stringify({ ...(await exportJWK(publicKey)), kid: 'cli-key' }))
+    const created = await createClient(ws, 'Signed', ['client_credentials'], ['--auth-method', 'private_key_jwt', '--jwks-file', file])
+    expect(created.client_secret).toBeNull()
+    const shown = await cliJson<ShownClient & { metadata: Record<string, unknown> }>(ws, ['clients', 'show', created.client_id])
+    expect(shown).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', metadata: { jwks: { keys: [{ kid: 'cli-key' }] } } })
+    const text = await runCli(['clients', 'show', created.client_id, ...at()])
+    expect(text.stdout).toMatch(/keys: +1 in jwks \(cli-key\)/)
+    const moved = await cliJson<{ metadata: Record<string, unknown> }>(ws, [
+      'clients',
+      'update',
+      created.client_id,
+      '--jwks-uri',
+      'https://app.example/jwks.json',
+    ])
+    expect(moved.metadata).toStrictEqual({ jwks_uri: 'https://app.example/jwks.json' })
+    // A private key file is refused: the server never keeps a client's private key (RFC 7517 §9.2).
+    writeFileSync(file, JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'leaked' }))
+    const leaked = await runCli(['clients', 'update', created.client_id, '--jwks-file', file, ...at()])
+    expect(leaked).toMatchObject({ status: 2, stdout: '' })
+    expect(leaked.stderr).toMatch(/private member "d"/)
+    const back = await cliJson<{ token_endpoint_auth_method: string; client_secret?: string; metadata: Record<string, unknown> }>(ws, [
+      'clients',
+      'update',
+      created.client_id,
+      '--auth-method',
+      'client_secret_basic',
+      '--no-jwks',
+    ])
+    expect(back).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', metadata: {} })
+    expect(back.client_secret).toMatch(/^gl_cs_/)
   })
 })
 

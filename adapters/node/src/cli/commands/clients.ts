@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { type Client, type ClientInput, ConfigError } from '@grantline/core'
 import { list, parseFlags, requireFlag, usageError } from '../args.js'
 import { buildServer } from '../build-provider.js'
@@ -29,16 +30,21 @@ const flags = {
   'no-require-par': { type: 'boolean' },
   'dpop-bound': { type: 'boolean' },
   'no-dpop-bound': { type: 'boolean' },
+  'jwks-uri': { type: 'string' },
+  'jwks-file': { type: 'string' },
+  'no-jwks': { type: 'boolean' },
 } as const
 
 export const clientsUsage = `grantline clients create --name NAME [--type confidential|public] [--grant-type G (device_code: RFC 8628's URN)]... [--response-type "code id_token"]...
-                        [--auth-method client_secret_basic|client_secret_post|none] [--redirect-uri URI]...
+                        [--auth-method client_secret_basic|client_secret_post|none|private_key_jwt]
+                        [--jwks-uri URL | --jwks-file PATH] [--redirect-uri URI]...
                         [--post-logout-redirect-uri URI]... [--cors-origin ORIGIN]... [--scope "a b"] [--skip-consent]
                         [--introspection] [--require-par] [--dpop-bound] [--owner SUB] [--json]
 grantline clients list [--json]
 grantline clients show CLIENT_ID [--json]
 grantline clients update CLIENT_ID [same flags as create; a list flag replaces the list, '' empties it;
                         --no-skip-consent, --no-introspection, --no-require-par, --no-dpop-bound, --no-cors-origins, --no-post-logout-redirect-uris,
+                        --no-jwks (a client leaving private_key_jwt gets a new secret, shown once),
                         --owner '']
 grantline clients delete CLIENT_ID [--json]`
 
@@ -68,6 +74,31 @@ const responseTypes = (values: string[] | undefined) =>
     .map((value) => value.trim().split(/\s+/).join(' '))
     .filter(Boolean)
 
+/** A JWK Set (RFC 7517 §5) from a file; a file holding one JWK is taken as a set of one. */
+function readJwks(path: string): ClientInput['jwks'] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new CliError(`--jwks-file ${path}: ${error instanceof SyntaxError ? 'not JSON' : 'cannot be read'}`)
+  }
+  if (typeof parsed === 'object' && parsed !== null && 'kty' in parsed) return { keys: [parsed as Record<string, unknown>] }
+  return parsed as ClientInput['jwks']
+}
+
+/**
+ * The client's public keys (RFC 7591 §2 jwks or jwks_uri, for private_key_jwt and request
+ * objects): one replaces the other; --no-jwks removes both.
+ */
+function keys(values: Values): Pick<ClientInput, 'jwks' | 'jwks_uri'> {
+  const given = [values['jwks-uri'] !== undefined, values['jwks-file'] !== undefined, values['no-jwks'] === true].filter(Boolean)
+  if (given.length > 1) throw new CliError('--jwks-uri, --jwks-file and --no-jwks contradict each other')
+  if (values['no-jwks']) return { jwks: null, jwks_uri: null }
+  if (values['jwks-uri'] !== undefined) return { jwks: null, jwks_uri: values['jwks-uri'] }
+  if (values['jwks-file'] !== undefined) return { jwks: readJwks(values['jwks-file']), jwks_uri: null }
+  return {}
+}
+
 function metadata(values: Values): Partial<ClientInput> {
   const type = values.type
   if (type !== undefined && type !== 'confidential' && type !== 'public') throw new CliError('--type must be confidential or public')
@@ -94,6 +125,7 @@ function metadata(values: Values): Partial<ClientInput> {
     dpop_bound_access_tokens: toggle(values['dpop-bound'], values['no-dpop-bound'], 'dpop-bound'),
     // `--owner ''`: no owner any more.
     owner_sub: values.owner === '' ? null : values.owner,
+    ...keys(values),
   }
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))
 }
@@ -113,8 +145,17 @@ function describe(client: Client): string {
     `introspection: ${client.introspection ? 'yes' : 'no'}`,
     `require PAR:   ${client.metadata.require_pushed_authorization_requests ? 'yes' : 'no'}`,
     `DPoP-bound:    ${client.metadata.dpop_bound_access_tokens ? 'yes' : 'no'}`,
+    `keys:          ${clientKeys(client)}`,
     `registered:    ${client.dynamic ? 'by itself (RFC 7591): unverified' : 'by the operator'}`,
   ].join('\n')
+}
+
+/** Where the client's public keys are: its jwks_uri, or the kids of its jwks. */
+function clientKeys(client: Client): string {
+  const { jwks, jwks_uri } = client.metadata
+  if (jwks_uri) return jwks_uri
+  if (!jwks) return '-'
+  return `${jwks.keys.length} in jwks (${jwks.keys.map((key) => (typeof key.kid === 'string' ? key.kid : 'no kid')).join(', ')})`
 }
 
 /** The public view of a client: never the secret's or the registration access token's hash. */
@@ -138,7 +179,8 @@ export async function clients(argv: string[]): Promise<void> {
     if (action === 'create') {
       const { client, client_secret } = await api.create(fields as ClientInput)
       if (values.json) return print({ client_id: client.client_id, client_secret: client_secret ?? null })
-      print(`${describe(client)}\nclient_secret: ${client_secret ?? '(public client: none)'}`)
+      const none = client.client_type === 'public' ? '(public client: none)' : '(none: the client signs with its key)'
+      print(`${describe(client)}\nclient_secret: ${client_secret ?? none}`)
       if (client_secret) print('The secret is shown once; store it now.')
     } else if (action === 'list') {
       const all = await api.list()
@@ -152,7 +194,14 @@ export async function clients(argv: string[]): Promise<void> {
       if (action === 'show') return print(values.json ? publicFields(client) : describe(client))
       if (action === 'update') {
         const updated = await api.update(client.client_id, fields)
-        return print(values.json ? publicFields(updated) : describe(updated))
+        // Leaving private_key_jwt for a secret method: the client had no secret, so it gets one now.
+        const needsSecret =
+          updated.client_type === 'confidential' && updated.secret_hash === null && updated.token_endpoint_auth_method !== 'private_key_jwt'
+        const client_secret = needsSecret ? await api.resetSecret(updated.client_id) : undefined
+        if (values.json) return print(client_secret ? { ...publicFields(updated), client_secret } : publicFields(updated))
+        print(describe(updated))
+        if (client_secret) print(`client_secret: ${client_secret}\nThe secret is shown once; store it now.`)
+        return
       }
       await api.delete(client.client_id)
       print(values.json ? { deleted: client.client_id } : `deleted ${client.client_id}`)
