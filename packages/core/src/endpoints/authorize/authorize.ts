@@ -18,9 +18,10 @@ import { redirectError, respond } from './respond.js'
 
 /**
  * The authorization endpoint (RFC 6749 §3.1, §4.1.1, §4.2.1; OIDC Core §3.1.2), GET and POST. A
- * POST carrying `interaction` is a consent decision. Errors go back to the client, in the
- * request's response mode, only once the client and redirect_uri are validated; before that they
- * are shown on a local page.
+ * POST carrying `interaction` is a consent decision. A request may name a pushed request by
+ * client_id and request_uri (RFC 9126 §4); a server or client that requires pushing refuses any
+ * other (§5, §6). Errors go back to the client, in the request's response mode, only once the
+ * client and redirect_uri are validated; before that they are shown on a local page.
  */
 export async function authorize(provider: ProviderContext, request: Request): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'POST') {
