@@ -1,16 +1,18 @@
 // `npm run bench`: issue 7's side-by-side benchmark. Starts every server, then for each scenario
 // runs wrk (1 thread, 32 connections) against the servers round-robin in short rounds, so that
 // they share machine conditions; then the SQLite checks (latency at 1k vs 1M live tokens, and
-// `tokens clear` on 1M expired rows under load). Prints the tables and the PASS/FAIL gates; writes
+// `tokens clear` on 1M expired rows under load), and `grantline import-dot` of 1M DOT 3 access
+// tokens. Prints the tables and the PASS/FAIL gates; writes
 // test/bench/results/latest.{json,md}; exits 1 when a gate fails. Not part of `npm test`.
 //
-//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks]
+//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks] [--no-import-dot]
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { dpopProofs, generateKeyPair } from './lib/dpop.mjs'
+import { importDotCheck } from './lib/import-dot-check.mjs'
 import { cpuTicks, peakRssMiB, startServer, stopServer } from './lib/processes.mjs'
 import { evaluateGates, machineInfo, renderMarkdown } from './lib/report.mjs'
 import { SCENARIOS, serverList } from './lib/servers.mjs'
@@ -26,6 +28,7 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
     scenarios: { type: 'string' },
     'no-sqlite-checks': { type: 'boolean', default: false },
+    'no-import-dot': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
   },
 })
@@ -150,6 +153,10 @@ try {
 
 if (!opts['no-sqlite-checks'] && (!only || only.includes('grantline-sqlite'))) {
   results.sqlite = await sqliteChecks({ quick: opts.quick, log })
+}
+// Migration throughput, not a server: measured whatever --only names, unless turned off.
+if (!opts['no-import-dot']) {
+  results.import_dot = await importDotCheck({ tokens: opts.quick ? 100_000 : 1_000_000, log })
 }
 
 results.finished = new Date().toISOString()

@@ -200,6 +200,15 @@ export function renderMarkdown(results) {
       '',
     )
   }
+  if (results.import_dot) {
+    const d = results.import_dot
+    lines.push(
+      `### \`grantline import-dot\` of ${d.tokens} DOT 3 access tokens`,
+      '',
+      `${d.imported} access tokens imported in ${d.seconds} s: ${d.rows_per_second} rows/s (${d.note}).`,
+      '',
+    )
+  }
   lines.push('### Gates (issue 7, "Must hold")', '')
   for (const gate of results.gates) lines.push(`- ${gate.pass ? 'PASS' : 'FAIL'} ${gate.name}: ${gate.detail}`)
   lines.push('')
