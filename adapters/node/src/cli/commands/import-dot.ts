@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { parseFlags, requireFlag, usageError } from '../args.js'
 import { buildServer, readConfigFile } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
@@ -35,6 +36,11 @@ export async function importDotCommand(argv: string[]): Promise<void> {
   if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post') {
     throw new CliError('--auth-method must be client_secret_basic or client_secret_post')
   }
+  const target = values.db ?? process.env.GRANTLINE_DB ?? `${values.data ?? 'data'}/grantline.sqlite`
+  // Grantline's tables never go into Django's database: the import only reads it.
+  if (from === target || (!URL.canParse(from) && resolve(from) === resolve(target))) {
+    throw new CliError('--from and --db name the same database; import into a database of its own')
+  }
   const ttl = readConfigFile(values.config).ttl
   const reader = await openDotReader(from)
   try {
@@ -50,11 +56,8 @@ export async function importDotCommand(argv: string[]): Promise<void> {
         dryRun: values['dry-run'] === true,
         progress: createProgress('reading', 0),
       })
-      print(
-        values.json
-          ? report
-          : `${formatReport(report)}\n${report.dry_run ? 'nothing was written' : `imported into ${describeDatabase(values.db ?? process.env.GRANTLINE_DB ?? `${values.data ?? 'data'}/grantline.sqlite`)}`}`,
-      )
+      const outcome = report.dry_run ? 'nothing was written' : `imported into ${describeDatabase(target)}`
+      print(values.json ? report : `${formatReport(report)}\n${outcome}`)
     } finally {
       await database.close()
     }
