@@ -153,8 +153,10 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
     settle(tables.oauth2_provider_refreshtoken, tokens.refreshTokens.length, gained.refreshTokens)
   }
   progress.done()
+  // DOT 2.0 to 2.3 hashed every secret but added no column to show it: a kept Django hash does.
+  const version = schema.version === '1.x' && clients.some((c) => c.secret_hash?.includes('$')) ? '2.x' : schema.version
   return {
-    report: { source: { dialect: reader.dialect, dot_version: schema.version }, dry_run: o.dryRun, tables },
+    report: { source: { dialect: reader.dialect, dot_version: version }, dry_run: o.dryRun, tables },
     records,
   }
 }
