@@ -8,6 +8,17 @@ const list = (items: string[], empty: string) =>
     ? html`<span class="muted">${empty}</span>`
     : html`<ul class="plain">${items.map((item) => html`<li><code>${item}</code></li>`)}</ul>`
 
+/** Where the client's public keys are: its jwks_uri, or the kids of its jwks. */
+function publicKeys(client: Client): SafeHtml | string {
+  const { jwks, jwks_uri } = client.metadata
+  if (jwks_uri) return html`<code>${jwks_uri}</code>`
+  if (!jwks) return html`<span class="muted">None</span>`
+  return list(
+    jwks.keys.map((key) => `${typeof key.kty === 'string' ? key.kty : '?'} ${typeof key.kid === 'string' ? key.kid : '(no kid)'}`),
+    'None',
+  )
+}
+
 /** The registration as the owner may see it: never the secret, never its hash. */
 function details(client: Client): SafeHtml {
   const rows: [string, SafeHtml | string][] = [
@@ -21,6 +32,8 @@ function details(client: Client): SafeHtml {
     ['Skip authorization', client.skip_authorization ? 'Yes' : 'No'],
     // RFC 9126 §6: set by the operator, like skipping authorization; shown, not edited here.
     ['Pushed authorization requests', client.metadata.require_pushed_authorization_requests ? 'Required' : 'Optional'],
+    // RFC 7591 §2: the public keys of private_key_jwt (RFC 7523) and request objects (RFC 9101).
+    ['Public keys', publicKeys(client)],
     ['Registered', formatTime(client.created_at)],
   ]
   return html`<dl class="fields">${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>`
@@ -31,6 +44,9 @@ function details(client: Client): SafeHtml {
  * (docs/architecture.md "Formats"), so neither this page nor any other can show it again.
  */
 function secretNotice(client: Client, secret: string | undefined): SafeHtml {
+  if (secret === undefined && client.token_endpoint_auth_method === 'private_key_jwt') {
+    return html`<div class="notice" role="status"><strong>Application registered.</strong> It has no secret: it proves itself with a JWT signed by its private key (private_key_jwt).</div>`
+  }
   if (secret === undefined) {
     return html`<div class="notice" role="status"><strong>Application registered.</strong> A public client has no secret: it proves itself with PKCE.</div>`
   }

@@ -29,7 +29,11 @@ function choicesFor(ctx: ManageContext, client?: Client): FormChoices {
   for (const scope of client?.scope.split(' ').filter(Boolean) ?? []) {
     if (!Object.hasOwn(scopes, scope)) scopes[scope] = scope
   }
-  return { grantTypes: config.grantTypes.filter((grant) => grant !== 'password'), scopes }
+  return {
+    grantTypes: config.grantTypes.filter((grant) => grant !== 'password'),
+    scopes,
+    privateKeyJwt: ctx.provider.clientAuth.some((method) => method.name === 'private_key_jwt'),
+  }
 }
 
 function registerPage(ctx: ManageContext, values: ApplicationFormValues, choices: FormChoices, problem?: string): Response {
@@ -106,11 +110,16 @@ export async function update(ctx: ManageContext, clientId: string): Promise<Resp
   const grants = [...values.grant_types, ...client.grant_types.filter((grant) => !choices.grantTypes.includes(grant))]
   const problem = formProblem(values, grants)
   if (problem) return updatePage(ctx, client, values, choices, problem)
+  let updated: Client
   try {
-    await ctx.clients.update(client.client_id, toMetadata(values, grants))
+    updated = await ctx.clients.update(client.client_id, toMetadata(values, grants, client.token_endpoint_auth_method))
   } catch (error) {
     if (error instanceof ConfigError) return updatePage(ctx, client, values, choices, describeProblem(error.message))
     throw error
+  }
+  // Back from private_key_jwt to a secret: the client had none, so it gets one, shown once.
+  if (updated.client_type === 'confidential' && updated.secret_hash === null && updated.token_endpoint_auth_method !== 'private_key_jwt') {
+    return applicationPage(ctx, updated, { secret: await ctx.clients.resetSecret(updated.client_id) })
   }
   return redirect(ctx.paths.application(client.client_id))
 }

@@ -21,12 +21,20 @@ export interface ApplicationFormValues {
   redirect_uris: string
   post_logout_redirect_uris: string
   scopes: string[]
+  /** How a confidential client authenticates: a secret, or a JWT signed with its key (RFC 7523). */
+  auth: 'secret' | 'private_key_jwt'
+  /** RFC 7591 §2: where the client publishes its public keys. */
+  jwks_uri: string
+  /** RFC 7591 §2: its public keys, as JWK Set JSON. */
+  jwks: string
 }
 
 /** What the form may offer: grant types the server enables, scopes it knows (name -> description). */
 export interface FormChoices {
   grantTypes: readonly string[]
   scopes: Readonly<Record<string, string>>
+  /** Whether the server offers private_key_jwt (its storage can remember an assertion's jti). */
+  privateKeyJwt: boolean
 }
 
 /** A new application's starting point: the code flow with refresh tokens, when the server has them. */
@@ -38,6 +46,9 @@ export function blankValues(choices: FormChoices): ApplicationFormValues {
     redirect_uris: '',
     post_logout_redirect_uris: '',
     scopes: [],
+    auth: 'secret',
+    jwks_uri: '',
+    jwks: '',
   }
 }
 
@@ -49,6 +60,9 @@ export function clientValues(client: Client): ApplicationFormValues {
     redirect_uris: client.redirect_uris.join('\n'),
     post_logout_redirect_uris: client.post_logout_redirect_uris.join('\n'),
     scopes: client.scope.split(' ').filter(Boolean),
+    auth: client.token_endpoint_auth_method === 'private_key_jwt' ? 'private_key_jwt' : 'secret',
+    jwks_uri: client.metadata.jwks_uri ?? '',
+    jwks: client.metadata.jwks ? JSON.stringify(client.metadata.jwks, null, 2) : '',
   }
 }
 
@@ -65,6 +79,19 @@ export function readValues(form: Params, choices: FormChoices, clientType?: Clie
     redirect_uris: form.get('redirect_uris') ?? '',
     post_logout_redirect_uris: form.get('post_logout_redirect_uris') ?? '',
     scopes: Object.keys(choices.scopes).filter((scope) => form.has(`scope:${scope}`)),
+    auth: choices.privateKeyJwt && form.get('auth') === 'private_key_jwt' ? 'private_key_jwt' : 'secret',
+    jwks_uri: form.get('jwks_uri') ?? '',
+    jwks: form.get('jwks') ?? '',
+  }
+}
+
+/** The JWK Set typed into the form, or undefined when the field is empty; null when it is not JSON. */
+function parsedJwks(text: string): unknown {
+  if (text.trim() === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
   }
 }
 
@@ -80,6 +107,11 @@ export function formProblem(values: ApplicationFormValues, grantTypes: readonly 
   if (values.client_type === 'public' && grantTypes.includes('client_credentials')) {
     return 'Client credentials needs a confidential client (RFC 6749 §4.4).'
   }
+  if (values.jwks_uri.trim() !== '' && values.jwks.trim() !== '') return 'Give the public keys as a JWKS URL or as JWKS JSON, not both.'
+  if (parsedJwks(values.jwks) === null) return 'Public keys (JWKS JSON) must be JSON.'
+  if (values.client_type === 'confidential' && values.auth === 'private_key_jwt' && !values.jwks_uri.trim() && !values.jwks.trim()) {
+    return 'Private key JWT needs the public keys: a JWKS URL or JWKS JSON (RFC 7523).'
+  }
   return undefined
 }
 
@@ -90,16 +122,35 @@ const lines = (text: string) =>
     .filter(Boolean)
 
 /**
+ * The authentication method a confidential client's form asks for: private_key_jwt, or back to a
+ * secret from it; otherwise the current method stays (an operator's client_secret_post, say).
+ */
+function authMethod(values: ApplicationFormValues, current: string | undefined): Pick<ClientUpdate, 'token_endpoint_auth_method'> {
+  if (values.client_type !== 'confidential') return {}
+  if (values.auth === 'private_key_jwt') return { token_endpoint_auth_method: 'private_key_jwt' }
+  return current === undefined || current === 'private_key_jwt' ? { token_endpoint_auth_method: 'client_secret_basic' } : {}
+}
+
+/**
  * The metadata `provider.clients` takes. The operator's fields (owner, introspection,
  * skip_authorization) are not here: a new client gets the defaults, an updated one keeps its own.
+ * `currentMethod` is the updated client's token_endpoint_auth_method.
  */
-export function toMetadata(values: ApplicationFormValues, grantTypes: string[]): ClientUpdate & { client_name: string } {
+export function toMetadata(
+  values: ApplicationFormValues,
+  grantTypes: string[],
+  currentMethod?: string,
+): ClientUpdate & { client_name: string } {
+  const jwks = parsedJwks(values.jwks)
   return {
     client_name: values.client_name.trim(),
     grant_types: grantTypes,
     redirect_uris: lines(values.redirect_uris),
     post_logout_redirect_uris: lines(values.post_logout_redirect_uris),
     scope: values.scopes.join(' '),
+    ...authMethod(values, currentMethod),
+    jwks_uri: values.jwks_uri.trim() || null,
+    jwks: jwks === undefined || jwks === null ? null : (jwks as ClientUpdate['jwks']),
   }
 }
 
@@ -109,6 +160,9 @@ const FIELD_LABELS: Record<string, string> = {
   redirect_uris: 'Redirect URIs',
   post_logout_redirect_uris: 'Post-logout redirect URIs',
   scope: 'Allowed scopes',
+  jwks: 'Public keys (JWKS JSON)',
+  jwks_uri: 'JWKS URL',
+  token_endpoint_auth_method: 'Client authentication',
 }
 
 /** A ConfigError message from `provider.clients`, with its field path named as the form names it. */
@@ -123,6 +177,9 @@ const checkbox = (name: string, checked: boolean, label: string, hint: SafeHtml)
 
 const radio = (value: ClientType, checked: boolean, label: string, hint: string) =>
   html`<label class="check"><input type="radio" name="client_type" value="${value}"${checked && CHECKED}> <span>${label} <span class="muted">${hint}</span></span></label>`
+
+const authRadio = (value: ApplicationFormValues['auth'], checked: boolean, label: string, hint: string) =>
+  html`<label class="check"><input type="radio" name="auth" value="${value}"${checked && CHECKED}> <span>${label} <span class="muted">${hint}</span></span></label>`
 
 /** The register and update form (DOT's ApplicationForm, without the secret: the server makes it). */
 export function applicationForm(options: {
@@ -146,17 +203,27 @@ export function applicationForm(options: {
   const grants = choices.grantTypes.map((grant) =>
     checkbox(`grant_type:${grant}`, values.grant_types.includes(grant), GRANT_LABELS[grant] ?? grant, html`<code>${grant}</code>`),
   )
+  const confidential = (options.fixedType ?? values.client_type) === 'confidential'
+  const auth =
+    choices.privateKeyJwt && confidential
+      ? html`<fieldset><legend>Client authentication</legend>${authRadio('secret', values.auth === 'secret', 'Client secret', 'the server makes one and shows it once')}${authRadio('private_key_jwt', values.auth === 'private_key_jwt', 'Private key JWT', 'the application signs a JWT with its private key (RFC 7523); give its public keys below')}</fieldset>`
+      : ''
   const scopes = Object.entries(choices.scopes).map(([scope, description]) =>
     checkbox(`scope:${scope}`, values.scopes.includes(scope), description, html`<code>${scope}</code>`),
   )
   return html`${problem}<form method="post" action="${options.action}"${options.problem && raw(' aria-describedby="form-problem"')}>${csrfField(options.csrf)}
 <label for="client_name">Name</label><input type="text" id="client_name" name="client_name" required maxlength="255" value="${values.client_name}">
 ${type}
+${auth}
 <fieldset><legend>Grant types</legend>${grants}</fieldset>
 <label for="redirect_uris">Redirect URIs</label><p class="muted" id="redirect_uris-hint">One per line: <code>https</code>, <code>http</code> on 127.0.0.1 or [::1], or a private-use scheme such as <code>com.example.app:/cb</code>.</p>
 <textarea id="redirect_uris" name="redirect_uris" rows="3" aria-describedby="redirect_uris-hint">${values.redirect_uris}</textarea>
 <label for="post_logout_redirect_uris">Post-logout redirect URIs</label><p class="muted" id="post_logout-hint">One per line, where the application may send users after signing out.</p>
 <textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" aria-describedby="post_logout-hint">${values.post_logout_redirect_uris}</textarea>
+<label for="jwks_uri">JWKS URL</label><p class="muted" id="jwks_uri-hint">Where the application publishes its public keys (<code>https</code>), for private key JWT and signed request objects. Or paste them below.</p>
+<input type="url" id="jwks_uri" name="jwks_uri" maxlength="2000" value="${values.jwks_uri}" aria-describedby="jwks_uri-hint">
+<label for="jwks">Public keys (JWKS JSON)</label><p class="muted" id="jwks-hint">A JSON Web Key Set of public keys only: never paste a private key.</p>
+<textarea id="jwks" name="jwks" rows="3" spellcheck="false" aria-describedby="jwks-hint">${values.jwks}</textarea>
 <fieldset><legend>Allowed scopes</legend><p class="muted">Leave all unchecked to allow every scope the server offers.</p>${scopes}</fieldset>
 <div class="actions"><a class="button" href="${options.cancel}">Cancel</a><button type="submit" class="primary">${options.submit}</button></div>
 </form>`

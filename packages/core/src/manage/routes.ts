@@ -86,6 +86,11 @@ export async function manage(provider: ProviderContext, request: Request): Promi
     )
   }
   const csrf = await signFor(config.secrets, 'manage', user.sessionId)
-  const clients = createClientsApi(config.storage, config.seconds)
+  // The methods the server offers, private_key_jwt among them, as for provider.clients.
+  const clients = createClientsApi(
+    config.storage,
+    config.seconds,
+    provider.clientAuth.map((method) => method.name),
+  )
   return handler({ provider, request, user, clients, paths, csrf, form })
 }
