@@ -47,7 +47,7 @@ async function makeDot1(...args: string[]): Promise<Dot1> {
   return JSON.parse(stdout) as Dot1
 }
 
-describe('grantline import-dot from a database made by Django OAuth Toolkit 1.7', () => {
+describe('grantline import-dot from a database made by Django OAuth Toolkit 1.7', { timeout: 60_000 }, () => {
   let ws: Workspace
   let dot: Dot1
   let from: string
@@ -157,7 +157,7 @@ describe('grantline import-dot from a database made by Django OAuth Toolkit 1.7'
   })
 })
 
-describe('grantline import-dot from a DOT 1.7 PostgreSQL database, secrets in the body', () => {
+describe('grantline import-dot from a DOT 1.7 PostgreSQL database, secrets in the body', { timeout: 60_000 }, () => {
   const name = `dot1_${randomBytes(6).toString('hex')}`
   let ws: Workspace
   let dot: Dot1

@@ -95,7 +95,7 @@ describe.each(BACKENDS)('grantline tokens clear on %s: progress on a terminal', 
     ws = await createWorkspace(backend)
     const migrated = await runCli(['migrate', '--db', ws.db, '--data', ws.data])
     if (migrated.status !== 0) throw new Error(migrated.stderr)
-  })
+  }, 60_000)
   afterAll(async () => {
     await ws?.dispose()
   })
@@ -112,7 +112,7 @@ describe.each(BACKENDS)('grantline tokens clear on %s: progress on a terminal', 
     expect(shown).toMatch(/\r +\r/)
     expect(JSON.parse(readFileSync(out, 'utf8'))).toStrictEqual({ removed: EXPIRED + REVOKED + BOTH, login_failures: 0 })
     expect(await remaining(ws)).toBe(LIVE)
-  })
+  }, 60_000)
 
   it('writes no progress off a terminal: stderr stays empty, stdout is the result', async () => {
     await fill(ws, 'b')
@@ -120,5 +120,5 @@ describe.each(BACKENDS)('grantline tokens clear on %s: progress on a terminal', 
     expect(run.status).toBe(0)
     expect(run.stderr).toBe('')
     expect(run.stdout).toBe(`removed ${EXPIRED + REVOKED + BOTH} expired or revoked rows and 0 stale failed-login records\n`)
-  })
+  }, 60_000)
 })
