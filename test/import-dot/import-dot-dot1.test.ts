@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CookieJar, introspect, login, oauthClient, refresh } from '../server/http-client.js'
 import { createWorkspace, runCli, type ServerProcess, startServer, type Workspace } from '../server/support.js'
 import { djangoHash } from './dot3-database.js'
 import type { Report } from './report.js'
+
+// Each test runs the real CLI, and grantline serve, as child processes on a shared machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 })
 
 /** Django's SQLite datetime text, UTC. */
 const djangoTime = (ms: number) => `${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}000`

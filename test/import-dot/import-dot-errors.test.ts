@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createWorkspace, runCli, type Workspace } from '../server/support.js'
+
+// Each test runs the real CLI, and grantline serve, as child processes on a shared machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 })
 
 /** A mistake on the command line or a source that is not DOT's: one line on stderr, a non-zero status, nothing written. */
 describe('grantline import-dot refuses what it cannot import, in one line', () => {

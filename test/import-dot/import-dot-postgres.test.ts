@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import * as oauth from 'oauth4webapi'
 import postgres from 'postgres'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { HTTP, type OAuthClient, oauthClient } from '../server/http-client.js'
 import { createWorkspace, DATABASE_URL, runCli, type ServerProcess, startServer, type Workspace } from '../server/support.js'
 import { type Dot3Data, dot3Data, writeDot3Postgres } from './dot3-database.js'
 import type { Report } from './report.js'
+
+// Each test runs the real CLI, and grantline serve, as child processes on a shared machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 })
 
 /**
  * The same DOT 3.x data on PostgreSQL (a schema of its own, dropped afterwards), imported into a

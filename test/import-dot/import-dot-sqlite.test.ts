@@ -5,11 +5,14 @@ import { sqliteDriver } from '@grantline/node'
 import { sqlAccountStore, sqlStorage } from '@grantline/sql'
 import Database from 'better-sqlite3'
 import * as oauth from 'oauth4webapi'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CookieJar, HTTP, introspect, login, oauthClient, refresh } from '../server/http-client.js'
 import { createWorkspace, runCli, type ServerProcess, startServer, type Workspace } from '../server/support.js'
 import { type Dot3Data, dot3Data, writeDot3Sqlite } from './dot3-database.js'
 import type { Report } from './report.js'
+
+// Each test runs the real CLI, and grantline serve, as child processes on a shared machine.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 })
 
 /**
  * `grantline import-dot` from a DOT 3.x SQLite database, run as the real CLI, then `grantline
