@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { clientAssertions } from './lib/client-assertions.mjs'
 import { dpopProofs, generateKeyPair } from './lib/dpop.mjs'
 import { importDotCheck } from './lib/import-dot-check.mjs'
 import { cpuTicks, peakRssMiB, startServer, stopServer } from './lib/processes.mjs'
@@ -88,7 +89,7 @@ try {
   const prepare = async (server, scenario, seconds) => {
     const spec = { ...server.scenarios[scenario] }
     server.state ??= {}
-    server.state[scenario] ??= { next: 0, estimate: server.id.includes('workerd') || spec.dpop ? 4000 : 25000 }
+    server.state[scenario] ??= { next: 0, estimate: server.id.includes('workerd') || spec.dpop || spec.privateKeyJwt ? 4000 : 25000 }
     const state = server.state[scenario]
     if (spec.seedOnce) {
       if (!state.seeded) state.value = (await seed(server, spec.seedOnce, 0, 1)).values?.[0]
@@ -100,6 +101,11 @@ try {
       state.keys ??= await generateKeyPair('ES256')
       const count = Math.ceil(state.estimate * seconds * 2.5) + 1000
       spec.proofs = await dpopProofs(state.keys, spec.dpop, count)
+    }
+    if (spec.privateKeyJwt) {
+      // RFC 7523 §3: single-use assertions with a fresh iat, made for this round only, read from 0.
+      const { clientId, jwk, aud } = spec.privateKeyJwt
+      spec.tokens = await clientAssertions(jwk, clientId, aud, Math.ceil(state.estimate * seconds * 2.5) + 1000)
     }
     if (spec.seed) {
       // Rates vary twofold between rounds on a shared machine: room for 2.5x the fastest round yet.
@@ -116,7 +122,7 @@ try {
 
   const round = async (server, scenario, seconds) => {
     const { spec, state } = await prepare(server, scenario, seconds)
-    const start = server.fromFile ? 0 : state.next
+    const start = server.fromFile || spec.privateKeyJwt ? 0 : state.next
     const ticks = cpuTicks(server.pid, server.rss)
     const result = await runWrk(server.port, spec, { seconds, start })
     // Server CPU time per request: steadier than req/s when other work shares the cores.

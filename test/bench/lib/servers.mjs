@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ACCESS_TOKEN, BASIC, REDIRECT_URI, VERIFIER } from '../servers/bench-client.mjs'
+import { ACCESS_TOKEN, BASIC, PKJ_CLIENT_ID, PKJ_PRIVATE_JWK, REDIRECT_URI, VERIFIER } from '../servers/bench-client.mjs'
 import { runtimeBinary } from '../setup.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -12,6 +12,7 @@ const root = join(here, '..', '..', '..')
 export const SCENARIOS = [
   'client_credentials',
   'dpop_client_credentials',
+  'private_key_jwt_client_credentials',
   'authorization_code',
   'refresh_token',
   'introspection',
@@ -27,6 +28,15 @@ const refreshBody = (token) => `grant_type=refresh_token&refresh_token=${token}`
  * runner for the issuer's token endpoint (the bench servers' issuer is http://127.0.0.1/o).
  */
 const DPOP_CC = { path: '/o/token/', auth: BASIC, body: CC, dpop: 'http://127.0.0.1/o/token/' }
+/**
+ * client_credentials authenticated by private_key_jwt (RFC 7523 §2.2): one fresh single-use ES256
+ * assertion per request (`{t}`), made by the runner for the issuer; no Authorization header.
+ */
+const PKJ_CC = {
+  path: '/o/token/',
+  body: `${CC}&client_assertion_type=${enc('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion={t}`,
+  privateKeyJwt: { clientId: PKJ_CLIENT_ID, jwk: PKJ_PRIVATE_JWK, aud: 'http://127.0.0.1/o' },
+}
 
 /** Grantline's requests (any runtime): unique `gl_ac_bench<n>` / `gl_rt_bench<n>` values. */
 const grantline = (scenarios = ['client_credentials', 'authorization_code', 'refresh_token', 'introspection']) =>
@@ -114,14 +124,14 @@ export function serverList({ resolvePeer, sqliteDir = mkdtempSync(join(tmpdir(),
       label: 'Grantline, Node serve(), memory',
       group: 'grantline',
       start: node('grantline-node.mjs'),
-      scenarios: { ...grantline(), dpop_client_credentials: DPOP_CC },
+      scenarios: { ...grantline(), dpop_client_credentials: DPOP_CC, private_key_jwt_client_credentials: PKJ_CC },
     },
     {
       id: 'grantline-sqlite',
       label: 'Grantline, Node serve(), SQLite (WAL, synchronous=NORMAL)',
       group: 'grantline',
       start: node('grantline-node.mjs', { STORAGE: 'sqlite', DB: join(sqliteDir, 'bench.sqlite') }),
-      scenarios: { ...grantline(), dpop_client_credentials: DPOP_CC },
+      scenarios: { ...grantline(), dpop_client_credentials: DPOP_CC, private_key_jwt_client_credentials: PKJ_CC },
     },
     {
       id: 'grantline-sqlite-workers',

@@ -3,7 +3,7 @@
 // unchanged on the three runtimes (node:crypto only for the PKCE challenge and hashing in bulk).
 import { createHash, randomBytes } from 'node:crypto'
 import { createProvider } from '@grantline/core'
-import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, VERIFIER } from './bench-client.mjs'
+import { ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, PKJ_CLIENT_ID, PKJ_PRIVATE_JWK, REDIRECT_URI, VERIFIER } from './bench-client.mjs'
 
 const sha256Hex = (value) => createHash('sha256').update(value).digest('hex')
 const s256 = (value) => createHash('sha256').update(value).digest('base64url')
@@ -23,8 +23,17 @@ export async function createBenchProvider(storage) {
     accounts,
     secrets: ['bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz'],
   })
-  // A second worker on the same database finds the client the first one made.
+  // A second worker on the same database finds the clients the first one made.
   if (await storage.getClient(CLIENT_ID)) return provider
+  // RFC 7523: a client that authenticates with an ES256 assertion instead of a secret.
+  const { d: _, ...publicJwk } = PKJ_PRIVATE_JWK
+  await provider.clients.create({
+    client_id: PKJ_CLIENT_ID,
+    client_name: 'bench private_key_jwt',
+    token_endpoint_auth_method: 'private_key_jwt',
+    grant_types: ['client_credentials'],
+    jwks: { keys: [publicJwk] },
+  })
   const { client } = await provider.clients.create({
     client_id: CLIENT_ID,
     client_name: 'bench',
