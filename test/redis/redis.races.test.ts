@@ -7,6 +7,8 @@ import {
   makeInitialAccessToken,
   makeInteraction,
   makePair,
+  makePushedRequest,
+  randomHash,
   randomId,
   seedGrant,
   type TokenPair,
@@ -47,12 +49,18 @@ async function stores(): Promise<{ storage: Storage; racers: Storage[] }> {
     { ifNone: true },
   )
   await storage.hit?.('warm-up', NOW, 60)
+  await storage.remember?.('warm-up', 'warm-up', NOW, NOW)
   return { storage, racers }
 }
 
 /** Stores one record of `kind` and answers its consume key. */
 async function storeConsumable(storage: Storage, kind: keyof Consumables): Promise<string> {
   const grant = await seedGrant(storage)
+  if (kind === 'pushed_request') {
+    const request = makePushedRequest({ client_id: grant.client.client_id })
+    await storage.createPushedRequest(request)
+    return request.hash
+  }
   if (kind === 'initial_access_token') {
     const token = makeInitialAccessToken()
     await storage.createInitialAccessToken(token)
@@ -93,8 +101,8 @@ describe(`examples/redis-storage: ${N} requests on ${N} connections, all held in
     expect(count(statuses, 'ok')).toBeGreaterThan(1)
   })
 
-  for (const kind of ['code', 'interaction', 'initial_access_token'] as const) {
-    it(`a ${kind} is consumed exactly once; every other presentation sees the tombstone (RFC 6749 §4.1.2, RFC 7591 §3)`, {
+  for (const kind of ['code', 'interaction', 'initial_access_token', 'pushed_request'] as const) {
+    it(`a ${kind} is consumed exactly once; every other presentation sees the tombstone (RFC 6749 §4.1.2, RFC 7591 §3, RFC 9126 §4)`, {
       timeout: 30_000,
     }, async () => {
       const { storage, racers } = await stores()
@@ -160,6 +168,19 @@ describe(`examples/redis-storage: ${N} requests on ${N} connections, all held in
     )
     expect(results.filter(Boolean)).toHaveLength(1)
     expect(await redisStorage(control, { prefix }).listSigningKeys()).toHaveLength(1)
+  })
+
+  it('RFC 9449 §11.1: one single-use value remembered by every connection at once is accepted exactly once', {
+    timeout: 30_000,
+  }, async () => {
+    const { racers } = await stores()
+    const key = randomHash()
+    const results = await race(
+      control,
+      NAME,
+      racers.map((s) => () => s.remember!('dpop', key, NOW + 60, NOW)),
+    )
+    expect(results.filter(Boolean)).toHaveLength(1)
   })
 
   it('concurrent rate-limit hits all count, each answer including its own', { timeout: 30_000 }, async () => {

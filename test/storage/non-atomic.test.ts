@@ -1,4 +1,4 @@
-import { nonAtomicStorage, raceConsume, raceDevicePoll, raceRotateRefresh } from '@grantline/testing'
+import { nonAtomicStorage, raceConsume, raceDevicePoll, raceRemember, raceRotateRefresh } from '@grantline/testing'
 import { describe, expect, it } from 'vitest'
 
 // The conformance races assert exactly one winner; here the same probes must see several winners
@@ -18,6 +18,14 @@ describe('the conformance races fail on a non-atomic store', () => {
 
   it('an initial access token presented concurrently registers more than one client (RFC 7591 §3 violated)', async () => {
     expect(await raceConsume(nonAtomicStorage(), 'initial_access_token', 20)).toBeGreaterThan(1)
+  })
+
+  it('RFC 9126 §4: a request_uri presented concurrently is used more than once', async () => {
+    expect(await raceConsume(nonAtomicStorage(), 'pushed_request', 20)).toBeGreaterThan(1)
+  })
+
+  it('RFC 9449 §11.1: one jti remembered concurrently is accepted more than once', async () => {
+    expect(await raceRemember(nonAtomicStorage(), 20)).toBeGreaterThan(1)
   })
 
   it('a refresh token rotated concurrently forks the chain (RFC 9700 §4.14.2 violated)', async () => {

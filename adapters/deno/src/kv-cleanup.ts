@@ -14,13 +14,17 @@ function fieldsOf(kind: SweptKind, value: unknown): Swept & Partial<Consent> & P
   return (kind === 'family' ? (value as { family: Swept }).family : value) as Swept & Partial<Consent>
 }
 
+/** The kinds that are never revoked: they go once expired, consumed ones included. */
+const TOMBSTONES = new Set<SweptKind>(['code', 'interaction', 'initial_access_token', 'pushed_request', 'hits', 'device', 'remembered'])
+
 /**
- * Consumed codes, interactions and initial access tokens stay until they expire (tombstones), and
- * so do used refresh tokens; rate-limit counters go once they no longer count.
+ * Consumed codes, interactions, initial access tokens and pushed requests stay until they expire
+ * (tombstones), and so do used refresh tokens and remembered values; rate-limit counters go once
+ * they no longer count.
  */
 function isDead(kind: SweptKind, row: Swept, now: number): boolean {
   const expired = row.expires_at !== undefined && row.expires_at <= now
-  if (kind === 'code' || kind === 'interaction' || kind === 'initial_access_token' || kind === 'hits' || kind === 'device') return expired
+  if (TOMBSTONES.has(kind)) return expired
   return expired || (row.revoked_at !== undefined && row.revoked_at !== null)
 }
 

@@ -26,7 +26,18 @@ export interface StoredSubject {
 }
 
 /** The row kinds that expire or get revoked, and so are swept by cleanup(). */
-export type SweptKind = 'code' | 'interaction' | 'initial_access_token' | 'access' | 'refresh' | 'family' | 'consent' | 'hits' | 'device'
+export type SweptKind =
+  | 'code'
+  | 'interaction'
+  | 'initial_access_token'
+  | 'pushed_request'
+  | 'access'
+  | 'refresh'
+  | 'family'
+  | 'consent'
+  | 'hits'
+  | 'device'
+  | 'remembered'
 
 /** Every key Grantline writes, under one prefix so that a host app can share the database. */
 export function kvKeys(prefix: Deno.KvKey) {
@@ -56,11 +67,15 @@ export function kvKeys(prefix: Deno.KvKey) {
     code: (hash: string) => key('code', hash),
     interaction: (id: string) => key('interaction', id),
     initialAccessToken: (hash: string) => key('initial_access_token', hash),
+    /** A pushed authorization request (RFC 9126) by the SHA-256 of its request_uri. */
+    pushedRequest: (hash: string) => key('pushed_request', hash),
     access: (hash: string) => key('access', hash),
     refresh: (hash: string) => key('refresh', hash),
     /** A device authorization (RFC 8628) by device code hash, and the index from its user code hash. */
     device: (hash: string) => key('device', hash),
     deviceByUserCode: (userCodeHash: string) => key('device_by_user_code', userCodeHash),
+    /** A single-use value seen by remember(); `id` names its kind and key (rememberedId). */
+    remembered: (id: string) => key('remembered', id),
     /** A rate-limit key's counters. */
     hits: (name: string) => key('hits', name),
     signingKey: (kid: string) => key('signing_key', kid),

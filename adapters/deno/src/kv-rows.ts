@@ -10,6 +10,8 @@ export function rowKey(keys: KvKeys, kind: SweptKind, id: string): Deno.KvKey {
       return keys.interaction(id)
     case 'initial_access_token':
       return keys.initialAccessToken(id)
+    case 'pushed_request':
+      return keys.pushedRequest(id)
     case 'access':
       return keys.access(id)
     case 'refresh':
@@ -22,6 +24,8 @@ export function rowKey(keys: KvKeys, kind: SweptKind, id: string): Deno.KvKey {
       return keys.device(id)
     case 'hits':
       return keys.hits(id)
+    case 'remembered':
+      return keys.remembered(id)
   }
 }
 

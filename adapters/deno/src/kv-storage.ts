@@ -17,6 +17,7 @@ import {
   write,
 } from './kv-keys.ts'
 import { rateLimitMethods } from './kv-rate-limits.ts'
+import { rememberMethod } from './kv-remembered.ts'
 import { rotateRefreshMethod } from './kv-rotate.ts'
 import { liveFamily, liveToken, rowKey, setFamily, setRow, setTokens, stampFamily } from './kv-rows.ts'
 
@@ -30,6 +31,7 @@ const CONSUMABLE_KINDS: { [K in keyof Consumables]: SweptKind } = {
   code: 'code',
   interaction: 'interaction',
   initial_access_token: 'initial_access_token',
+  pushed_request: 'pushed_request',
 }
 
 /**
@@ -60,8 +62,9 @@ async function liveConsents(kv: Deno.Kv, keys: KvKeys, sub: string, clientId?: s
 
 /**
  * A Storage on Deno KV. Every single-use step is one `kv.atomic()` commit guarded by `check()` on
- * the versionstamps it read: `consume` (codes, consent decisions), `rotateRefresh` (old token,
- * family, client, user, consent, successor) and the first signing key (`ifNone`). A commit that
+ * the versionstamps it read: `consume` (codes, consent decisions, pushed requests), `remember`
+ * (single-use values), `rotateRefresh` (old token, family, client, user, consent, successor) and
+ * the first signing key (`ifNone`). A commit that
  * loses to a concurrent writer is retried from a fresh read, so each of these succeeds once
  * across every isolate and process sharing the database. A token is valid only while it, its
  * family, its client (same registration), its user (same revocation epoch) and its consent are
@@ -150,6 +153,9 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
       const token = (await kv.get<Consumables['initial_access_token']>(keys.initialAccessToken(hash))).value
       return token && token.expires_at > now && token.consumed_at === null ? token : null
     },
+    async createPushedRequest(request) {
+      await write(() => setRow(kv.atomic(), keys, 'pushed_request', request.hash, request, request))
+    },
     async createCode(code, family) {
       const stored = await stampFamily(kv, keys, family)
       await write(() => setRow(setFamily(kv.atomic(), keys, stored), keys, 'code', code.hash, code, code))
@@ -224,6 +230,7 @@ export function denoKvStorage(kv: Deno.Kv, options: DenoKvStorageOptions = {}): 
     },
 
     ...rateLimitMethods(kv, keys),
+    ...rememberMethod(kv, keys),
     ...deviceAuthorizationMethods(kv, keys),
 
     cleanup: cleanupMethod(kv, keys, revokeClientConsents),

@@ -12,9 +12,12 @@ export type RowKind =
   | 'code'
   | 'interaction'
   | 'initial_access_token'
+  | 'pushed_request'
   | 'access'
   | 'refresh'
   | 'hits'
+  /** A single-use value seen by remember() (a hash with its `expires_at`). */
+  | 'remembered'
   /** A user's revocation epoch (a string), compared with each family's stamp on every read. */
   | 'subject'
   /** The ids of a user's consents (a set). */

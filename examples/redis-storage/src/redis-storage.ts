@@ -19,6 +19,7 @@ import { redisKeys } from './keys.js'
 import { CONSUME } from './lua/consume.js'
 import { COUNT_HITS, HIT } from './lua/hits.js'
 import { FIND_TOKEN, GET_FAMILY } from './lua/reads.js'
+import { REMEMBER } from './lua/remember.js'
 import { ROTATE_REFRESH } from './lua/rotate.js'
 import { ADD_SIGNING_KEY, DELETE_CLIENT, PUT_CLIENT, REVOKE_ROW, REVOKE_SUBJECT, WRITE_ROWS } from './lua/writes.js'
 import { accessRow, consentRow, consumableRow, familyRow, type RowWrite, recordOf, refreshRow, TTL_MARGIN_SECONDS } from './rows.js'
@@ -35,8 +36,8 @@ const hitCounts = (reply: unknown): HitCounts => {
 
 /**
  * A Grantline Storage on one Redis primary. Every operation that checks and then writes is one
- * Lua script, which Redis runs alone: `consume`, `rotateRefresh`, the first signing key,
- * rate-limit hits, revocations and every multi-row write. Reads that check validity (a token,
+ * Lua script, which Redis runs alone: `consume`, `remember`, `rotateRefresh`, the first signing
+ * key, rate-limit hits, revocations and every multi-row write. Reads that check validity (a token,
  * its family, client, user and consent) are scripts too, so they see one consistent state. A
  * token is valid only while it, its family and its family's consent are unrevoked and
  * unexpired, its client is the registration the family was made under, and its user's grants
@@ -119,6 +120,7 @@ export function redisStorage(redis: RedisConnection, options: RedisStorageOption
     getInteraction: (id, now) => pending('interaction', id, now),
     createInitialAccessToken: (token) => write([consumableRow('initial_access_token', token.hash, token)]),
     getInitialAccessToken: (tokenHash, now) => pending('initial_access_token', tokenHash, now),
+    createPushedRequest: (request) => write([consumableRow('pushed_request', request.hash, request)]),
     createCode: (code, family) => write([familyRow(family), consumableRow('code', code.hash, code)]),
 
     async consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>> {
@@ -161,6 +163,11 @@ export function redisStorage(redis: RedisConnection, options: RedisStorageOption
     },
 
     ...deviceAuthorizationMethods(redis, run, prefix),
+    async remember(kind, key, expiresAt, now) {
+      // One member of the expiry index per pair: `a:b` + `c` and `a` + `b:c` never meet.
+      const id = JSON.stringify([kind, key])
+      return Number(await run(REMEMBER, id, expiresAt, now, TTL_MARGIN_SECONDS)) === 1
+    },
     async hit(key, now, windowSeconds) {
       return hitCounts(await run(HIT, key, now, windowSeconds, TTL_MARGIN_SECONDS))
     },

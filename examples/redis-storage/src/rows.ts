@@ -1,4 +1,13 @@
-import type { AccessTokenRecord, CodeRecord, Consent, Family, InitialAccessToken, Interaction, RefreshTokenRecord } from '@grantline/core'
+import type {
+  AccessTokenRecord,
+  CodeRecord,
+  Consent,
+  Family,
+  InitialAccessToken,
+  Interaction,
+  PushedRequest,
+  RefreshTokenRecord,
+} from '@grantline/core'
 import type { RowKind } from './keys.js'
 
 /**
@@ -27,6 +36,7 @@ const MUTABLE = {
   code: { consumed_at: 'number' },
   interaction: { consumed_at: 'number' },
   initial_access_token: { consumed_at: 'number' },
+  pushed_request: { consumed_at: 'number' },
   access: { revoked_at: 'number' },
   refresh: { revoked_at: 'number', used_at: 'number', successor_hash: 'string' },
   family: { revoked_at: 'number' },
@@ -55,11 +65,14 @@ function ttlOf(expiresAt: number, from: number): { ttl?: number } {
 
 const revokedOf = (revokedAt: number | null) => (revokedAt === null ? {} : { revoked_at: revokedAt })
 
-/** A code, interaction or initial access token: single-use, kept as a tombstone until it expires. */
+/**
+ * A code, interaction, initial access token or pushed request: single-use, kept as a tombstone
+ * until it expires.
+ */
 export function consumableRow(
-  kind: 'code' | 'interaction' | 'initial_access_token',
+  kind: 'code' | 'interaction' | 'initial_access_token' | 'pushed_request',
   id: string,
-  record: CodeRecord | Interaction | InitialAccessToken,
+  record: CodeRecord | Interaction | InitialAccessToken | PushedRequest,
 ): RowWrite {
   const fields = fieldsOf(kind, record, { expires_at: record.expires_at })
   return { kind, id, fields, expires_at: record.expires_at, ...ttlOf(record.expires_at, record.created_at) }

@@ -24,6 +24,7 @@ export {
   makeInitialAccessToken,
   makeInteraction,
   makePair,
+  makePushedRequest,
   makeRefreshToken,
   minimalTestApi,
   nonAtomicStorage,

@@ -16,8 +16,8 @@ import {
 const roundTrip = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 /**
- * A deliberately broken Storage: consume and rotateRefresh read, wait for a round trip, then
- * write, the read-modify-write in JS that the design forbids. Everything else is memoryStorage.
+ * A deliberately broken Storage: consume, remember and rotateRefresh read, wait for a round trip,
+ * then write, the read-modify-write in JS that the design forbids. Everything else is memoryStorage.
  * Sequentially it behaves; under concurrency several callers win. It exists so the conformance
  * races can be seen to fail; it is never a Storage to run a server on.
  */
@@ -36,6 +36,7 @@ export function nonAtomicStorage(): Storage {
   }
   const copy = <T>(value: T): T => structuredClone(value)
   const devices = new Map<string, DeviceAuthorization>()
+  const remembered = new Map<string, { expires_at: number }>()
   const findDevice = (userCodeHash: string, now: number) =>
     [...devices.values()].find((d) => d.user_code_hash === userCodeHash && d.status === 'pending' && d.expires_at > now)
 
@@ -91,6 +92,15 @@ export function nonAtomicStorage(): Storage {
       return { status: 'ok', record: copy(written) }
     },
 
+    async remember(kind, key, expiresAt, now) {
+      const id = JSON.stringify([kind, key])
+      const read = remembered.get(id)
+      if (read && read.expires_at > now) return false
+      await roundTrip()
+      remembered.set(id, { expires_at: expiresAt })
+      return true
+    },
+
     async createDeviceAuthorization(record) {
       devices.set(record.device_code_hash, copy(record))
     },
@@ -139,6 +149,8 @@ export function nonAtomicStorage(): Storage {
       let removed = sweep(codes, now, limit)
       removed += sweep(interactions, now, limit - removed)
       removed += sweep(initialAccessTokens, now, limit - removed)
+      removed += sweep(pushedRequests, now, limit - removed)
+      removed += sweep(remembered, now, limit - removed)
       return removed + (await inner.cleanup(now, limit - removed, options))
     },
   }

@@ -17,6 +17,7 @@ export {
   makeFamily,
   makeInitialAccessToken,
   makeInteraction,
+  makePushedRequest,
   makeRefreshToken,
   randomHash,
   randomId,

@@ -12,7 +12,7 @@ import { LIBRARY } from './library.js'
 export const SWEEP = luaScript(`${LIBRARY}
 local now, budget, chunk = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local removed, examined = 0, 0
-local TOMBSTONES = { code = true, interaction = true, initial_access_token = true, hits = true }
+local TOMBSTONES = { code = true, interaction = true, initial_access_token = true, pushed_request = true, hits = true, remembered = true }
 
 local function sweep(index, members)
   for _, member in ipairs(members) do

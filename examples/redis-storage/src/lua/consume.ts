@@ -2,9 +2,9 @@ import { luaScript } from '../connection.js'
 import { LIBRARY } from './library.js'
 
 /**
- * ARGV[2..4]: kind, id, now. Marks a code, interaction or initial access token consumed and
- * answers {status, hash}: 'ok' the first time, 'reused' with the tombstone after (RFC 6749
- * §4.1.2), 'absent' when unknown or expired. The check and the mark are one script, so of
+ * ARGV[2..4]: kind, id, now. Marks a code, interaction, initial access token or pushed request
+ * consumed and answers {status, hash}: 'ok' the first time, 'reused' with the tombstone after
+ * (RFC 6749 §4.1.2, RFC 9126 §4), 'absent' when unknown or expired. The check and the mark are one script, so of
  * concurrent callers exactly one sees the record unconsumed.
  */
 export const CONSUME = luaScript(`${LIBRARY}

@@ -15,6 +15,16 @@ export function describeClients(t: TestApi, makeStorage: MakeStorage): void {
       expect(await storage.getClient(client.client_id)).toEqual(client)
     })
 
+    it('a client keeps its previous secret and its expiry while a rotation overlaps, and drops them when replaced', async () => {
+      const storage = await makeStorage()
+      const client = makeClient({ previous_secret_hash: 'b'.repeat(64), previous_secret_expires_at: T + 86_400 })
+      await storage.putClient(client)
+      expect(await storage.getClient(client.client_id)).toEqual(client)
+      const ended = { ...client, previous_secret_hash: null, previous_secret_expires_at: null }
+      await storage.putClient(ended)
+      expect(await storage.getClient(client.client_id)).toEqual(ended)
+    })
+
     it('getClient answers null for an unknown client_id', async () => {
       const storage = await makeStorage()
       expect(await storage.getClient('no-such-client')).toBeNull()

@@ -21,6 +21,10 @@ export function describeConcurrency(t: TestApi, makeStorage: MakeStorage, n: num
       expect(await raceConsume(await makeStorage(), 'initial_access_token', n)).toBe(1)
     })
 
+    it('RFC 9126 §4: a request_uri presented concurrently is used exactly once', async () => {
+      expect(await raceConsume(await makeStorage(), 'pushed_request', n)).toBe(1)
+    })
+
     it('a refresh token rotated concurrently yields exactly one successor (RFC 9700 §4.14.2)', async () => {
       expect(await raceRotateRefresh(await makeStorage(), n)).toBe(1)
     })

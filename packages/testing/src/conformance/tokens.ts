@@ -102,6 +102,19 @@ export function describeTokens(t: TestApi, makeStorage: MakeStorage): void {
       expect((await storage.findAccessToken(next.access.hash, T + 3))?.token.audience).toEqual(resource)
     })
 
+    it('RFC 9449 §6: a DPoP-bound access and refresh token keep their cnf_jkt through issue and rotation', async () => {
+      const storage = await makeStorage()
+      const grant = await seedGrant(storage)
+      const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'
+      const pair = await issuePair(storage, grant, T, { access: { cnf_jkt: jkt }, refresh: { cnf_jkt: jkt } })
+      expect((await storage.findAccessToken(pair.access.hash, T + 1))?.token.cnf_jkt).toBe(jkt)
+      expect((await storage.findRefreshToken(pair.refresh.hash, T + 1))?.token.cnf_jkt).toBe(jkt)
+      const next = makePair(grant, T + 2, { access: { cnf_jkt: jkt }, refresh: { cnf_jkt: jkt } })
+      expect(await storage.rotateRefresh(pair.refresh.hash, next, T + 2, 0)).toEqual({ status: 'ok' })
+      expect((await storage.findAccessToken(next.access.hash, T + 3))?.token).toEqual(next.access)
+      expect((await storage.findRefreshToken(next.refresh.hash, T + 3))?.token).toEqual(next.refresh)
+    })
+
     it('issueTokens without a refresh token stores the access token alone', async () => {
       const storage = await makeStorage()
       const grant = await seedGrant(storage)
