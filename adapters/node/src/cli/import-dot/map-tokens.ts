@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
 import { type Consent, type Family, sha256Hex } from '@grantline/core'
 import type { ImportedAccessToken, ImportedRefreshToken } from '@grantline/sql'
 import type { DotRow } from './dot-reader.js'
 import { epochSeconds, key, text, words } from './dot-values.js'
+import { accessRecord, createGrantBuilder } from './grants.js'
 import type { TableReport } from './import-report.js'
 import { subOf } from './map-user.js'
 
@@ -67,15 +67,6 @@ export function readRefreshToken(row: DotRow): DotRefreshToken {
   }
 }
 
-/**
- * A grant's id, derived from the hash of the token that founds it (the refresh token, or a lone
- * access token): the same on every run, so a second import finds it, and never the same for the
- * tokens of two DOT databases imported into one server.
- */
-function familyId(tokenHash: string): string {
-  return `dot_${createHash('sha256').update(`family\n${tokenHash}`).digest('hex').slice(0, 32)}`
-}
-
 export interface TokenContext {
   now: number
   /** Imported applications: DOT primary key -> client_id. */
@@ -125,51 +116,7 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
   const waiting = new Map<string, DotAccessToken>()
   const bySource = new Map<string, DotAccessToken>()
   const out: MappedTokens = { consents: [], families: [], accessTokens: [], refreshTokens: [] }
-  const consents = new Map<string, Consent>()
-
-  const consentFor = (clientId: string, sub: string | null, scopes: string[], created: number): string | null => {
-    if (sub === null) return null
-    const pair = `${clientId}\n${sub}`
-    const consent = consents.get(pair)
-    if (!consent) {
-      const id = `dot_${sha256Hex(pair).slice(0, 32)}`
-      consents.set(pair, { id, sub, client_id: clientId, scopes: [...scopes], created_at: created, revoked_at: null })
-      return id
-    }
-    for (const scope of scopes) if (!consent.scopes.includes(scope)) consent.scopes.push(scope)
-    consent.created_at = Math.min(consent.created_at, created)
-    return consent.id
-  }
-  const family = (id: string, clientId: string, sub: string | null, scopes: string[], created: number, expires: number): Family => {
-    const record: Family = {
-      id,
-      consent_id: consentFor(clientId, sub, scopes, created),
-      client_id: clientId,
-      sub,
-      scopes,
-      auth_time: null,
-      acr: null,
-      amr: null,
-      nonce: null,
-      claims: null,
-      resource: [],
-      created_at: created,
-      expires_at: expires,
-      revoked_at: null,
-    }
-    out.families.push(record)
-    return record
-  }
-  const accessRecord = (token: DotAccessToken, f: Family): ImportedAccessToken => ({
-    hash: token.hash,
-    family_id: f.id,
-    client_id: f.client_id,
-    sub: f.sub,
-    scopes: token.scopes,
-    created_at: token.created ?? now,
-    expires_at: token.expires,
-    revoked_at: null,
-  })
+  const grants = createGrantBuilder()
 
   return {
     addAccess(token) {
@@ -192,11 +139,11 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
       // DOT takes a refresh's scopes from its access token, or from the one it was refreshed into.
       const scopes = (paired ?? bySource.get(token.id))?.scopes ?? []
       const created = token.created ?? now
-      const f = family(familyId(token.hash), clientId, sub, scopes, created, now + context.familyTtl)
+      const f = grants.family(token.hash, clientId, sub, scopes, created, now + context.familyTtl)
       const live = paired && paired.expires > now && paired.application === token.application && paired.user === token.user
       if (live) {
         waiting.delete(paired.id)
-        out.accessTokens.push(accessRecord(paired, f))
+        out.accessTokens.push(accessRecord(paired, f, now))
       }
       out.refreshTokens.push({
         hash: token.hash,
@@ -223,12 +170,13 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
         }
         const clientId = context.clients.get(token.application as string) as string
         const sub = token.user === null ? null : subOf(token.user)
-        const f = family(familyId(token.hash), clientId, sub, token.scopes, token.created ?? now, token.expires)
-        out.accessTokens.push(accessRecord(token, f))
+        const f = grants.family(token.hash, clientId, sub, token.scopes, token.created ?? now, token.expires)
+        out.accessTokens.push(accessRecord(token, f, now))
       }
       waiting.clear()
       bySource.clear()
-      out.consents = [...consents.values()]
+      out.families = grants.families
+      out.consents = grants.consents()
       reports.access.imported = out.accessTokens.length
       reports.refresh.imported = out.refreshTokens.length
       return out
