@@ -16,6 +16,7 @@ import {
   REFRESH_COLUMNS,
   readAccessToken,
   readRefreshToken,
+  type TokenContext,
 } from './map-tokens.js'
 import { type ExistingUsers, mapUser, USER_COLUMNS } from './map-user.js'
 
@@ -80,6 +81,36 @@ async function readUsers(o: ImportDotOptions, schema: DotSchema, report: TableRe
   return { users, ids }
 }
 
+/** Reads and maps the access tokens, then the refresh tokens (which pair with them). */
+async function readTokens(o: ImportDotOptions, schema: DotSchema, context: TokenContext, tables: Record<DotTable, TableReport>) {
+  const mapper = createTokenMapper(context, { access: tables.oauth2_provider_accesstoken, refresh: tables.oauth2_provider_refreshtoken })
+  const accessColumns = present(schema.accessToken, [...ACCESS_COLUMNS, ...LATER_ACCESS_COLUMNS])
+  await eachRow(o.reader, DOT_TABLES.accessToken, accessColumns, o.progress, (row) => {
+    tables.oauth2_provider_accesstoken.read++
+    mapper.addAccess(readAccessToken(row))
+  })
+  const refreshColumns = present(schema.refreshToken, [...REFRESH_COLUMNS, 'token_checksum'])
+  await eachRow(o.reader, DOT_TABLES.refreshToken, refreshColumns, o.progress, (row) => {
+    tables.oauth2_provider_refreshtoken.read++
+    mapper.addRefresh(readRefreshToken(row))
+  })
+  return mapper.finish()
+}
+
+/** The tables counted, never imported, with why. */
+async function countLeftOut(reader: DotReader, schema: DotSchema, tables: Record<DotTable, TableReport>): Promise<void> {
+  const leftOut = [
+    [schema.grant, DOT_TABLES.grant, 'authorization codes live for minutes: a sign-in under way starts again'],
+    [schema.idToken, DOT_TABLES.idToken, 'ID tokens are signed by DOT and not stored by Grantline: a refresh with openid issues a new one'],
+  ] as const
+  for (const [columns, table, why] of leftOut) {
+    if (!columns) continue
+    const rows = await reader.count(table)
+    tables[table].read = rows
+    if (rows > 0) tables[table].skipped[why] = rows
+  }
+}
+
 /** Rows written per table, from the counts of the one transaction; the rest were there already. */
 function settle(report: TableReport, mapped: number, gained: number): void {
   report.imported = gained
@@ -104,35 +135,13 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
 
   const { users, ids } = await readUsers(o, schema, tables.auth_user)
   const { clients, byPk } = await readClients(o, schema, ids, tables.oauth2_provider_application)
-  const mapper = createTokenMapper(
+  const tokens = await readTokens(
+    o,
+    schema,
     { now: o.now, clients: byPk, users: ids, refreshTtl: o.refreshTtl, familyTtl: o.familyTtl },
-    { access: tables.oauth2_provider_accesstoken, refresh: tables.oauth2_provider_refreshtoken },
+    tables,
   )
-  const accessColumns = present(schema.accessToken, [...ACCESS_COLUMNS, ...LATER_ACCESS_COLUMNS])
-  await eachRow(reader, DOT_TABLES.accessToken, accessColumns, progress, (row) => {
-    tables.oauth2_provider_accesstoken.read++
-    mapper.addAccess(readAccessToken(row))
-  })
-  const refreshColumns = present(schema.refreshToken, [...REFRESH_COLUMNS, 'token_checksum'])
-  await eachRow(reader, DOT_TABLES.refreshToken, refreshColumns, progress, (row) => {
-    tables.oauth2_provider_refreshtoken.read++
-    mapper.addRefresh(readRefreshToken(row))
-  })
-  const tokens = mapper.finish()
-  if (schema.grant) {
-    const codes = await reader.count(DOT_TABLES.grant)
-    tables.oauth2_provider_grant.read = codes
-    if (codes > 0) tables.oauth2_provider_grant.skipped['authorization codes live for minutes: a sign-in under way starts again'] = codes
-  }
-  if (schema.idToken) {
-    const idTokens = await reader.count(DOT_TABLES.idToken)
-    tables.oauth2_provider_idtoken.read = idTokens
-    if (idTokens > 0) {
-      tables.oauth2_provider_idtoken.skipped[
-        'ID tokens are signed by DOT and not stored by Grantline: a refresh with openid issues a new one'
-      ] = idTokens
-    }
-  }
+  await countLeftOut(reader, schema, tables)
   const records: ImportRecords = { clients, users, ...tokens }
   tables.auth_user.imported = users.length - tables.auth_user.already_present
   tables.oauth2_provider_application.imported = clients.length - tables.oauth2_provider_application.already_present
