@@ -16,6 +16,7 @@ export async function clientKey(alg: 'ES256' | 'PS256' | 'RS256' | 'EdDSA' = 'ES
 function realTimeSetup(serveJwks?: () => unknown) {
   const calls: string[] = []
   const s = setup({
+    registration: { policy: 'token' },
     fetch: (async (url: string) => {
       calls.push(url)
       return new Response(JSON.stringify(serveJwks?.()), { headers: { 'content-type': 'application/json' } })
@@ -65,6 +66,28 @@ describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9) through oauth4webapi',
     const response = await oauth.refreshTokenGrantRequest(as, reg.client, reg.auth, tokens.refresh_token!, via(s))
     expect(await oauth.processRefreshTokenResponse(as, reg.client, response)).toMatchObject({ token_type: 'bearer' })
     expect(s.calls).toEqual([JWKS_URI])
+  })
+
+  it('RFC 7591 §2: a client registers itself with private_key_jwt and jwks_uri (RFC 7591 §3), then authenticates with its key', async () => {
+    const key = await clientKey('ES256')
+    const s = realTimeSetup(() => ({ keys: [key.jwk] }))
+    const provider = s.provider
+    const token = await provider.createInitialAccessToken()
+    const response = await provider.handle(
+      new Request('https://as.example/o/register/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token.token}` },
+        body: JSON.stringify({ token_endpoint_auth_method: 'private_key_jwt', grant_types: ['client_credentials'], jwks_uri: JWKS_URI }),
+      }),
+    )
+    expect(response.status).toBe(201)
+    const info = await response.json()
+    expect(info).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: JWKS_URI })
+    expect(info.client_secret).toBeUndefined()
+    const client = { client_id: info.client_id as string }
+    const auth = oauth.PrivateKeyJwt({ key: key.privateKey, kid: key.kid })
+    const grant = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams(), via(s))
+    expect((await oauth.processClientCredentialsResponse(as, client, grant)).access_token).toMatch(/^gl_at_/)
   })
 
   it('RFC 8414 §2: discovery lists private_key_jwt and its algorithms for every endpoint that authenticates clients', async () => {
