@@ -14,7 +14,7 @@ const HOUR = 3600_000
 const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
 /** oauthlib.common.generate_token: 30 characters of letters and digits. */
-function generateToken(): string {
+export function generateToken(): string {
   return [...randomBytes(30)].map((byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('')
 }
 
@@ -24,7 +24,7 @@ export function djangoHash(password: string, iterations = 870_000): string {
   return `pbkdf2_sha256$${iterations}$${salt}$${pbkdf2Sync(password, salt, iterations, 32, 'sha256').toString('base64')}`
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 
 type Row = Record<string, string | number | boolean | Date | null>
 
@@ -278,6 +278,13 @@ const schema = (file: string) => readFileSync(new URL(`./fixtures/${file}`, impo
 export function writeDot3Sqlite(path: string, rows: Dot3Rows): void {
   const db = new Database(path)
   db.exec(schema('dot3-sqlite.sql'))
+  db.close()
+  appendDot3Sqlite(path, rows)
+}
+
+/** Adds rows to the DOT 3 tables of a SQLite file, as DOT goes on issuing tokens. */
+export function appendDot3Sqlite(path: string, rows: Dot3Rows): void {
+  const db = new Database(path)
   db.transaction(() => {
     for (const table of ORDER) {
       for (const row of rows[table] ?? []) {

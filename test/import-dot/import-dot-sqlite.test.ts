@@ -8,7 +8,7 @@ import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CookieJar, HTTP, introspect, login, oauthClient, refresh } from '../server/http-client.js'
 import { createWorkspace, runCli, type ServerProcess, startServer, type Workspace } from '../server/support.js'
-import { type Dot3Data, dot3Data, writeDot3Sqlite } from './dot3-database.js'
+import { appendDot3Sqlite, type Dot3Data, dot3Data, generateToken, sha256, writeDot3Sqlite } from './dot3-database.js'
 import type { Report } from './report.js'
 
 // Each test runs the real CLI, and grantline serve, as child processes on a shared machine.
@@ -105,6 +105,32 @@ describe('grantline import-dot from a DOT 3.x SQLite database', () => {
       expect(table.imported, name).toBe(0)
       expect(table.already_present, name).toBe((first.tables as Record<string, { imported: number }>)[name]?.imported)
     }
+  })
+
+  it('a run after DOT issued more tokens adds only those, and they work like the others', async () => {
+    const token = generateToken()
+    const now = Date.now()
+    appendDot3Sqlite(from, {
+      oauth2_provider_accesstoken: [
+        {
+          id: 8,
+          token,
+          token_checksum: sha256(token),
+          expires: new Date(now + 3600_000),
+          scope: 'read',
+          application_id: 4,
+          user_id: null,
+          created: new Date(now),
+          updated: new Date(now),
+          source_refresh_token_id: null,
+          id_token_id: null,
+        },
+      ],
+    })
+    const later = await importDot()
+    expect(later.tables.oauth2_provider_accesstoken).toMatchObject({ imported: 1, already_present: 4 })
+    expect(later.tables.oauth2_provider_refreshtoken).toMatchObject({ imported: 0, already_present: 5 })
+    dot.tokens.service = token
   })
 
   describe('grantline serve on the imported data', () => {
