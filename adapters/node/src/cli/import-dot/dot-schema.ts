@@ -23,15 +23,15 @@ export interface DotSchema {
  * secret (2.0, with no column to show it). A database with none of these columns is DOT 1.x.
  */
 export async function readDotSchema(reader: DotReader): Promise<DotSchema> {
-  const required = async (table: string) => {
+  const required = async (table: string, why = 'is not a Django OAuth Toolkit database') => {
     const columns = await reader.columns(table)
-    if (!columns) throw new CliError(`--from is not a Django OAuth Toolkit database: it has no table ${table}`, 1)
+    if (!columns) throw new CliError(`--from ${why}: it has no table ${table}`, 1)
     return columns
   }
   const application = await required(DOT_TABLES.application)
   const accessToken = await required(DOT_TABLES.accessToken)
   const refreshToken = await required(DOT_TABLES.refreshToken)
-  const user = await required(DOT_TABLES.user)
+  const user = await required(DOT_TABLES.user, 'keeps its users elsewhere (a custom AUTH_USER_MODEL, which the import does not read)')
   const dot2 = ['post_logout_redirect_uris', 'hash_client_secret', 'allowed_origins'].some((column) => application.has(column))
   const version: DotVersion = accessToken.has('token_checksum') ? '3.x' : dot2 ? '2.x' : '1.x'
   return {
