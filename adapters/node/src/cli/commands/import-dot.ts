@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { parseFlags, requireFlag, usageError } from '../args.js'
+import { integer, parseFlags, requireFlag, usageError } from '../args.js'
 import { buildServer, readConfigFile } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
 import { importDot } from '../import-dot/import-dot.js'
@@ -17,9 +17,11 @@ const flags = {
   from: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'auth-method': { type: 'string' },
+  'refresh-token-expire-seconds': { type: 'string' },
 } as const
 
-export const importDotUsage = `grantline import-dot --from DOT_SQLITE_FILE|postgres://URL [--dry-run] [--auth-method client_secret_basic|client_secret_post] [--json]
+export const importDotUsage = `grantline import-dot --from DOT_SQLITE_FILE|postgres://URL [--dry-run] [--auth-method client_secret_basic|client_secret_post]
+                     [--refresh-token-expire-seconds N (DOT's setting, when it was set)] [--json]
                      (Django OAuth Toolkit 1.x-3.x: applications, users, live tokens, in one transaction)`
 
 const DAY = 86400
@@ -41,6 +43,7 @@ export async function importDotCommand(argv: string[]): Promise<void> {
   if (from === target || (!URL.canParse(from) && resolve(from) === resolve(target))) {
     throw new CliError('--from and --db name the same database; import into a database of its own')
   }
+  const dotRefreshExpire = integer(values['refresh-token-expire-seconds'], 'refresh-token-expire-seconds')
   const ttl = readConfigFile(values.config).ttl
   const reader = await openDotReader(from)
   try {
@@ -52,6 +55,7 @@ export async function importDotCommand(argv: string[]): Promise<void> {
         now: Math.floor(Date.now() / 1000),
         refreshTtl: ttl?.refreshToken ?? 14 * DAY,
         familyTtl: ttl?.family ?? 90 * DAY,
+        dotRefreshExpire,
         authMethod,
         dryRun: values['dry-run'] === true,
         progress: createProgress('reading', 0),

@@ -28,6 +28,8 @@ export interface ImportDotOptions {
   /** The server's refresh token idle life and grant cap (ttl.refreshToken, ttl.family), in seconds. */
   refreshTtl: number
   familyTtl: number
+  /** DOT's REFRESH_TOKEN_EXPIRE_SECONDS, when the DOT site set it. */
+  dotRefreshExpire?: number | undefined
   authMethod: 'client_secret_basic' | 'client_secret_post'
   dryRun: boolean
   progress: Progress
@@ -138,7 +140,7 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
   const tokens = await readTokens(
     o,
     schema,
-    { now: o.now, clients: byPk, users: ids, refreshTtl: o.refreshTtl, familyTtl: o.familyTtl },
+    { now: o.now, clients: byPk, users: ids, refreshTtl: o.refreshTtl, familyTtl: o.familyTtl, dotRefreshExpire: o.dotRefreshExpire },
     tables,
   )
   await countLeftOut(reader, schema, tables)

@@ -76,6 +76,8 @@ export interface TokenContext {
   /** Lifetimes from the server's configuration: a refresh token's idle life and a grant's cap. */
   refreshTtl: number
   familyTtl: number
+  /** DOT's REFRESH_TOKEN_EXPIRE_SECONDS, when it was set: older refresh tokens had expired there. */
+  dotRefreshExpire?: number | undefined
 }
 
 export interface MappedTokens {
@@ -128,6 +130,12 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
         reports.refresh.skipped.revoked = (reports.refresh.skipped.revoked ?? 0) + 1
         return
       }
+      const created = token.created ?? now
+      const dotExpiry = context.dotRefreshExpire === undefined ? Infinity : created + context.dotRefreshExpire
+      if (dotExpiry <= now) {
+        reports.refresh.skipped.expired = (reports.refresh.skipped.expired ?? 0) + 1
+        return
+      }
       const problem = ownerProblem(token, context)
       if (problem) {
         reports.refresh.refused.push({ id: token.id, why: problem })
@@ -138,7 +146,6 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
       const paired = token.access === null ? undefined : waiting.get(token.access)
       // DOT takes a refresh's scopes from its access token, or from the one it was refreshed into.
       const scopes = (paired ?? bySource.get(token.id))?.scopes ?? []
-      const created = token.created ?? now
       const f = grants.family(token.hash, clientId, sub, scopes, created, now + context.familyTtl)
       const live = paired && paired.expires > now && paired.application === token.application && paired.user === token.user
       if (live) {
@@ -153,7 +160,7 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
         scopes,
         access_hash: live ? paired.hash : null,
         created_at: created,
-        expires_at: Math.min(now + context.refreshTtl, f.expires_at),
+        expires_at: Math.min(now + context.refreshTtl, f.expires_at, dotExpiry),
         revoked_at: null,
       })
     },
