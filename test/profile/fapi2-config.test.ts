@@ -23,6 +23,11 @@ const CONFLICTS: [string, Partial<ProviderConfig>, string][] = [
     { grantTypes: ['authorization_code', 'implicit'] },
     'ERR_FAPI2_GRANT_TYPE',
   ],
+  [
+    'FAPI 2.0 §5.3.2.1: a grant handler for password',
+    { grants: [{ grantType: 'password', handle: async () => ({ access_token: 'x', token_type: 'Bearer' }) }] },
+    'ERR_FAPI2_GRANT_TYPE',
+  ],
   ['FAPI 2.0 §5.3.2.2: codes living over 60 s', { ttl: { code: 61 } }, 'ERR_FAPI2_CODE_TTL'],
   ['FAPI 2.0 §5.3.2.1: dpop.required false (no sender-constrained tokens)', { dpop: { required: false } }, 'ERR_FAPI2_DPOP'],
   [

@@ -31,7 +31,8 @@ function checkNoConflict(input: ProviderConfig): void {
       "pkce: every client must use PKCE with S256 (FAPI 2.0 §5.3.2.2): leave pkce.required 'all' and allowPlain false",
     )
   }
-  const refused = input.grantTypes?.find((grant) => grant === 'password' || grant === 'implicit')
+  const enabled = [...(input.grantTypes ?? []), ...(input.grants ?? []).map((grant) => grant.grantType)]
+  const refused = enabled.find((grant) => grant === 'password' || grant === 'implicit')
   if (refused !== undefined) {
     throw conflict(
       'ERR_FAPI2_GRANT_TYPE',
@@ -55,7 +56,7 @@ function checkNoConflict(input: ProviderConfig): void {
 /**
  * `profile: 'fapi2'`: the configuration with the FAPI 2.0 Security Profile's settings filled in
  * (PAR required, PKCE S256 for all, DPoP required with its allowed algorithms, ID Tokens signed
- * with ES256 unless PS256 or EdDSA was chosen, refresh tokens not rotated unless asked, §5.3.2.1),
+ * with ES256 unless EdDSA was chosen, refresh tokens not rotated unless asked, §5.3.2.1),
  * after refusing any that contradicts it. The rules that are not settings (private_key_jwt only,
  * the redirect_uri pushed, no public clients) are enforced where they apply.
  */
