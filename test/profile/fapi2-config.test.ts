@@ -25,7 +25,16 @@ const CONFLICTS: [string, Partial<ProviderConfig>, string][] = [
   ],
   [
     'FAPI 2.0 §5.3.2.1: a grant handler for password',
-    { grants: [{ grantType: 'password', handle: async () => ({ access_token: 'x', token_type: 'Bearer' }) }] },
+    {
+      grants: [
+        {
+          grantType: 'password',
+          handle: async () => {
+            throw new Error('never called: the profile refuses the grant at start-up')
+          },
+        },
+      ],
+    },
     'ERR_FAPI2_GRANT_TYPE',
   ],
   ['FAPI 2.0 §5.3.2.2: codes living over 60 s', { ttl: { code: 61 } }, 'ERR_FAPI2_CODE_TTL'],
