@@ -86,7 +86,7 @@ describe("profile 'fapi2' inside workerd, on D1 with the KV cache", () => {
       await oauth.discoveryRequest(new URL(ISSUER), { ...s.via, algorithm: 'oidc' }),
     )
     expect(as.token_endpoint_auth_methods_supported).toEqual(['private_key_jwt'])
-    const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])
+    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair
     const { kty, crv, x, y } = (await crypto.subtle.exportKey('jwk', keys.publicKey)) as JsonWebKey
     const jwk = { kty, crv, x, y, kid: 'k1' }
     const { client: registered } = await s.admin.clients.create({
