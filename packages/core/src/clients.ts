@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { AUTH_METHOD_NAME, CLIENT_SECRET_JWT_REFUSED } from './client-auth/registry.js'
 import { type PublicJwks, publicJwksProblem } from './clients/public-jwks.js'
+import { type RotatedSecret, rotateClientSecret } from './clients/rotate-secret.js'
 import { randomBytes, randomSecret, sha256Hex } from './crypto.js'
 import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from './endpoints/authorize/response-type.js'
 import { ConfigError } from './errors.js'
@@ -115,6 +116,11 @@ export interface ClientsApi {
   update(clientId: string, patch: ClientUpdate): Promise<Client>
   /** Issues a new secret for a confidential client; the old one stops working at once. */
   resetSecret(clientId: string): Promise<string>
+  /**
+   * Issues a new secret for a confidential client; the old one keeps working for `graceSeconds`
+   * (0: it stops at once, at most 366 days). The new secret is answered once.
+   */
+  rotateSecret(clientId: string, options: { graceSeconds: number }): Promise<RotatedSecret>
   delete(clientId: string): Promise<void>
 }
 
@@ -342,9 +348,16 @@ export function createClientsApi(
         throw new ConfigError('ERR_UNKNOWN_CLIENT', `confidential client "${clientId}" does not exist`)
       }
       const client_secret = randomSecret('gl_cs_')
-      await storage.putClient({ ...current, secret_hash: sha256Hex(client_secret) })
+      // A previous secret left by a rotation ends too: a reset is for a secret that leaked.
+      await storage.putClient({
+        ...current,
+        secret_hash: sha256Hex(client_secret),
+        previous_secret_hash: null,
+        previous_secret_expires_at: null,
+      })
       return client_secret
     },
+    rotateSecret: (clientId, options) => rotateClientSecret(storage, clientId, options.graceSeconds, seconds()),
     delete: (clientId: string) => storage.deleteClient(clientId, seconds()),
   }
 }

@@ -13,6 +13,7 @@ export { createPrivateKeyJwt, JWT_BEARER_ASSERTION, privateKeyJwt } from './clie
 export type { RateLimiter } from './client-auth/rate-limit.js'
 export type { ClientKeys } from './clients/client-keys.js'
 export { publicJwksProblem } from './clients/public-jwks.js'
+export { MAX_SECRET_GRACE_SECONDS, type RotatedSecret } from './clients/rotate-secret.js'
 export { isPublicAddress } from './clients/special-use-address.js'
 export { CLIENT_JWT_ALGS } from './clients/verify-client-jwt.js'
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient } from './clients.js'

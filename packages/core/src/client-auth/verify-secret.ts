@@ -1,9 +1,22 @@
 import { sha256Hex, timingSafeEqual } from '../crypto.js'
 import type { Client } from '../storage.js'
-import type { ClientCredentials } from './client-auth-method.js'
+import type { ClientAuthContext, ClientCredentials } from './client-auth-method.js'
 
-/** Compares the SHA-256 of the presented secret with the stored one in constant time. */
-export async function verifySecret(client: Client, credentials: ClientCredentials): Promise<boolean> {
+/**
+ * Compares the SHA-256 of the presented secret with the stored one in constant time, and with
+ * the secret a rotation replaced while its overlap lasts (`previous_secret_expires_at` > now,
+ * never at or after it). Both comparisons always run, so the time taken does not tell which
+ * secret matched or whether there is a previous one.
+ */
+export async function verifySecret(
+  client: Client,
+  credentials: ClientCredentials,
+  context: Pick<ClientAuthContext, 'now'>,
+): Promise<boolean> {
   if (client.secret_hash === null || credentials.secret === undefined) return false
-  return timingSafeEqual(sha256Hex(credentials.secret), client.secret_hash)
+  const presented = sha256Hex(credentials.secret)
+  const current = timingSafeEqual(presented, client.secret_hash)
+  const previous = timingSafeEqual(presented, client.previous_secret_hash ?? client.secret_hash)
+  const overlapping = client.previous_secret_hash !== null && (client.previous_secret_expires_at ?? 0) > context.now
+  return current || (previous && overlapping)
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { type Client, type ClientInput, ConfigError } from '@grantline/core'
+import { type Client, type ClientInput, type ClientsApi, ConfigError } from '@grantline/core'
 import { list, parseFlags, requireFlag, usageError } from '../args.js'
 import { buildServer } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
+import { parseDuration } from '../duration.js'
 import { print } from '../output.js'
 
 const flags = {
@@ -33,6 +34,7 @@ const flags = {
   'jwks-uri': { type: 'string' },
   'jwks-file': { type: 'string' },
   'no-jwks': { type: 'boolean' },
+  grace: { type: 'string' },
 } as const
 
 export const clientsUsage = `grantline clients create --name NAME [--type confidential|public] [--grant-type G (device_code: RFC 8628's URN)]... [--response-type "code id_token"]...
@@ -46,9 +48,11 @@ grantline clients update CLIENT_ID [same flags as create; a list flag replaces t
                         --no-skip-consent, --no-introspection, --no-require-par, --no-dpop-bound, --no-cors-origins, --no-post-logout-redirect-uris,
                         --no-jwks (a client leaving private_key_jwt gets a new secret, shown once),
                         --owner '']
+grantline clients rotate-secret CLIENT_ID --grace 1d [--json]   (a new secret, shown once; the old one works for the grace
+                        period, such as 30m, 12h or 1d; --grace 0 ends it at once)
 grantline clients delete CLIENT_ID [--json]`
 
-const ACTIONS = ['create', 'list', 'show', 'update', 'delete']
+const ACTIONS = ['create', 'list', 'show', 'update', 'rotate-secret', 'delete']
 
 type Values = ReturnType<typeof parseFlags<typeof flags>>['values']
 
@@ -147,6 +151,7 @@ function describe(client: Client): string {
     `DPoP-bound:    ${client.metadata.dpop_bound_access_tokens ? 'yes' : 'no'}`,
     `keys:          ${clientKeys(client)}`,
     `registered:    ${client.dynamic ? 'by itself (RFC 7591): unverified' : 'by the operator'}`,
+    ...oldSecret(client),
   ].join('\n')
 }
 
@@ -158,19 +163,32 @@ function clientKeys(client: Client): string {
   return `${jwks.keys.length} in jwks (${jwks.keys.map((key) => (typeof key.kid === 'string' ? key.kid : 'no kid')).join(', ')})`
 }
 
-/** The public view of a client: never the secret's or the registration access token's hash. */
-const publicFields = ({ secret_hash, registration_token_hash, ...client }: Client) => client
+const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString()
+
+/** The line about a rotated-out secret still in its overlap, if there is one. */
+function oldSecret(client: Client): string[] {
+  const until = client.previous_secret_expires_at
+  return until !== null && until > Date.now() / 1000 ? [`old secret:    valid until ${isoTime(until)}`] : []
+}
+
+/** The public view of a client: never the secrets' or the registration access token's hash. */
+const publicFields = ({ secret_hash, previous_secret_hash, registration_token_hash, ...client }: Client) => client
 
 export async function clients(argv: string[]): Promise<void> {
   const [action, ...rest] = argv
   if (!ACTIONS.includes(action ?? ''))
-    throw usageError(action ? `unknown clients action "${action}"` : 'clients needs an action: create, list, show, update or delete')
+    throw usageError(
+      action ? `unknown clients action "${action}"` : 'clients needs an action: create, list, show, update, rotate-secret or delete',
+    )
   const { values, positionals } = parseFlags(rest, flags)
   const id = positionals[0]
-  const needsId = action === 'show' || action === 'update' || action === 'delete'
+  const needsId = action === 'show' || action === 'update' || action === 'rotate-secret' || action === 'delete'
   if (needsId && !id) throw usageError(`clients ${action} needs a CLIENT_ID`)
   if (positionals.length > (needsId ? 1 : 0)) throw usageError(`unexpected argument "${positionals.at(-1)}"`)
   if (action === 'create') requireFlag(values.name, 'name')
+  if (action === 'rotate-secret') requireFlag(values.grace, 'grace')
+  if (values.grace !== undefined && action !== 'rotate-secret') throw usageError('--grace is for clients rotate-secret')
+  const graceSeconds = values.grace === undefined ? 0 : parseDuration(values.grace, 'grace', 0)
   // Checked before the database opens: a typo never touches it.
   const fields = metadata(values)
   const { provider, database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
@@ -203,6 +221,7 @@ export async function clients(argv: string[]): Promise<void> {
         if (client_secret) print(`client_secret: ${client_secret}\nThe secret is shown once; store it now.`)
         return
       }
+      if (action === 'rotate-secret') return print(await rotateSecret(api, client, graceSeconds, values.json === true))
       await api.delete(client.client_id)
       print(values.json ? { deleted: client.client_id } : `deleted ${client.client_id}`)
     }
@@ -212,4 +231,16 @@ export async function clients(argv: string[]): Promise<void> {
   } finally {
     await database.close()
   }
+}
+
+/**
+ * A new secret, printed once, and the old one's expiry: RFC 7591 §3.2.1 `client_secret_expires_at`
+ * is 0 for the new one (it does not expire) and `previous_secret_expires_at` says until when the
+ * old one still authenticates (null: it already stopped).
+ */
+async function rotateSecret(api: ClientsApi, client: Client, graceSeconds: number, json: boolean): Promise<string | object> {
+  const { client_secret, previous_secret_expires_at } = await api.rotateSecret(client.client_id, { graceSeconds })
+  if (json) return { client_id: client.client_id, client_secret, client_secret_expires_at: 0, previous_secret_expires_at }
+  const old = previous_secret_expires_at === null ? 'stopped working now' : `works until ${isoTime(previous_secret_expires_at)}`
+  return `client_id:     ${client.client_id}\nclient_secret: ${client_secret}\nThe secret is shown once; store it now. The old secret ${old}.`
 }

@@ -2,6 +2,7 @@ import { ConfigError } from '@grantline/core'
 import { parseFlags, usageError } from '../args.js'
 import { buildServer } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
+import { parseDuration } from '../duration.js'
 import { print } from '../output.js'
 
 const flags = {
@@ -15,18 +16,6 @@ const flags = {
 export const registrationTokensUsage =
   'grantline registration-tokens create [--expires 7d] [--json]   (an initial access token: registers one client, RFC 7591 §3)'
 
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
-
-/** `30d`, `12h`, `90m` or `3600s` (or bare seconds) as seconds; at most a year. */
-function duration(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const found = /^(\d{1,9})([smhd]?)$/.exec(value)
-  const seconds = found ? Number(found[1]) * (UNITS[found[2] || 's'] ?? 1) : 0
-  if (seconds < 1 || seconds > 366 * 86_400)
-    throw new CliError(`--expires must be a duration such as 30d, 12h or 90m (at most 366d), not "${value}"`)
-  return seconds
-}
-
 /**
  * Makes an initial access token for `registration.policy: 'token'` (RFC 7591 §3). It is printed
  * once and stored as its SHA-256; it registers one client (single-use), or expires unused.
@@ -37,7 +26,7 @@ export async function registrationTokens(argv: string[]): Promise<void> {
     throw usageError(action ? `unknown registration-tokens action "${action}"` : 'registration-tokens needs an action: create')
   const { values, positionals } = parseFlags(rest, flags)
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`)
-  const expiresIn = duration(values.expires)
+  const expiresIn = values.expires === undefined ? undefined : parseDuration(values.expires, 'expires')
   const { provider, database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
   try {
     const { token, expires_at } = await provider.createInitialAccessToken(expiresIn === undefined ? {} : { expiresIn })
