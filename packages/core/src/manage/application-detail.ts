@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../html/html.js'
 import type { Client } from '../storage.js'
+import { rotateSecretForm } from './application-secret.js'
 import { formatTime, type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownApplication } from './ownership.js'
 
@@ -20,7 +21,7 @@ function publicKeys(client: Client): SafeHtml | string {
 }
 
 /** The registration as the owner may see it: never the secret, never its hash. */
-function details(client: Client): SafeHtml {
+function details(client: Client, now: number): SafeHtml {
   const rows: [string, SafeHtml | string][] = [
     ['Client ID', html`<code>${client.client_id}</code>`],
     ['Client type', client.client_type === 'public' ? 'Public' : 'Confidential'],
@@ -36,6 +37,9 @@ function details(client: Client): SafeHtml {
     ['Public keys', publicKeys(client)],
     ['Registered', formatTime(client.created_at)],
   ]
+  // A rotated-out secret still in its overlap (RFC 7591 §3.2.1 client_secret_expires_at of the old one).
+  const until = client.previous_secret_expires_at
+  if (until !== null && until > now) rows.push(['Old secret', html`Works until ${formatTime(until)}`])
   return html`<dl class="fields">${rows.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`)}</dl>`
 }
 
@@ -56,11 +60,14 @@ function secretNotice(client: Client, secret: string | undefined): SafeHtml {
 <p class="muted">Grantline keeps only a hash of it. If it is lost, register a new application.</p></div>`
 }
 
-/** The detail page; `created` marks the answer to a registration, which may carry the secret. */
-export function applicationPage(ctx: ManageContext, client: Client, created?: { secret?: string }): Response {
+/**
+ * The detail page; `created` marks the answer to a registration, which may carry the secret, and
+ * `notice` another answer to show above the details (a rotated secret).
+ */
+export function applicationPage(ctx: ManageContext, client: Client, created?: { secret?: string }, notice?: SafeHtml): Response {
   const { paths } = ctx
-  const body = html`<h1>${client.client_name}</h1>${created && secretNotice(client, created.secret)}${details(client)}
-<div class="actions"><a class="button" href="${paths.applications}">All applications</a><a class="button" href="${paths.update(client.client_id)}">Edit</a><a class="button danger" href="${paths.delete(client.client_id)}">Delete</a></div>`
+  const body = html`<h1>${client.client_name}</h1>${created && secretNotice(client, created.secret)}${notice}${details(client, ctx.provider.config.seconds())}
+<div class="actions"><a class="button" href="${paths.applications}">All applications</a><a class="button" href="${paths.update(client.client_id)}">Edit</a><a class="button danger" href="${paths.delete(client.client_id)}">Delete</a></div>${rotateSecretForm(ctx, client)}`
   return managePage(
     paths,
     'applications',

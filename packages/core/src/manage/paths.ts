@@ -11,6 +11,7 @@ export function managePaths(basePath: string) {
     application: app,
     update: (clientId: string) => `${app(clientId)}update/`,
     delete: (clientId: string) => `${app(clientId)}delete/`,
+    rotateSecret: (clientId: string) => `${app(clientId)}rotate-secret/`,
     authorizedTokens: `${basePath}/authorized_tokens/`,
     revoke: (consentId: string) => `${token(consentId)}delete/`,
     /** The sign-out page of `localAccounts`; a host app with its own accounts serves the same path. */

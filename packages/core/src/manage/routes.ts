@@ -7,6 +7,7 @@ import { confirmDelete, deleteApplication } from './application-delete.js'
 import { showApplication } from './application-detail.js'
 import { register, showRegisterForm, showUpdateForm, update } from './application-edit.js'
 import { listApplications } from './application-list.js'
+import { rotateSecret } from './application-secret.js'
 import { confirmRevoke, listAuthorizedTokens, revokeAuthorizedToken } from './authorized-tokens.js'
 import { type ManageContext, notFound, problemPage } from './manage-page.js'
 import { managePaths } from './paths.js'
@@ -42,6 +43,8 @@ function match(parts: string[]): Route | undefined {
     if (action === undefined) return { GET: (ctx) => showApplication(ctx, id) }
     if (action === 'update') return { GET: (ctx) => showUpdateForm(ctx, id), POST: (ctx) => update(ctx, id) }
     if (action === 'delete') return { GET: (ctx) => confirmDelete(ctx, id), POST: (ctx) => deleteApplication(ctx, id) }
+    // The form is on the detail page; a GET here shows that page.
+    if (action === 'rotate-secret') return { GET: (ctx) => showApplication(ctx, id), POST: (ctx) => rotateSecret(ctx, id) }
   }
   if (section === 'authorized_tokens') {
     if (id === undefined) return { GET: listAuthorizedTokens }
