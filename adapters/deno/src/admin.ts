@@ -17,6 +17,7 @@ import { denoKvStorage } from './kv-storage.ts'
 const USAGE = `usage: (deno run --unstable-kv -A jsr:@grantline/deno/admin) COMMAND --kv PATH_OR_URL [--json]
   clients create --name NAME [--type confidential|public] [--grant-type G]... [--redirect-uri URI]...
                  [--post-logout-redirect-uri URI]... [--scope "a b"] [--skip-consent] [--introspection] [--owner SUB]
+  clients rotate-secret CLIENT_ID --grace DURATION   (a new secret, printed once; the old one works for 30m, 12h, 1d...; 0: ends now)
   users create USERNAME [--password P] [--email E] [--name N]   (no --password: one is generated and printed)
   keys rotate [--key-encryption-key K]   (the first key signs at once; a later one a JWKS max-age after it is published)
   registration-tokens create [--expires SECONDS]   (an initial access token, RFC 7591 §3)
@@ -48,6 +49,7 @@ const VALUED = new Set([
   'password',
   'email',
   'expires',
+  'grace',
 ])
 const REPEATABLE = new Set(['grant-type', 'redirect-uri', 'post-logout-redirect-uri'])
 
@@ -108,6 +110,19 @@ const randomSecret = (bytes: number) => {
     .replace(/=+$/, '')
 }
 
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
+
+/** `--grace`: `30m`, `12h`, `1d`, bare seconds or 0, at most 366 days. */
+function graceSeconds(values: Values): number {
+  const value = text(values, 'grace')
+  if (value === undefined) throw new AdminError('clients rotate-secret needs --grace DURATION (such as 1d; 0 ends the old secret now)')
+  const found = /^(\d{1,9})([smhd]?)$/.exec(value)
+  const seconds = found ? Number(found[1]) * (UNITS[found[2] || 's'] ?? 1) : -1
+  if (seconds < 0 || seconds > 366 * 86_400)
+    throw new AdminError(`--grace must be a duration such as 30d, 12h or 90m, or 0 (at most 366d), not "${value}"`)
+  return seconds
+}
+
 /** The provider over the KV database. Only the key-encryption key matters to what is written. */
 function open(kv: Deno.Kv, keyEncryptionKey: string | undefined) {
   // No command signs a form or a cookie: a throwaway secret stands in for the server's.
@@ -133,6 +148,18 @@ async function run(command: string, kv: Deno.Kv, values: Values, positionals: st
       const { client, client_secret } = await provider.clients.create(clientInput(values))
       return { client_id: client.client_id, client_secret: client_secret ?? null }
     }
+    case 'clients rotate-secret': {
+      const clientId = positionals[0]
+      if (!clientId) throw new AdminError('clients rotate-secret needs a CLIENT_ID')
+      const rotated = await provider.clients.rotateSecret(clientId, { graceSeconds: graceSeconds(values) })
+      // RFC 7591 §3.2.1: the new secret does not expire; the old one stops at previous_secret_expires_at (null: now).
+      return {
+        client_id: clientId,
+        client_secret: rotated.client_secret,
+        client_secret_expires_at: 0,
+        previous_secret_expires_at: rotated.previous_secret_expires_at,
+      }
+    }
     case 'users create': {
       const username = positionals[0]
       if (!username) throw new AdminError('users create needs a USERNAME')
@@ -154,7 +181,7 @@ async function run(command: string, kv: Deno.Kv, values: Values, positionals: st
   }
 }
 
-const COMMANDS = ['clients create', 'users create', 'keys rotate', 'registration-tokens create']
+const COMMANDS = ['clients create', 'clients rotate-secret', 'users create', 'keys rotate', 'registration-tokens create']
 
 /** Runs one command; answers the exit status. The result goes to stdout (JSON with `--json`). */
 export async function admin(argv: string[]): Promise<number> {

@@ -111,3 +111,54 @@ Deno.test("OpenID Connect Core §10.1: admin keys rotate, with the server's key-
     await Deno.remove(dir, { recursive: true })
   }
 })
+
+Deno.test('RFC 6749 §2.3.1: admin clients rotate-secret keeps the old secret working for --grace; --grace 0 ends it; a bad --grace is status 2', async () => {
+  const dir = await Deno.makeTempDir({ prefix: 'grantline-deno-admin-' })
+  const path = `${dir}/grantline.kv`
+  try {
+    const created = await admin('clients', 'create', '--name', 'API', '--grant-type', 'client_credentials', '--kv', path, '--json')
+    const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string }
+    const first = await admin('clients', 'rotate-secret', client.client_id, '--grace', '1d', '--kv', path, '--json')
+    assert(first.code === 0, first.stderr)
+    const rotated = JSON.parse(first.stdout) as {
+      client_secret: string
+      client_secret_expires_at: number
+      previous_secret_expires_at: number
+    }
+    assert(rotated.client_secret_expires_at === 0 && rotated.previous_secret_expires_at > Date.now() / 1000 + 86_000, first.stdout)
+    const bad = await admin('clients', 'rotate-secret', client.client_id, '--grace', 'soon', '--kv', path)
+    assert(bad.code === 2 && bad.stderr.startsWith('grantline admin: --grace must be a duration'), bad.stderr)
+
+    const status = async (secret: string) => {
+      const kv = await Deno.openKv(path)
+      const secrets = ['deno-admin-test-secret-0123456789abcdef']
+      const provider = createProvider({
+        issuer: 'http://127.0.0.1:8080/o',
+        secrets,
+        storage: denoKvStorage(kv),
+        accounts: localAccounts(denoKvAccountStore(kv), { secrets }),
+        onWarning: () => {},
+      })
+      const response = await provider.handle(
+        new Request('http://127.0.0.1:8080/o/token/', {
+          method: 'POST',
+          headers: { authorization: `Basic ${btoa(`${client.client_id}:${secret}`)}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+        }),
+      )
+      await response.body?.cancel()
+      kv.close()
+      return response.status
+    }
+    assert((await status(rotated.client_secret)) === 200, 'the new secret')
+    assert((await status(client.client_secret)) === 200, 'the old secret within its grace')
+    const second = await admin('clients', 'rotate-secret', client.client_id, '--grace', '0', '--kv', path, '--json')
+    const latest = JSON.parse(second.stdout) as { client_secret: string; previous_secret_expires_at: number | null }
+    assert(latest.previous_secret_expires_at === null, second.stdout)
+    assert((await status(rotated.client_secret)) === 401, 'the secret ended by --grace 0')
+    assert((await status(client.client_secret)) === 401, 'the secret two rotations old')
+    assert((await status(latest.client_secret)) === 200, 'the newest secret')
+  } finally {
+    await Deno.remove(dir, { recursive: true })
+  }
+})
