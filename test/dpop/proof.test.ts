@@ -1,8 +1,8 @@
-import type { ProviderConfig } from '@grantline/core'
+import { type ProviderConfig, sha256Hex } from '@grantline/core'
 import { exportJWK, generateSecret, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { basic, form, setup } from '../support/provider.js'
-import { dpopKeys, proof, TOKEN_ENDPOINT } from './support.js'
+import { dpopKeys, proof, TOKEN_ENDPOINT, thumbprint } from './support.js'
 
 /** A provider on the real clock (hand-made proofs carry real times) and a client_credentials client. */
 async function withClient(overrides: Partial<ProviderConfig> = {}) {
@@ -32,6 +32,21 @@ describe('DPoP proofs (RFC 9449 §4.3, §11)', () => {
     const response = await tokenRequest(await proof(await dpopKeys()))
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ token_type: 'DPoP' })
+  })
+
+  it('RFC 9449 §4.2, RFC 7638: proofs by RS256, PS256 and EdDSA keys bind the token to the key thumbprint jose computes', async () => {
+    const { s, tokenRequest } = await withClient()
+    for (const alg of ['RS256', 'PS256', 'EdDSA']) {
+      const keys = await dpopKeys(alg)
+      // Twice: the second proof is verified with the key imported for the first.
+      for (let i = 0; i < 2; i++) {
+        const response = await tokenRequest(await proof(keys, {}, { alg }))
+        expect(response.status).toBe(200)
+        const { access_token } = (await response.json()) as { access_token: string }
+        const found = await s.storage.findAccessToken(sha256Hex(access_token), now())
+        expect(found?.token.cnf_jkt).toBe(await thumbprint(keys))
+      }
+    }
   })
 
   it('RFC 9449 §11.1: a replayed proof is refused', async () => {

@@ -1,6 +1,7 @@
-import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify } from 'jose'
+import { errors, jwtVerify } from 'jose'
 import { s256 } from '../crypto.js'
 import { OAuthError } from '../errors.js'
+import { createProofKeys, thumbprintInput, thumbprintOf } from './proof-key.js'
 
 /** What a proof must match: the request it comes with, and the server's limits. */
 export interface ProofExpectation {
@@ -26,9 +27,8 @@ export interface VerifiedProof {
   nonce?: string
 }
 
-/** The members a private or symmetric JWK has and a public one never does (RFC 7518 §6). */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 const MAX_PROOF_LENGTH = 8192
+const proofKey = createProofKeys()
 
 function invalid(description: string): OAuthError {
   return new OAuthError('invalid_dpop_proof', description)
@@ -65,23 +65,27 @@ export function dpopHeader(request: Request): string | undefined {
  */
 export async function verifyProof(proof: string, expected: ProofExpectation): Promise<VerifiedProof> {
   if (proof.length === 0 || proof.length > MAX_PROOF_LENGTH) throw invalid('the DPoP proof is empty or too long')
-  let verified: Awaited<ReturnType<typeof jwtVerify>>
+  let payload: Record<string, unknown>
+  let input = ''
   try {
-    verified = await jwtVerify(proof, EmbeddedJWK, {
-      typ: 'dpop+jwt',
-      algorithms: [...expected.algs],
-      currentDate: new Date(expected.now * 1000),
-      clockTolerance: expected.clockSkew,
-    })
+    // The embedded key, as jose's EmbeddedJWK takes it, but imported once per key (proof-key.ts).
+    ;({ payload } = await jwtVerify(
+      proof,
+      async (header) => {
+        const jwk = header.jwk as Record<string, unknown> | undefined
+        const canonical = typeof jwk === 'object' && jwk !== null ? thumbprintInput(jwk) : null
+        if (jwk === undefined || canonical === null) throw invalid('the DPoP proof jwk must be a public EC, OKP or RSA key')
+        input = canonical
+        return proofKey(jwk, canonical, header.alg)
+      },
+      { typ: 'dpop+jwt', algorithms: [...expected.algs], currentDate: new Date(expected.now * 1000), clockTolerance: expected.clockSkew },
+    ))
   } catch (error) {
+    if (error instanceof OAuthError) throw error
     if (error instanceof errors.JOSEError || error instanceof TypeError) throw invalid(proofFailure(error))
     throw error
   }
-  const { payload, protectedHeader } = verified
-  const jwk = protectedHeader.jwk as Record<string, unknown> | undefined
-  // jose refuses a private key it imports; the members are checked too, so that none is accepted silently.
-  if (!jwk || PRIVATE_MEMBERS.some((member) => member in jwk)) throw invalid('the DPoP proof jwk must be a public key')
-  const { jti, htm, htu, iat, ath, nonce } = payload as Record<string, unknown>
+  const { jti, htm, htu, iat, ath, nonce } = payload
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw invalid('the DPoP proof needs a jti')
   if (htm !== expected.method) throw invalid('the DPoP proof htm does not match the request method')
   if (typeof htu !== 'string' || normalizeHtu(htu) !== expected.url) throw invalid('the DPoP proof htu does not match the request URL')
@@ -94,8 +98,7 @@ export async function verifyProof(proof: string, expected: ProofExpectation): Pr
     if (ath !== s256(expected.accessToken)) throw invalid('the DPoP proof ath does not match the access token')
   }
   if (nonce !== undefined && typeof nonce !== 'string') throw invalid('the DPoP proof nonce must be a string')
-  const jkt = await calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0], 'sha256')
-  return { jkt, jti, iat, ...(nonce === undefined ? {} : { nonce }) }
+  return { jkt: thumbprintOf(input), jti, iat, ...(nonce === undefined ? {} : { nonce }) }
 }
 
 /** A short reason for a proof jose refused, without echoing the proof. */
