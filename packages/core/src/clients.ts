@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { isSecretMethod, SECRET_METHODS } from './client-auth/accepted-methods.js'
 import { AUTH_METHOD_NAME, CLIENT_SECRET_JWT_REFUSED } from './client-auth/registry.js'
 import { type PublicJwks, publicJwksProblem } from './clients/public-jwks.js'
 import { type RotatedSecret, rotateClientSecret } from './clients/rotate-secret.js'
@@ -33,6 +34,7 @@ const clientInput = v.object({
   owner_sub: v.optional(v.nullable(v.string()), null),
   require_pushed_authorization_requests: v.optional(v.boolean()),
   dpop_bound_access_tokens: v.optional(v.boolean()),
+  secret_methods: v.optional(v.nullable(v.array(v.picklist(SECRET_METHODS, 'secret_methods: client_secret_basic or client_secret_post')))),
   jwks: v.optional(v.nullable(v.custom<PublicJwks>((value) => publicJwksProblem(value) === undefined, 'jwks must be a public JWK Set'))),
   jwks_uri: v.optional(
     v.nullable(
@@ -89,6 +91,12 @@ export interface ClientInput {
   require_pushed_authorization_requests?: boolean | undefined
   /** RFC 9449 §5.2: refuse this client's token requests without a DPoP proof. Kept in `metadata`. */
   dpop_bound_access_tokens?: boolean | undefined
+  /**
+   * RFC 6749 §2.3.1: the ways of sending the secret accepted besides `token_endpoint_auth_method`
+   * (client_secret_basic, client_secret_post); null or [] removes the setting. Kept in `metadata`;
+   * dropped when the client does not authenticate with a secret.
+   */
+  secret_methods?: ('client_secret_basic' | 'client_secret_post')[] | null | undefined
   /**
    * RFC 7591 §2: the client's public keys, for private_key_jwt (RFC 7523) and request objects
    * (RFC 9101); null removes them. Kept in `metadata`; never with `jwks_uri`.
@@ -176,10 +184,14 @@ export function toClient(input: ClientInput, base: ClientBase): Client {
     throw new ConfigError('ERR_INVALID_CLIENT', 'redirect_uris: authorization_code and implicit need at least one redirect URI')
   }
   const response_types = checkResponseTypes(m.response_types, m.grant_types)
-  const metadata = withKeys(
-    withClientSettings(base.metadata, m.require_pushed_authorization_requests, m.dpop_bound_access_tokens),
-    m.jwks,
-    m.jwks_uri,
+  const metadata = withSecretMethods(
+    withKeys(
+      withClientSettings(base.metadata, m.require_pushed_authorization_requests, m.dpop_bound_access_tokens),
+      m.jwks,
+      m.jwks_uri,
+      method,
+    ),
+    m.secret_methods,
     method,
   )
   return {
@@ -206,6 +218,26 @@ export function toClient(input: ClientInput, base: ClientBase): Client {
 function withClientSettings(metadata: ClientMetadata, requirePushed: boolean | undefined, dpopBound: boolean | undefined): ClientMetadata {
   const pushed = requirePushed === undefined ? metadata : { ...metadata, require_pushed_authorization_requests: requirePushed }
   return dpopBound === undefined ? pushed : { ...pushed, dpop_bound_access_tokens: dpopBound }
+}
+
+/**
+ * The client's `secret_methods` (RFC 6749 §2.3.1): given ones replace, null or [] removes, absent
+ * keeps; only a client that authenticates with a secret keeps them, so `none` and key-based
+ * methods never mix with a secret.
+ */
+function withSecretMethods(
+  metadata: ClientMetadata,
+  given: ('client_secret_basic' | 'client_secret_post')[] | null | undefined,
+  method: string,
+): ClientMetadata {
+  const { secret_methods, ...rest } = metadata
+  const wanted = given === undefined ? secret_methods : given
+  if (!wanted?.length) return rest
+  if (!isSecretMethod(method)) {
+    if (given === undefined) return rest
+    throw new ConfigError('ERR_INVALID_CLIENT', `secret_methods: a ${method} client has no secret to send another way`)
+  }
+  return { ...rest, secret_methods: [...new Set(wanted)] }
 }
 
 /**

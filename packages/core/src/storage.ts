@@ -69,6 +69,12 @@ export interface ClientMetadata {
   require_pushed_authorization_requests?: boolean
   dpop_bound_access_tokens?: boolean
   request_object_signing_alg?: string
+  /**
+   * For a client that authenticates with a secret: the ways of sending it that are accepted
+   * besides its `token_endpoint_auth_method`, of client_secret_basic and client_secret_post (RFC
+   * 6749 §2.3.1). An import from Django OAuth Toolkit sets both, since DOT took a secret either way.
+   */
+  secret_methods?: ('client_secret_basic' | 'client_secret_post')[]
 }
 
 /**

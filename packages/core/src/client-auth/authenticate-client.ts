@@ -4,6 +4,7 @@ import { OAuthError } from '../errors.js'
 import { emit } from '../events.js'
 import type { Params } from '../http/form.js'
 import type { Client } from '../storage.js'
+import { acceptsMethod } from './accepted-methods.js'
 import type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './client-auth-method.js'
 import { BASIC_CHALLENGE } from './client-secret-basic.js'
 import { upgradeDjangoSecret } from './django-secret.js'
@@ -19,7 +20,8 @@ export function authenticatedClient(request: Request): Client | undefined {
 
 /**
  * Authenticates the caller of the token, revocation or introspection endpoint (RFC 6749 §2.3):
- * exactly one method, the one the client registered, with matching credentials. Failures are
+ * exactly one method, the one the client registered (or, for a secret, the other way of sending it
+ * its `secret_methods` setting lists), with matching credentials. Failures are
  * reported as `client_authentication.failed` and counted per client_id and address (per client_id
  * alone when no address is known); past the rate limit the credentials are not even checked
  * (RFC 6585 §4: 429 with Retry-After). With `challenge`, every invalid_client is a 401 with a
@@ -74,7 +76,7 @@ export async function authenticateClient(
   // A refused Client ID Metadata Document counts as an unknown client: a failure like any other.
   const found = mismatch || !clientId ? null : await loadClient(provider, clientId).catch(unknownOnRefusal)
   // A secret still in the Django hash an import kept is checked once by PBKDF2, then stored as SHA-256.
-  const client = found?.token_endpoint_auth_method === method.name ? await upgradeDjangoSecret(provider, found, credentials.secret) : found
+  const client = found && acceptsMethod(found, method.name) ? await upgradeDjangoSecret(provider, found, credentials.secret) : found
   const { storage } = provider.config
   const context: ClientAuthContext = {
     request,
@@ -85,7 +87,7 @@ export async function authenticateClient(
     keys: provider.clientKeys,
     ...(storage.remember ? { remember: storage.remember.bind(storage) } : {}),
   }
-  if (!client || client.token_endpoint_auth_method !== method.name || !(await verify(method, client, credentials, context))) {
+  if (!client || !acceptsMethod(client, method.name) || !(await verify(method, client, credentials, context))) {
     if (limiter) await limiter.fail(key, now)
     failed(provider, 'invalid_credentials', clientId, address)
     throw invalidClient(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed', basic || challenge)

@@ -31,6 +31,8 @@ const flags = {
   'no-require-par': { type: 'boolean' },
   'dpop-bound': { type: 'boolean' },
   'no-dpop-bound': { type: 'boolean' },
+  'both-secret-methods': { type: 'boolean' },
+  'no-both-secret-methods': { type: 'boolean' },
   'jwks-uri': { type: 'string' },
   'jwks-file': { type: 'string' },
   'no-jwks': { type: 'boolean' },
@@ -42,10 +44,11 @@ export const clientsUsage = `grantline clients create --name NAME [--type confid
                         [--jwks-uri URL | --jwks-file PATH] [--redirect-uri URI]...
                         [--post-logout-redirect-uri URI]... [--cors-origin ORIGIN]... [--scope "a b"] [--skip-consent]
                         [--introspection] [--require-par] [--dpop-bound] [--owner SUB] [--json]
+                        [--both-secret-methods] (the secret by HTTP Basic or in the body, as DOT took it)
 grantline clients list [--json]
 grantline clients show CLIENT_ID [--json]
 grantline clients update CLIENT_ID [same flags as create; a list flag replaces the list, '' empties it;
-                        --no-skip-consent, --no-introspection, --no-require-par, --no-dpop-bound, --no-cors-origins, --no-post-logout-redirect-uris,
+                        --no-skip-consent, --no-introspection, --no-require-par, --no-dpop-bound, --no-both-secret-methods, --no-cors-origins, --no-post-logout-redirect-uris,
                         --no-jwks (a client leaving private_key_jwt gets a new secret, shown once),
                         --owner '']
 grantline clients rotate-secret CLIENT_ID --grace 1d [--json]   (a new secret, shown once; the old one works for the grace
@@ -127,6 +130,8 @@ function metadata(values: Values): Partial<ClientInput> {
     require_pushed_authorization_requests: toggle(values['require-par'], values['no-require-par'], 'require-par'),
     // RFC 9449 §5.2: only DPoP-bound tokens for this client.
     dpop_bound_access_tokens: toggle(values['dpop-bound'], values['no-dpop-bound'], 'dpop-bound'),
+    // RFC 6749 §2.3.1: the secret in a Basic header or in the body, as DOT took it (set by import-dot).
+    secret_methods: bothSecretMethods(values),
     // `--owner ''`: no owner any more.
     owner_sub: values.owner === '' ? null : values.owner,
     ...keys(values),
@@ -134,11 +139,24 @@ function metadata(values: Values): Partial<ClientInput> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))
 }
 
+/** `--both-secret-methods` lists both ways of sending a secret, `--no-both-secret-methods` none besides the auth method. */
+function bothSecretMethods(values: Values): ClientInput['secret_methods'] {
+  const on = toggle(values['both-secret-methods'], values['no-both-secret-methods'], 'both-secret-methods')
+  if (on === undefined) return undefined
+  return on ? ['client_secret_basic', 'client_secret_post'] : null
+}
+
+/** How the client's secret may be sent: its auth method, or both ways when its secret_methods say so. */
+function secretSent(client: Client): string {
+  const extra = (client.metadata.secret_methods ?? []).filter((method) => method !== client.token_endpoint_auth_method)
+  return extra.length ? `${[client.token_endpoint_auth_method, ...extra].join(' or ')} (secret_methods)` : client.token_endpoint_auth_method
+}
+
 function describe(client: Client): string {
   return [
     `client_id:     ${client.client_id}`,
     `name:          ${client.client_name}`,
-    `type:          ${client.client_type} (${client.token_endpoint_auth_method})`,
+    `type:          ${client.client_type} (${secretSent(client)})`,
     `grant types:   ${client.grant_types.join(' ')}`,
     `responses:     ${client.response_types.join(', ') || '-'}`,
     `redirect URIs: ${client.redirect_uris.join(' ') || '-'}`,
