@@ -5,12 +5,22 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { createProvider, localAccounts } from '@grantline/core'
 import { sqliteDriver } from '@grantline/node'
+import { createResourceServer } from '@grantline/resource-server'
 import { sqlAccountStore, sqlStorage } from '@grantline/sql'
 import * as oauth from 'oauth4webapi'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CookieJar, HTTP, introspect, login, oauthClient, refresh } from '../server/http-client.js'
-import { cliJson, createWorkspace, DATABASE_URL, runCli, type ServerProcess, startServer, type Workspace } from '../server/support.js'
+import { CookieJar, clientCredentials, HTTP, introspect, login, oauthClient, refresh } from '../server/http-client.js'
+import {
+  type CreatedClient,
+  cliJson,
+  createWorkspace,
+  DATABASE_URL,
+  runCli,
+  type ServerProcess,
+  startServer,
+  type Workspace,
+} from '../server/support.js'
 import type { Report } from './report.js'
 
 /**
@@ -79,6 +89,8 @@ describe('grantline import-dot from a database made by Django OAuth Toolkit 1.7'
     expect(report.tables.oauth2_provider_accesstoken).toMatchObject({ read: 3, imported: 2 })
     expect(Object.values(report.tables.oauth2_provider_accesstoken.skipped)).toEqual([1])
     expect(report.tables.oauth2_provider_refreshtoken).toMatchObject({ read: 1, imported: 1 })
+    // No resource configured and none named: the report says what a resource server must do.
+    expect(report.tables.oauth2_provider_accesstoken.notes).toEqual([expect.stringMatching(/^the tokens have no audience: .*--resource/)])
   })
 
   it('RFC 9700 §4.1.3: the redirect URI Grantline no longer allows is reported with why; the other one carries over', async () => {
@@ -157,11 +169,15 @@ describe('grantline import-dot from a database made by Django OAuth Toolkit 1.7'
   })
 })
 
-describe('grantline import-dot from a DOT 1.7 PostgreSQL database, secrets in the body', { timeout: 60_000 }, () => {
+describe('grantline import-dot from a DOT 1.7 PostgreSQL database, for one resource, secrets both ways', { timeout: 60_000 }, () => {
   const name = `dot1_${randomBytes(6).toString('hex')}`
   let ws: Workspace
   let dot: Dot1
   let server: ServerProcess
+  let report: Report
+  // The one resource the server is configured for: the imported tokens are for it.
+  const API = 'https://api.example/data'
+  const config = { resources: [{ uri: API }] }
 
   beforeAll(async () => {
     const ensured = spawnSync(process.execPath, [ENSURE], { encoding: 'utf8', timeout: 600_000 })
@@ -170,10 +186,10 @@ describe('grantline import-dot from a DOT 1.7 PostgreSQL database, secrets in th
     ws = await createWorkspace('sqlite')
     const url = new URL(DATABASE_URL)
     url.pathname = `/${name}`
-    const report = await cliJson<Report>(ws, ['import-dot', '--from', url.toString(), '--auth-method', 'client_secret_post'])
+    report = await cliJson<Report>(ws, ['import-dot', '--from', url.toString(), '--config', ws.config(config)])
     expect(report.source).toEqual({ dialect: 'postgres', dot_version: '1.x' })
     expect(report.tables.oauth2_provider_accesstoken).toMatchObject({ read: 3, imported: 2 })
-    server = await startServer(ws)
+    server = await startServer(ws, { config })
   }, 660_000)
   afterAll(async () => {
     await server?.stop()
@@ -181,6 +197,90 @@ describe('grantline import-dot from a DOT 1.7 PostgreSQL database, secrets in th
     const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} })
     await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
     await admin.end({ timeout: 5 })
+  })
+
+  it('RFC 8707 §2 / RFC 9068 §4: the DOT token is for the one configured resource, and @grantline/resource-server for it accepts it', async () => {
+    expect(report.tables.oauth2_provider_accesstoken.notes).toEqual([`the tokens are for ${API} (their audience; a refresh keeps it)`])
+    const rsClient = await cliJson<CreatedClient>(ws, [
+      'clients',
+      'create',
+      '--name',
+      'API',
+      '--grant-type',
+      'client_credentials',
+      '--introspection',
+      '--config',
+      ws.config(config),
+    ])
+    const resourceServer = (resource: string) =>
+      createResourceServer({
+        resource,
+        introspection: {
+          endpoint: `${server.issuer}/introspect/`,
+          clientId: rsClient.client_id,
+          clientSecret: rsClient.client_secret ?? '',
+        },
+        authorizationServers: [server.issuer],
+      })
+    const bearer = (token: string) => new Request(API, { headers: { authorization: `Bearer ${token}` } })
+    expect(await resourceServer(API).verify(bearer(dot.webapp.access_token), { scopes: ['read'] })).toMatchObject({
+      sub: String(dot.user.id),
+      client_id: dot.webapp.client_id,
+      audience: [API],
+    })
+    // A resource the token was not imported for still refuses it (RFC 8707 §2: audience restriction).
+    const elsewhere = await resourceServer('https://other.example/api').verify(bearer(dot.webapp.access_token))
+    expect(elsewhere).toBeInstanceOf(Response)
+    expect((elsewhere as Response).status).toBe(401)
+  })
+
+  it('RFC 6749 §2.3.1: the imported client takes its secret by HTTP Basic and in the body, as DOT did; clients show says so', async () => {
+    const basic = oauthClient(server, dot.service)
+    const post = { ...basic, auth: oauth.ClientSecretPost(dot.service.client_secret) }
+    for (const c of [basic, post]) {
+      expect(await introspect(c, dot.service.access_token)).toMatchObject({ active: true, client_id: dot.service.client_id })
+    }
+    const shown = await cliJson<{ token_endpoint_auth_method: string; metadata: Record<string, unknown> }>(ws, [
+      'clients',
+      'show',
+      dot.service.client_id,
+    ])
+    expect(shown).toMatchObject({
+      token_endpoint_auth_method: 'client_secret_basic',
+      metadata: { secret_methods: ['client_secret_basic', 'client_secret_post'] },
+    })
+    const text = await runCli(['clients', 'show', dot.service.client_id, '--data', ws.data, '--db', ws.db])
+    expect(text.stdout).toContain('(client_secret_basic or client_secret_post (secret_methods))')
+  })
+
+  it('RFC 7591 §2: a client registered with one token_endpoint_auth_method refuses the other way of sending its secret', async () => {
+    const made = await cliJson<CreatedClient>(ws, ['clients', 'create', '--name', 'plain', '--grant-type', 'client_credentials'])
+    const basic = oauthClient(server, made)
+    expect((await clientCredentials(basic)).access_token).toMatch(/^gl_at_/)
+    const post = await oauth.clientCredentialsGrantRequest(
+      basic.as,
+      basic.client,
+      oauth.ClientSecretPost(made.client_secret ?? ''),
+      {},
+      HTTP,
+    )
+    expect(post.status).toBe(400)
+    expect(await post.json()).toMatchObject({ error: 'invalid_client' })
+  })
+
+  it('RFC 7591 §2: clients update --no-both-secret-methods leaves an imported client its one method', async () => {
+    const id = dot.webapp.client_id
+    const updated = await cliJson<{ metadata: Record<string, unknown> }>(ws, ['clients', 'update', id, '--no-both-secret-methods'])
+    expect(updated.metadata.secret_methods).toBeUndefined()
+    const basic = oauthClient(server, dot.webapp)
+    const post = { ...basic, auth: oauth.ClientSecretPost(dot.webapp.client_secret) }
+    const refused = await oauth.introspectionRequest(post.as, post.client, post.auth, dot.webapp.access_token, HTTP)
+    // RFC 7662 §2.3: introspection answers invalid_client with 401 and a Basic challenge.
+    expect(refused.status).toBe(401)
+    expect(await refused.json()).toMatchObject({ error: 'invalid_client' })
+    expect(await introspect(basic, dot.webapp.access_token)).toMatchObject({ active: true })
+    await cliJson(ws, ['clients', 'update', id, '--both-secret-methods'])
+    expect(await introspect(post, dot.webapp.access_token)).toMatchObject({ active: true })
   })
 
   it('RFC 6749 §2.3.1: the DOT 1.x client secret authenticates in the body (client_secret_post), as DOT accepted it', async () => {
@@ -196,6 +296,9 @@ describe('grantline import-dot from a DOT 1.7 PostgreSQL database, secrets in th
 
   it('RFC 6749 §6: the DOT refresh token from PostgreSQL refreshes, the client authenticating in the body', async () => {
     const webapp = { ...oauthClient(server, dot.webapp), auth: oauth.ClientSecretPost(dot.webapp.client_secret) }
-    expect((await refresh(webapp, dot.webapp.refresh_token)).scope).toBe(dot.webapp.scope)
+    const refreshed = await refresh(webapp, dot.webapp.refresh_token)
+    expect(refreshed.scope).toBe(dot.webapp.scope)
+    // The new access token keeps the imported grant's audience (RFC 8707 §2.2).
+    expect(await introspect(webapp, refreshed.access_token)).toMatchObject({ active: true, aud: API })
   })
 })

@@ -12,7 +12,7 @@ vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 })
 
 /**
  * The same DOT 3.x data on PostgreSQL (a schema of its own, dropped afterwards), imported into a
- * Grantline PostgreSQL database with `--auth-method client_secret_post`, then served.
+ * Grantline PostgreSQL database, then served: the clients take their secret in the body as DOT did.
  */
 describe('grantline import-dot from a DOT 3.x PostgreSQL database into PostgreSQL', () => {
   const schema = `dot_${randomBytes(8).toString('hex')}`
@@ -42,18 +42,7 @@ describe('grantline import-dot from a DOT 3.x PostgreSQL database into PostgreSQ
   })
 
   it('reports the same counts as from SQLite', async () => {
-    const run = await runCli([
-      'import-dot',
-      '--from',
-      from,
-      '--data',
-      ws.data,
-      '--db',
-      ws.db,
-      '--json',
-      '--auth-method',
-      'client_secret_post',
-    ])
+    const run = await runCli(['import-dot', '--from', from, '--data', ws.data, '--db', ws.db, '--json'])
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     report = JSON.parse(run.stdout) as Report

@@ -5,7 +5,7 @@ import { consentShape, familyShape, type Shape, userShape, valueList } from './s
 import { joinSql, raw, type SqlFragment, sql } from './sql-fragment.js'
 
 /**
- * The columns an imported client fills; the others (dynamic registration, metadata, a rotated
+ * The columns an imported client fills; the others (dynamic registration, a rotated
  * secret) keep their column defaults, which are what a client registered by the operator has.
  */
 export type ImportedClient = Pick<
@@ -25,12 +25,13 @@ export type ImportedClient = Pick<
   | 'owner_sub'
   | 'created_at'
   | 'secret_hash'
+  | 'metadata'
 >
 
-/** An imported access token: a Bearer token (no DPoP key) for no particular resource. */
+/** An imported access token: a Bearer token (no DPoP key), for the resources it was imported for (RFC 8707). */
 export type ImportedAccessToken = Pick<
   AccessTokenRecord,
-  'hash' | 'family_id' | 'client_id' | 'sub' | 'scopes' | 'created_at' | 'expires_at' | 'revoked_at'
+  'hash' | 'family_id' | 'client_id' | 'sub' | 'scopes' | 'audience' | 'created_at' | 'expires_at' | 'revoked_at'
 >
 
 /** An imported refresh token: unused, so it has no successor. */
@@ -78,6 +79,7 @@ const clientColumns: Shape<ImportedClient> = {
 }
 
 const accessColumns: Shape<ImportedAccessToken> = {
+  metadata: 'json',
   hash: 'text',
   family_id: 'text',
   client_id: 'text',
@@ -86,6 +88,7 @@ const accessColumns: Shape<ImportedAccessToken> = {
   created_at: 'int',
   expires_at: 'int',
   revoked_at: 'int?',
+  audience: 'json',
 }
 
 const refreshColumns: Shape<ImportedRefreshToken> = {

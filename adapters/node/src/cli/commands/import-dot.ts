@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { canonicalResource } from '@grantline/core'
 import { integer, parseFlags, requireFlag, usageError } from '../args.js'
 import { buildServer, readConfigFile } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
@@ -18,13 +19,34 @@ const flags = {
   'dry-run': { type: 'boolean' },
   'auth-method': { type: 'string' },
   'refresh-token-expire-seconds': { type: 'string' },
+  resource: { type: 'string', multiple: true },
 } as const
 
 export const importDotUsage = `grantline import-dot --from DOT_SQLITE_FILE|postgres://URL [--dry-run] [--auth-method client_secret_basic|client_secret_post]
-                     [--refresh-token-expire-seconds N (DOT's setting, when it was set)] [--json]
+                     [--refresh-token-expire-seconds N (DOT's setting, when it was set)] [--resource URI]... [--json]
+                     (the tokens' audience: --resource, else the config's resources, else none)
                      (Django OAuth Toolkit 1.x-3.x: applications, users, live tokens, in one transaction)`
 
 const DAY = 86400
+
+/**
+ * The audience of the imported tokens (RFC 8707): the `--resource` URIs, else the config file's
+ * `resources` (every one: a DOT token was good at every resource server), else none. With
+ * `"resources": "any"` there is no list to take, so only --resource gives one.
+ */
+function importedAudience(flagged: string[] | undefined, configured: unknown): string[] {
+  const given = flagged?.length ? flagged : Array.isArray(configured) ? configured.map((entry: { uri: string }) => entry.uri) : []
+  return [
+    ...new Set(
+      given.map((uri) => {
+        const canonical = canonicalResource(uri)
+        if (canonical === undefined)
+          throw new CliError(`--resource ${uri}: a resource is an https URI (http on a loopback host) without a fragment (RFC 8707 §2)`)
+        return canonical
+      }),
+    ),
+  ]
+}
 
 /**
  * Imports a Django OAuth Toolkit database into the server's database (import-dot/): the same
@@ -44,7 +66,9 @@ export async function importDotCommand(argv: string[]): Promise<void> {
     throw new CliError('--from and --db name the same database; import into a database of its own')
   }
   const dotRefreshExpire = integer(values['refresh-token-expire-seconds'], 'refresh-token-expire-seconds')
-  const ttl = readConfigFile(values.config).ttl
+  const config = readConfigFile(values.config)
+  const ttl = config.ttl
+  const resources = importedAudience(values.resource, config.resources)
   const reader = await openDotReader(from)
   try {
     const { database } = await buildServer(values, { issuer: 'http://127.0.0.1:8080/o' })
@@ -57,6 +81,7 @@ export async function importDotCommand(argv: string[]): Promise<void> {
         familyTtl: ttl?.family ?? 90 * DAY,
         dotRefreshExpire,
         authMethod,
+        resources,
         dryRun: values['dry-run'] === true,
         progress: createProgress('reading', 0),
       })

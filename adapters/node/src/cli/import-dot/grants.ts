@@ -11,8 +11,12 @@ function familyId(tokenHash: string): string {
   return `dot_${createHash('sha256').update(`family\n${tokenHash}`).digest('hex').slice(0, 32)}`
 }
 
-/** The grants (Families) of imported tokens, and one Consent per user and client they belong to. */
-export function createGrantBuilder() {
+/**
+ * The grants (Families) of imported tokens, and one Consent per user and client they belong to.
+ * `resources` is every grant's audience (RFC 8707): DOT had no resource indicators, so its tokens
+ * were good at every resource server; here they are for the resources the operator names.
+ */
+export function createGrantBuilder(resources: readonly string[] = []) {
   const consents = new Map<string, Consent>()
   const families: Family[] = []
 
@@ -47,7 +51,7 @@ export function createGrantBuilder() {
         amr: null,
         nonce: null,
         claims: null,
-        resource: [],
+        resource: [...resources],
         created_at: created,
         expires_at: expires,
         revoked_at: null,
@@ -58,7 +62,7 @@ export function createGrantBuilder() {
   }
 }
 
-/** An imported access token in its grant. */
+/** An imported access token in its grant, for the grant's resources (RFC 9068 §3 `aud`; RFC 7662 `aud`). */
 export function accessRecord(
   token: { hash: string; scopes: string[]; created: number | null; expires: number },
   family: Family,
@@ -70,6 +74,7 @@ export function accessRecord(
     client_id: family.client_id,
     sub: family.sub,
     scopes: token.scopes,
+    audience: family.resource,
     created_at: token.created ?? now,
     expires_at: token.expires,
     revoked_at: null,

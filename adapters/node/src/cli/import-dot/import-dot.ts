@@ -32,6 +32,8 @@ export interface ImportDotOptions {
   dotRefreshExpire?: number | undefined
   authMethod: 'client_secret_basic' | 'client_secret_post'
   dryRun: boolean
+  /** The audience of the imported tokens (RFC 8707 resources, canonical); [] leaves them without one. */
+  resources: readonly string[]
   progress: Progress
 }
 
@@ -114,6 +116,12 @@ async function countLeftOut(reader: DotReader, schema: DotSchema, tables: Record
 }
 
 /** Rows written per table, from the counts of the one transaction; the rest were there already. */
+/** What a resource server sees of the imported tokens' audience (RFC 8707, RFC 9068 §4). */
+function audienceNote(resources: readonly string[]): string {
+  if (resources.length > 0) return `the tokens are for ${resources.join(', ')} (their audience; a refresh keeps it)`
+  return 'the tokens have no audience: a resource server that verifies with its resource refuses them; import with --resource URI, or verify without a resource'
+}
+
 function settle(report: TableReport, mapped: number, gained: number): void {
   report.imported = gained
   report.already_present = mapped - gained
@@ -140,11 +148,20 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
   const tokens = await readTokens(
     o,
     schema,
-    { now: o.now, clients: byPk, users: ids, refreshTtl: o.refreshTtl, familyTtl: o.familyTtl, dotRefreshExpire: o.dotRefreshExpire },
+    {
+      now: o.now,
+      clients: byPk,
+      users: ids,
+      refreshTtl: o.refreshTtl,
+      familyTtl: o.familyTtl,
+      dotRefreshExpire: o.dotRefreshExpire,
+      resources: o.resources,
+    },
     tables,
   )
   await countLeftOut(reader, schema, tables)
   const records: ImportRecords = { clients, users, ...tokens }
+  if (tokens.accessTokens.length + tokens.refreshTokens.length > 0) tables.oauth2_provider_accesstoken.notes.push(audienceNote(o.resources))
   tables.auth_user.imported = users.length - tables.auth_user.already_present
   tables.oauth2_provider_application.imported = clients.length - tables.oauth2_provider_application.already_present
   if (!o.dryRun) {

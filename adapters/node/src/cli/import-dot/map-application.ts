@@ -36,7 +36,10 @@ const GRANTS: Record<string, { grant_types: string[]; response_types: string[] }
 
 export interface ApplicationContext {
   now: number
-  /** How imported confidential clients authenticate (DOT accepted both; a Grantline client has one). */
+  /**
+   * The `token_endpoint_auth_method` of imported confidential clients; they accept the other way of
+   * sending the secret too (`secret_methods`), as DOT did.
+   */
   authMethod: 'client_secret_basic' | 'client_secret_post'
   /** DOT user ids that are imported: an application owned by another keeps no owner. */
   users: Set<string>
@@ -147,5 +150,7 @@ export function mapApplication(row: DotRow, context: ApplicationContext, report:
     owner_sub: owner !== null && context.users.has(owner) ? owner : null,
     created_at: epochSeconds(row.created) ?? context.now,
     secret_hash,
+    // DOT took a secret in a Basic header or in the body (RFC 6749 §2.3.1): both keep working.
+    metadata: type === 'public' ? {} : { secret_methods: ['client_secret_basic', 'client_secret_post'] },
   }
 }

@@ -84,6 +84,8 @@ export interface MappedTokens {
   consents: Consent[]
   families: Family[]
   accessTokens: ImportedAccessToken[]
+  /** The audience of every imported grant and access token (RFC 8707), canonical; [] for none. */
+  resources?: readonly string[]
   refreshTokens: ImportedRefreshToken[]
 }
 
@@ -118,7 +120,7 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
   const waiting = new Map<string, DotAccessToken>()
   const bySource = new Map<string, DotAccessToken>()
   const out: MappedTokens = { consents: [], families: [], accessTokens: [], refreshTokens: [] }
-  const grants = createGrantBuilder()
+  const grants = createGrantBuilder(context.resources)
 
   return {
     addAccess(token) {
