@@ -80,6 +80,61 @@ describe('OIDC Core §3.1.2.1 prompt=none', () => {
     expect(tokens.claims()?.sub).toBe('user-1')
   })
 
+  /** An ID Token of user-1 for `reg`, from a first interactive code flow. */
+  async function idTokenOf(s: OidcSetup, reg: Awaited<ReturnType<typeof registerOidcClient>>, cookie: string): Promise<string> {
+    const { url, state, nonce, verifier } = await request(reg.client_id)
+    const response = await browse(s, url, cookie)
+    const tokens = await client.authorizationCodeGrant(await relyingParty(s, reg), location(response), {
+      expectedState: state,
+      expectedNonce: nonce,
+      pkceCodeVerifier: verifier,
+    })
+    return tokens.id_token as string
+  }
+
+  it('OIDC Core §3.1.2.6: prompt=none with an id_token_hint of the signed-in user issues the code silently', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    const hint = await idTokenOf(s, reg, cookie)
+    const { url } = await request(reg.client_id, { prompt: 'none', id_token_hint: hint })
+    expect(queryParams(await get(s, url, cookie)).get('code')).toBeTruthy()
+  })
+
+  it('OIDC Core §3.1.2.6: prompt=none with an id_token_hint naming another user than the signed-in one answers login_required, never a page', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const hint = await idTokenOf(s, reg, s.users.signIn('user-1'))
+    const { url, state } = await request(reg.client_id, { prompt: 'none', id_token_hint: hint })
+    const response = await get(s, url, s.users.signIn('user-2'))
+    expect(response.status).toBe(302)
+    expect(Object.fromEntries(queryParams(response))).toMatchObject({ error: 'login_required', state, iss: ISSUER })
+    expect(s.logins).toEqual([])
+  })
+
+  it('OIDC Core §3.1.2.6: prompt=none with an id_token_hint this server did not issue answers invalid_request to the client', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s, { skip_authorization: true })
+    const cookie = s.users.signIn('user-1')
+    const hint = await idTokenOf(s, reg, cookie)
+    const [header, payload] = hint.split('.')
+    const { url, state } = await request(reg.client_id, { prompt: 'none', id_token_hint: `${header}.${payload}.${'A'.repeat(86)}` })
+    const response = await get(s, url, cookie)
+    expect(response.status).toBe(302)
+    expect(Object.fromEntries(queryParams(response))).toMatchObject({ error: 'invalid_request', state, iss: ISSUER })
+  })
+
+  it('OIDC Core §3.1.2.6: prompt=none asking for more scopes than the user approved answers consent_required, never the consent page', async () => {
+    const s = oidcSetup()
+    const reg = await registerOidcClient(s)
+    const cookie = s.users.signIn('user-1')
+    expect(queryParams(await browse(s, (await request(reg.client_id)).url, cookie)).get('code')).toBeTruthy()
+    const { url, state } = await request(reg.client_id, { prompt: 'none', scope: 'openid profile' })
+    const response = await get(s, url, cookie)
+    expect(response.status).toBe(302)
+    expect(Object.fromEntries(queryParams(response))).toMatchObject({ error: 'consent_required', state, iss: ISSUER })
+  })
+
   it('OIDC Core §3.1.2.6: prompt=none with a session older than max_age answers login_required', async () => {
     const s = oidcSetup()
     const reg = await registerOidcClient(s, { skip_authorization: true })

@@ -69,6 +69,7 @@ const AUTHORIZATION_PARAMETERS = new Set([
   'acr_values',
   'ui_locales',
   'login_hint',
+  'id_token_hint',
   'approval_prompt',
   'resource',
   LOGIN_MARKER,

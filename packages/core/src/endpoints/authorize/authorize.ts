@@ -12,6 +12,7 @@ import type { Consent } from '../../storage.js'
 import { type AuthorizationRequest, RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
 import { identityAssured } from './client-identity.js'
 import { decide } from './decide.js'
+import { otherUserHinted } from './hinted-user.js'
 import { loginResponse, needsAccountSelection, needsLogin } from './login.js'
 import { grantOf } from './record-consent.js'
 import { redirectError, respond } from './respond.js'
@@ -80,7 +81,9 @@ function unverified(authz: AuthorizationRequest): { redirectHost: string; docume
 async function handleRequest(provider: ProviderContext, request: Request, authz: AuthorizationRequest): Promise<Response> {
   const { config } = provider
   const user = await config.accounts.current(request)
-  if (!user || needsLogin(provider, authz, user) || needsAccountSelection(authz)) return loginResponse(provider, request, authz, user)
+  if (!user || needsLogin(provider, authz, user) || needsAccountSelection(authz) || (await otherUserHinted(provider, authz, user))) {
+    return loginResponse(provider, request, authz, user)
+  }
   const consent = await config.storage.findConsent(user.sub, authz.client.client_id)
   if (approvedWithoutPage(provider, authz, consent)) {
     // Skipping the page still records the grant as a consent, so the user sees and can revoke it.
