@@ -123,6 +123,13 @@ describe('private_key_jwt security (RFC 7523 §3, RFC 7521 §4.2, OIDC Core §9)
     expect(other.client_secret).toBeUndefined()
   })
 
+  it('RFC 8725 §3.11: a JWT of another kind (a request object, a DPoP proof) is not taken for a client assertion', async () => {
+    const c = await withClient()
+    await refused(await c.token(await c.assertion({}, { typ: 'oauth-authz-req+jwt' })))
+    await refused(await c.token(await c.assertion({}, { typ: 'dpop+jwt' })))
+    expect((await c.token(await c.assertion({}, { typ: 'JWT' }))).status).toBe(200)
+  })
+
   it('RFC 6749 §2.3: an assertion together with a secret is refused (exactly one method)', async () => {
     const c = await withClient()
     const response = await c.provider.handle(

@@ -147,6 +147,8 @@ describe('request objects (RFC 9101)', () => {
     await refusedAtRedirect(s, urlWith(reg.client_id, await sign({ ...params, client_id: 'another-client' }, key, reg.client_id)))
     await refusedAtRedirect(s, urlWith(reg.client_id, await sign({ ...params, iss: 'another-client' }, key, reg.client_id)))
     await refusedAtRedirect(s, urlWith(reg.client_id, await sign({ ...params, aud: 'https://other.example' }, key, reg.client_id)))
+    // RFC 8725 §3.11: a JWT typed as another kind (a DPoP proof) is not a request object.
+    await refusedAtRedirect(s, urlWith(reg.client_id, await sign(params, key, reg.client_id, { typ: 'dpop+jwt' })))
   })
 
   it('RFC 9101 §6.2: an expired request object, one without exp, and a replayed jti are refused', async () => {

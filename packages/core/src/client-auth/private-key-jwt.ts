@@ -69,6 +69,8 @@ export function createPrivateKeyJwt(algs: readonly string[] = CLIENT_JWT_ALGS): 
           maxLifetime: MAX_ASSERTION_LIFETIME,
           maxLength: MAX_ASSERTION_LENGTH,
           algs,
+          // RFC 8725 §3.11: a request object, DPoP proof or access token is not a client assertion.
+          typ: (typ) => typ === undefined || /^(?:application\/)?jwt$/i.test(typ),
         },
         invalidClient,
       )

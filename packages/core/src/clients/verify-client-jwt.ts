@@ -28,6 +28,8 @@ export interface ClientJwtExpectation {
   maxLifetime?: number
   /** Longer JWTs are refused before any parsing. */
   maxLength: number
+  /** Whether the header's `typ` is one this JWT may have (RFC 8725 §3.11: one kind of JWT is not taken for another). */
+  typ?: (typ: string | undefined) => boolean
 }
 
 /**
@@ -45,8 +47,12 @@ export async function verifyClientJwt(
 ): Promise<JWTPayload> {
   if (jwt.length > expect.maxLength) throw fail(`the JWT is longer than ${expect.maxLength} characters`)
   let payload: JWTPayload
+  let typ: string | undefined
   try {
-    ;({ payload } = await jwtVerify(jwt, keys.resolver(client), {
+    ;({
+      payload,
+      protectedHeader: { typ },
+    } = await jwtVerify(jwt, keys.resolver(client), {
       algorithms: [...(expect.algs ?? CLIENT_JWT_ALGS)],
       issuer: client.client_id,
       ...(expect.subjectIsClient ? { subject: client.client_id } : {}),
@@ -58,6 +64,7 @@ export async function verifyClientJwt(
   } catch (error) {
     throw fail(describe(error))
   }
+  if (expect.typ && !expect.typ(typ)) throw fail(`the JWT typ "${typ}" is not the one expected here (RFC 8725 section 3.11)`)
   if (payload.iat !== undefined && payload.iat > expect.now + expect.clockSkew) throw fail('the JWT iat is in the future')
   if (expect.maxLifetime !== undefined && (payload.exp as number) > expect.now + expect.maxLifetime + expect.clockSkew) {
     throw fail(`the JWT exp is more than ${expect.maxLifetime} seconds ahead`)

@@ -59,6 +59,8 @@ export async function resolveRequestObject(provider: ProviderContext, client: Cl
       algs: allowedAlgs(provider, client),
       maxLifetime: MAX_LIFETIME,
       maxLength: MAX_LENGTH,
+      // RFC 9101 §4, RFC 8725 §3.11: oauth-authz-req+jwt or a plain JWT, never a client assertion's or a proof's typ.
+      typ: (typ) => typ === undefined || /^(?:application\/)?(?:jwt|oauth-authz-req\+jwt)$/i.test(typ),
     },
     (description) => invalidObject(`request object: ${description}`),
   )
