@@ -1,4 +1,5 @@
 import { ConfigError } from '@grantline/core'
+import { makeClient } from '@grantline/testing'
 import * as oauth from 'oauth4webapi'
 import { describe, expect, it } from 'vitest'
 import { register, via } from '../e2e/support.js'
@@ -75,5 +76,23 @@ describe('client secret rotation', () => {
     const pub = await s.provider.clients.create({ client_name: 'SPA', client_type: 'public', redirect_uris: ['https://spa.example/cb'] })
     await expect(s.provider.clients.rotateSecret(pub.client.client_id, { graceSeconds: 0 })).rejects.toBeInstanceOf(ConfigError)
     await expect(s.provider.clients.rotateSecret('nobody', { graceSeconds: 0 })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_CLIENT' })
+  })
+
+  it('a key-only client has no secret to rotate; a Django-hashed secret unused since its import rotates only without a grace', async () => {
+    const s = setup()
+    const keyOnly = makeClient({ token_endpoint_auth_method: 'private_key_jwt', secret_hash: null })
+    await s.storage.putClient(keyOnly)
+    await expect(s.provider.clients.rotateSecret(keyOnly.client_id, { graceSeconds: 0 })).rejects.toMatchObject({
+      code: 'ERR_NO_CLIENT_SECRET',
+    })
+    const imported = makeClient({ secret_hash: 'pbkdf2_sha256$600000$salt$aGFzaA==' })
+    await s.storage.putClient(imported)
+    await expect(s.provider.clients.rotateSecret(imported.client_id, { graceSeconds: 60 })).rejects.toMatchObject({
+      code: 'ERR_DJANGO_SECRET_GRACE',
+    })
+    expect((await s.storage.getClient(imported.client_id))?.secret_hash).toBe(imported.secret_hash)
+    const rotated = await s.provider.clients.rotateSecret(imported.client_id, { graceSeconds: 0 })
+    expect(rotated.client.previous_secret_hash).toBeNull()
+    expect(rotated.client.secret_hash).toMatch(/^[0-9a-f]{64}$/)
   })
 })
