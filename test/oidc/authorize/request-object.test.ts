@@ -235,6 +235,28 @@ describe('request objects (RFC 9101)', () => {
     expect(await refused.json()).toMatchObject({ error: 'invalid_request_object' })
   })
 
+  it('RFC 9101 §10.2: a client registered (RFC 7591) with request_object_signing_alg PS256 has an ES256 object refused', async () => {
+    const s = oidcSetup({ registration: { policy: 'open' } })
+    const key = await keyPair()
+    const register = (body: Record<string, unknown>) =>
+      s.provider.handle(
+        new Request(`${ISSUER}/register/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', jwks: { keys: [key.jwk] }, ...body }),
+        }),
+      )
+    expect(await (await register({ request_object_signing_alg: 'none' })).json()).toMatchObject({ error: 'invalid_client_metadata' })
+    const registered = await register({ request_object_signing_alg: 'PS256' })
+    expect(registered.status).toBe(201)
+    const info = await registered.json()
+    expect(info.request_object_signing_alg).toBe('PS256')
+    const { params } = await codeRequest(info.client_id)
+    const url = urlWith(info.client_id, await sign(params, key, info.client_id))
+    const refused = queryParams(await get(s, url, s.users.signIn('user-1')))
+    expect(refused.get('error')).toBe('invalid_request_object')
+  })
+
   it('OIDC Discovery §3: both metadata documents say request objects are supported, with their algorithms, and request_uri is not', async () => {
     const documents = [
       [oidcSetup(), `${ISSUER}/.well-known/openid-configuration`],

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { CLIENT_SECRET_JWT_REFUSED } from '../../client-auth/registry.js'
 import { publicJwksProblem } from '../../clients/public-jwks.js'
+import { CLIENT_JWT_ALGS } from '../../clients/verify-client-jwt.js'
 import { ConfigError, OAuthError } from '../../errors.js'
 import { canonicalRedirectUri } from '../../redirect-uri.js'
 import type { ClientMetadata } from '../../storage.js'
@@ -60,6 +61,8 @@ const schema = v.object({
   require_pushed_authorization_requests: v.optional(v.boolean('must be a boolean')),
   /** RFC 9449 §5.2: this client's token requests must carry a DPoP proof. */
   dpop_bound_access_tokens: v.optional(v.boolean('must be a boolean')),
+  /** OIDC Registration §2, RFC 9101 §10.2: the one algorithm this client's request objects use. */
+  request_object_signing_alg: v.optional(v.picklist(CLIENT_JWT_ALGS, `must be one of ${CLIENT_JWT_ALGS.join(', ')}`)),
 })
 
 export const invalidMetadata = (description: string) => new OAuthError('invalid_client_metadata', description)
@@ -76,6 +79,7 @@ const METADATA_FIELDS = [
   'jwks_uri',
   'require_pushed_authorization_requests',
   'dpop_bound_access_tokens',
+  'request_object_signing_alg',
 ] as const
 
 /** The informational members kept on the Client record as `metadata`. */
