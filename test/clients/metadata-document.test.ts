@@ -218,6 +218,8 @@ describe('the document (draft-ietf-oauth-client-id-metadata-document §4)', () =
       owner_sub: null,
       created_at: Math.floor(s.clock.now() / 1000),
       secret_hash: null,
+      previous_secret_hash: null,
+      previous_secret_expires_at: null,
       dynamic: true,
       metadata: { client_uri: 'https://app.example.com', logo_uri: 'https://app.example.com/logo.png' },
       registration_token_hash: null,
