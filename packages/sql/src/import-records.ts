@@ -76,19 +76,19 @@ const clientColumns: Shape<ImportedClient> = {
   owner_sub: 'text?',
   created_at: 'int',
   secret_hash: 'text?',
+  metadata: 'json',
 }
 
 const accessColumns: Shape<ImportedAccessToken> = {
-  metadata: 'json',
   hash: 'text',
   family_id: 'text',
   client_id: 'text',
   sub: 'text?',
   scopes: 'json',
+  audience: 'json',
   created_at: 'int',
   expires_at: 'int',
   revoked_at: 'int?',
-  audience: 'json',
 }
 
 const refreshColumns: Shape<ImportedRefreshToken> = {

@@ -31,9 +31,9 @@ export interface ImportDotOptions {
   /** DOT's REFRESH_TOKEN_EXPIRE_SECONDS, when the DOT site set it. */
   dotRefreshExpire?: number | undefined
   authMethod: 'client_secret_basic' | 'client_secret_post'
-  dryRun: boolean
   /** The audience of the imported tokens (RFC 8707 resources, canonical); [] leaves them without one. */
   resources: readonly string[]
+  dryRun: boolean
   progress: Progress
 }
 
@@ -115,13 +115,13 @@ async function countLeftOut(reader: DotReader, schema: DotSchema, tables: Record
   }
 }
 
-/** Rows written per table, from the counts of the one transaction; the rest were there already. */
 /** What a resource server sees of the imported tokens' audience (RFC 8707, RFC 9068 §4). */
 function audienceNote(resources: readonly string[]): string {
   if (resources.length > 0) return `the tokens are for ${resources.join(', ')} (their audience; a refresh keeps it)`
   return 'the tokens have no audience: a resource server that verifies with its resource refuses them; import with --resource URI, or verify without a resource'
 }
 
+/** Rows written per table, from the counts of the one transaction; the rest were there already. */
 function settle(report: TableReport, mapped: number, gained: number): void {
   report.imported = gained
   report.already_present = mapped - gained
@@ -160,8 +160,8 @@ export async function importDot(o: ImportDotOptions): Promise<ImportResult> {
     tables,
   )
   await countLeftOut(reader, schema, tables)
-  const records: ImportRecords = { clients, users, ...tokens }
   if (tokens.accessTokens.length + tokens.refreshTokens.length > 0) tables.oauth2_provider_accesstoken.notes.push(audienceNote(o.resources))
+  const records: ImportRecords = { clients, users, ...tokens }
   tables.auth_user.imported = users.length - tables.auth_user.already_present
   tables.oauth2_provider_application.imported = clients.length - tables.oauth2_provider_application.already_present
   if (!o.dryRun) {

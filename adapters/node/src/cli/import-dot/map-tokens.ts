@@ -78,14 +78,14 @@ export interface TokenContext {
   familyTtl: number
   /** DOT's REFRESH_TOKEN_EXPIRE_SECONDS, when it was set: older refresh tokens had expired there. */
   dotRefreshExpire?: number | undefined
+  /** The audience of every imported grant and access token (RFC 8707), canonical; [] for none. */
+  resources?: readonly string[]
 }
 
 export interface MappedTokens {
   consents: Consent[]
   families: Family[]
   accessTokens: ImportedAccessToken[]
-  /** The audience of every imported grant and access token (RFC 8707), canonical; [] for none. */
-  resources?: readonly string[]
   refreshTokens: ImportedRefreshToken[]
 }
 
