@@ -51,6 +51,9 @@ export interface Dot3Data {
     hashed: string
     /** A refresh token DOT revoked by rotating it. */
     revokedRefresh: string
+    /** A DOT 3 chain (token_family): the token rotated away, and the live one it was rotated into. */
+    chainOld: string
+    chainLive: string
     expired: string
   }
 }
@@ -63,6 +66,7 @@ export function dot3Data(now = Date.now()): Dot3Data {
   const hashedSecret = `hashed${generateToken()}`
   const serviceSecret = `service${generateToken()}`
   const hashedStored = djangoHash(hashedSecret)
+  const chain = crypto.randomUUID().replaceAll('-', '')
   const user = (id: number, username: string, password: string, active: boolean, first = '', last = '', email = ''): Row => ({
     id,
     password,
@@ -107,6 +111,8 @@ export function dot3Data(now = Date.now()): Dot3Data {
       'nativeRefresh',
       'revokedRefresh',
       'goneRefresh',
+      'chainOld',
+      'chainLive',
     ].map((name) => [name, generateToken()]),
   ) as Record<string, string>
   const access = (
@@ -137,6 +143,7 @@ export function dot3Data(now = Date.now()): Dot3Data {
     application_id: number,
     user_id: number,
     revoked: Date | null = null,
+    token_family: string | null = null,
   ): Row => ({
     id,
     token,
@@ -146,7 +153,7 @@ export function dot3Data(now = Date.now()): Dot3Data {
     created: at(-HOUR),
     updated: at(-HOUR),
     revoked,
-    token_family: null,
+    token_family,
   })
   const rows: Dot3Rows = {
     auth_user: [
@@ -218,6 +225,9 @@ export function dot3Data(now = Date.now()): Dot3Data {
       refresh(4, tokens.goneRefresh as string, null, 1, 1),
       refresh(5, tokens.nativeRefresh as string, 7, 3, 1),
       refresh(6, tokens.hashedRefresh as string, 6, 2, 1),
+      // DOT 3 rotated 7 into 8: 7 revoked, both in one token_family.
+      refresh(7, tokens.chainOld as string, null, 1, 1, at(-30 * 60_000), chain),
+      refresh(8, tokens.chainLive as string, null, 1, 1, null, chain),
     ],
     oauth2_provider_grant: [
       {
@@ -252,6 +262,8 @@ export function dot3Data(now = Date.now()): Dot3Data {
       nativeRefresh: tokens.nativeRefresh as string,
       hashed: tokens.hashed as string,
       revokedRefresh: tokens.revokedRefresh as string,
+      chainOld: tokens.chainOld as string,
+      chainLive: tokens.chainLive as string,
       expired: tokens.expired as string,
     },
   }

@@ -52,7 +52,7 @@ describe('grantline import-dot from a DOT 3.x PostgreSQL database into PostgreSQ
       auth_user: [3, 2, 1],
       oauth2_provider_application: [5, 4, 1],
       oauth2_provider_accesstoken: [7, 4, 2],
-      oauth2_provider_refreshtoken: [6, 5, 0],
+      oauth2_provider_refreshtoken: [8, 7, 0],
       oauth2_provider_grant: [1, 0, 0],
       oauth2_provider_idtoken: [1, 0, 0],
     })

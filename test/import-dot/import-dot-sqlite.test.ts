@@ -60,7 +60,7 @@ describe('grantline import-dot from a DOT 3.x SQLite database', () => {
   it("--refresh-token-expire-seconds (DOT's REFRESH_TOKEN_EXPIRE_SECONDS) skips the refresh tokens that had expired in DOT", async () => {
     // The fixture's refresh tokens were made an hour ago.
     const report = await importDot('--dry-run', '--refresh-token-expire-seconds', '1800')
-    expect(report.tables.oauth2_provider_refreshtoken).toMatchObject({ imported: 0, skipped: { revoked: 1, expired: 5 } })
+    expect(report.tables.oauth2_provider_refreshtoken).toMatchObject({ imported: 0, skipped: { revoked: 2, expired: 6 } })
     // Their access tokens, unpaired now, still import on their own when they are live.
     expect(report.tables.oauth2_provider_accesstoken.imported).toBe(4)
   })
@@ -78,7 +78,10 @@ describe('grantline import-dot from a DOT 3.x SQLite database', () => {
       'its application (id 5) is not imported',
       'its user (id 2) is not imported',
     ])
-    expect(t.oauth2_provider_refreshtoken).toMatchObject({ read: 6, imported: 5, skipped: { revoked: 1 }, refused: [] })
+    expect(t.oauth2_provider_refreshtoken).toMatchObject({ read: 8, imported: 7, skipped: { revoked: 1 }, refused: [] })
+    expect(t.oauth2_provider_refreshtoken.notes).toStrictEqual([
+      expect.stringMatching(/^1 refresh tokens DOT had rotated away are kept as used/),
+    ])
     expect(t.oauth2_provider_grant).toMatchObject({ read: 1, imported: 0 })
     expect(Object.values(t.oauth2_provider_grant.skipped)).toStrictEqual([1])
     expect(t.oauth2_provider_idtoken).toMatchObject({ read: 1, imported: 0 })
@@ -137,7 +140,7 @@ describe('grantline import-dot from a DOT 3.x SQLite database', () => {
     })
     const later = await importDot()
     expect(later.tables.oauth2_provider_accesstoken).toMatchObject({ imported: 1, already_present: 4 })
-    expect(later.tables.oauth2_provider_refreshtoken).toMatchObject({ imported: 0, already_present: 5 })
+    expect(later.tables.oauth2_provider_refreshtoken).toMatchObject({ imported: 0, already_present: 7 })
     dot.tokens.service = token
   })
 
@@ -198,6 +201,14 @@ describe('grantline import-dot from a DOT 3.x SQLite database', () => {
     it('RFC 6749 §6: a refresh token DOT had revoked stays refused', async () => {
       const plain = oauthClient(server, dot.plain)
       await expect(refresh(plain, dot.tokens.revokedRefresh)).rejects.toMatchObject({ error: 'invalid_grant' })
+    })
+
+    it('RFC 9700 §4.14.2: a refresh token DOT 3 had rotated away, replayed after the import, ends the grant of its chain', async () => {
+      const plain = oauthClient(server, dot.plain)
+      expect(await introspect(plain, dot.tokens.chainLive)).toMatchObject({ active: true })
+      await expect(refresh(plain, dot.tokens.chainOld)).rejects.toMatchObject({ error: 'invalid_grant' })
+      expect(await introspect(plain, dot.tokens.chainLive)).toStrictEqual({ active: false })
+      await expect(refresh(plain, dot.tokens.chainLive)).rejects.toMatchObject({ error: 'invalid_grant' })
     })
 
     it('RFC 6749 §2.3.1: the DOT client secret authenticates by HTTP Basic, and a wrong one does not', async () => {

@@ -34,10 +34,13 @@ export type ImportedAccessToken = Pick<
   'hash' | 'family_id' | 'client_id' | 'sub' | 'scopes' | 'audience' | 'created_at' | 'expires_at' | 'revoked_at'
 >
 
-/** An imported refresh token: unused, so it has no successor. */
+/**
+ * An imported refresh token. One the other server had rotated away keeps `used_at`, with no
+ * successor named: presenting it again is a reuse, which ends its grant (RFC 9700 §4.14.2).
+ */
 export type ImportedRefreshToken = Pick<
   RefreshTokenRecord,
-  'hash' | 'family_id' | 'client_id' | 'sub' | 'scopes' | 'access_hash' | 'created_at' | 'expires_at' | 'revoked_at'
+  'hash' | 'family_id' | 'client_id' | 'sub' | 'scopes' | 'access_hash' | 'created_at' | 'expires_at' | 'revoked_at' | 'used_at'
 >
 
 /** Records made elsewhere (another authorization server's database), written as they are. */
@@ -101,6 +104,7 @@ const refreshColumns: Shape<ImportedRefreshToken> = {
   created_at: 'int',
   expires_at: 'int',
   revoked_at: 'int?',
+  used_at: 'int?',
 }
 
 /** Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */

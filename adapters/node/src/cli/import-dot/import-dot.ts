@@ -13,6 +13,7 @@ import {
   ACCESS_COLUMNS,
   createTokenMapper,
   LATER_ACCESS_COLUMNS,
+  LATER_REFRESH_COLUMNS,
   REFRESH_COLUMNS,
   readAccessToken,
   readRefreshToken,
@@ -93,7 +94,7 @@ async function readTokens(o: ImportDotOptions, schema: DotSchema, context: Token
     tables.oauth2_provider_accesstoken.read++
     mapper.addAccess(readAccessToken(row))
   })
-  const refreshColumns = present(schema.refreshToken, [...REFRESH_COLUMNS, 'token_checksum'])
+  const refreshColumns = present(schema.refreshToken, [...REFRESH_COLUMNS, ...LATER_REFRESH_COLUMNS])
   await eachRow(o.reader, DOT_TABLES.refreshToken, refreshColumns, o.progress, (row) => {
     tables.oauth2_provider_refreshtoken.read++
     mapper.addRefresh(readRefreshToken(row))

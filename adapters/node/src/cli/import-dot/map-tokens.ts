@@ -9,6 +9,8 @@ import { subOf } from './map-user.js'
 export const ACCESS_COLUMNS = ['id', 'token', 'expires', 'scope', 'application_id', 'user_id', 'created'] as const
 export const LATER_ACCESS_COLUMNS = ['token_checksum', 'source_refresh_token_id'] as const
 export const REFRESH_COLUMNS = ['id', 'token', 'access_token_id', 'application_id', 'user_id', 'created', 'revoked'] as const
+/** DOT 3's `token_family`: the refresh tokens of one chain of rotations. */
+export const LATER_REFRESH_COLUMNS = ['token_checksum', 'token_family'] as const
 
 /** What the import keeps of a DOT access token row. */
 export interface DotAccessToken {
@@ -30,7 +32,10 @@ export interface DotRefreshToken {
   application: string | null
   user: string | null
   created: number | null
-  revoked: boolean
+  /** When DOT revoked it (rotated it away), or null. */
+  revoked: number | null
+  /** DOT 3's chain of rotations, or null. */
+  chain: string | null
 }
 
 /**
@@ -63,7 +68,8 @@ export function readRefreshToken(row: DotRow): DotRefreshToken {
     application: key(row.application_id),
     user: key(row.user_id),
     created: epochSeconds(row.created),
-    revoked: row.revoked !== null && row.revoked !== undefined,
+    revoked: row.revoked === null || row.revoked === undefined ? null : (epochSeconds(row.revoked) ?? 0),
+    chain: key(row.token_family),
   }
 }
 
@@ -121,6 +127,49 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
   const bySource = new Map<string, DotAccessToken>()
   const out: MappedTokens = { consents: [], families: [], accessTokens: [], refreshTokens: [] }
   const grants = createGrantBuilder(context.resources)
+  // DOT 3 chains: the grant of each chain's live token, and the tokens rotated away from it.
+  const chains = new Map<string, Family>()
+  const rotatedAway = new Map<string, DotRefreshToken[]>()
+  const skipRevoked = () => {
+    reports.refresh.skipped.revoked = (reports.refresh.skipped.revoked ?? 0) + 1
+  }
+
+  /**
+   * A token DOT rotated away, in a chain whose live token is imported, joins that grant as used:
+   * presented again it is a reuse that ends the grant, as DOT 3's reuse protection does
+   * (RFC 9700 §4.14.2). Without a live token in its chain it is skipped.
+   */
+  const keepRotatedAway = () => {
+    let kept = 0
+    for (const [chain, tokens] of rotatedAway) {
+      const f = chains.get(chain)
+      for (const token of tokens) {
+        if (!f || context.clients.get(token.application ?? '') !== f.client_id) {
+          skipRevoked()
+          continue
+        }
+        kept++
+        out.refreshTokens.push({
+          hash: token.hash,
+          family_id: f.id,
+          client_id: f.client_id,
+          sub: f.sub,
+          scopes: f.scopes,
+          access_hash: null,
+          created_at: token.created ?? now,
+          expires_at: Math.min(now + context.refreshTtl, f.expires_at),
+          revoked_at: null,
+          used_at: token.revoked,
+        })
+      }
+    }
+    if (kept > 0) {
+      reports.refresh.notes.push(
+        `${kept} refresh tokens DOT had rotated away are kept as used in their chain's grant: presented again, they end it (DOT 3's token_family)`,
+      )
+    }
+    rotatedAway.clear()
+  }
 
   return {
     addAccess(token) {
@@ -128,8 +177,10 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
       if (token.sourceRefresh !== null) bySource.set(token.sourceRefresh, token)
     },
     addRefresh(token) {
-      if (token.revoked) {
-        reports.refresh.skipped.revoked = (reports.refresh.skipped.revoked ?? 0) + 1
+      if (token.revoked !== null) {
+        // Kept for its chain's grant, if the chain has a live token (finish), or skipped.
+        if (token.chain === null) skipRevoked()
+        else rotatedAway.set(token.chain, [...(rotatedAway.get(token.chain) ?? []), token])
         return
       }
       const created = token.created ?? now
@@ -148,7 +199,9 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
       const paired = token.access === null ? undefined : waiting.get(token.access)
       // DOT takes a refresh's scopes from its access token, or from the one it was refreshed into.
       const scopes = (paired ?? bySource.get(token.id))?.scopes ?? []
-      const f = grants.family(token.hash, clientId, sub, scopes, created, now + context.familyTtl)
+      const chained = token.chain === null ? undefined : chains.get(token.chain)
+      const f = chained ?? grants.family(token.hash, clientId, sub, scopes, created, now + context.familyTtl)
+      if (token.chain !== null) chains.set(token.chain, f)
       const live = paired && paired.expires > now && paired.application === token.application && paired.user === token.user
       if (live) {
         waiting.delete(paired.id)
@@ -164,6 +217,7 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
         created_at: created,
         expires_at: Math.min(now + context.refreshTtl, f.expires_at, dotExpiry),
         revoked_at: null,
+        used_at: null,
       })
     },
     finish() {
@@ -182,6 +236,7 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
         const f = grants.family(token.hash, clientId, sub, token.scopes, token.created ?? now, token.expires)
         out.accessTokens.push(accessRecord(token, f, now))
       }
+      keepRotatedAway()
       waiting.clear()
       bySource.clear()
       out.families = grants.families
