@@ -14,9 +14,9 @@ export interface FirstRows {
   alice: { username: string; password: string }
 }
 
-/** `client_id: X` / `client_secret: Y` / `password: Z` as the CLI and the Deno admin print them. */
+/** `client_id: X` / `client_secret: Y` / `password: Z` as the CLI and the Deno admin print them, or `--json`'s field. */
 export function printed(output: string, field: string): string {
-  const value = new RegExp(`^${field}:\\s+(\\S+)$`, 'm').exec(output)?.[1]
+  const value = new RegExp(`^${field}:\\s+(\\S+)$`, 'm').exec(output)?.[1] ?? new RegExp(`"${field}":\\s*"([^"]+)"`).exec(output)?.[1]
   if (value === undefined) throw new Error(`no "${field}:" line in what the command printed:\n${output}`)
   return value
 }

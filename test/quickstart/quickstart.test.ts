@@ -67,8 +67,8 @@ function commandIn(code: string, pattern: RegExp): string[] {
 }
 
 /** The packages of a block's install lines that are ours. */
-function installs(name: string): string[] {
-  const commands = shellCommands(block(DOC, name).code)
+function installs(name: string, doc = DOC): string[] {
+  const commands = shellCommands(block(doc, name).code)
   const named = commands.flatMap((command) => installedNames(command)?.names ?? [])
   expect(named.length, `${name}: install commands`).toBeGreaterThan(0)
   return ours(named)
@@ -82,9 +82,9 @@ interface StandIns {
 }
 
 /** Runs the first-run commands of a shell block in bash and reads what they printed. */
-async function firstRun(app: string, name: string, env: NodeJS.ProcessEnv, standIns: StandIns = {}): Promise<FirstRows> {
+async function firstRun(app: string, name: string, env: NodeJS.ProcessEnv, standIns: StandIns = {}, doc = DOC): Promise<FirstRows> {
   const rows: Partial<FirstRows> = {}
-  for (const command of shellCommands(block(DOC, name).code)) {
+  for (const command of shellCommands(block(doc, name).code)) {
     if (await standIns.special?.(command)) continue
     const output = await shell(app, standIns.rewrite?.(command) ?? command, env)
     const client = clientName(command)
@@ -254,6 +254,24 @@ describe('the quick starts of docs/runtimes.md, from the packed tarballs in scra
       await provesFirstRows(origin, rows)
     } finally {
       await mf.dispose()
+    }
+  }, 180_000)
+
+  it('README: npm install @grantline/node, npx grantline serve, the CLI for the first clients and user', async () => {
+    const commands = shellCommands(block('README.md', 'readme-serve').code)
+    const app = scratchApp(packed, 'readme-app', installs('readme-serve', 'README.md'))
+    await npmInstall(app)
+    const serve = commands.filter((command) => !installedNames(command))
+    expect(serve).toEqual(['npx grantline serve'])
+    const port = await freePort()
+    const env = shellEnv(app, {})
+    // The bin npx runs, on a free port instead of 8080 (its default).
+    const server = await startServer(join(app, 'node_modules/.bin/grantline'), ['serve', '--port', String(port)], app, env, port)
+    try {
+      const rows = await firstRun(app, 'readme-first', env, {}, 'README.md')
+      await provesFirstRows(server.origin, rows)
+    } finally {
+      expect(await server.stop(), server.output()).toBe(0)
     }
   }, 180_000)
 })
