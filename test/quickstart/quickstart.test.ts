@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { build, transform } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT } from '../packaging/support.js'
+import { type PackageJson, ROOT, readJson } from '../packaging/support.js'
 import { block, installedNames, shellCommands } from './doc-blocks.js'
 import { clientName, type FirstRows, printed, printedClient, provesFirstRows } from './first-rows.js'
 import {
@@ -165,7 +165,7 @@ describe('the quick starts of docs/runtimes.md, from the packed tarballs in scra
     }
     const local = (target: string) => `./jsr/@grantline/deno/${target.replace(/^\.\//, '')}`
     const imports = {
-      '@grantline/core': 'npm:@grantline/core@^0.1.0',
+      '@grantline/core': `npm:@grantline/core@^${readJson<PackageJson>('packages/core/package.json').version}`,
       ...Object.fromEntries(Object.entries(published.exports).map(([key, target]) => [`@grantline/deno${key.slice(1)}`, local(target)])),
     }
     writeIn(app, 'deno.json', `${JSON.stringify({ nodeModulesDir: 'manual', imports }, null, 2)}\n`)
