@@ -107,7 +107,7 @@ async function raceConsent(inner: Storage) {
   return { s, c, responses, arrived: held.arrived }
 }
 
-describe(`${N} concurrent requests racing for one single-use grant, through the provider (issue 6, "Concurrency")`, () => {
+describe(`${N} concurrent requests racing for one single-use grant, through the provider`, () => {
   it('RFC 6749 §4.1.2: one code redeemed by 20 requests at once gives exactly one token response; the replays get invalid_grant and revoke what it issued', async () => {
     const { s, c, responses, arrived } = await raceCodeRedemption(memoryStorage())
     expect(arrived).toBe(N)

@@ -127,7 +127,7 @@ async function injectAndCheck(flow: Flow, baseline: Baseline, at: number, mode: 
 
 for (const flow of FLOWS) {
   const baseline = baselines.get(flow) as Baseline
-  describe(`${flow.name}: a Storage failure at each of its ${baseline.calls.length} call sites (issue 6, "Fault injection")`, () => {
+  describe(`${flow.name}: a Storage failure at each of its ${baseline.calls.length} call sites`, () => {
     it('the recording found the call sites of every step, each made while a request was handled', () => {
       expect(baseline.calls.length).toBeGreaterThan(flow.steps.length)
       expect(baseline.stepOf).not.toContain('(outside any request)')

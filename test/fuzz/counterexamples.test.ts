@@ -8,7 +8,7 @@ import { BASE, CHALLENGE, createFuzzFixture, ORIGIN } from './support/fixture.js
  * open defect is pinned as an `it.fails` with a KNOWN_DEFECTS entry (which lets the fuzz
  * properties look past that one symptom) until its fix lands.
  */
-describe('fuzz counterexamples (issue 6)', () => {
+describe('fuzz counterexamples', () => {
   it('the fuzz suite tolerates no known defect', () => {
     expect(KNOWN_DEFECTS).toStrictEqual({})
   })

@@ -38,7 +38,7 @@ async function fuzz(expect: ExpectStatic, spec: EndpointFuzz, expected: string[]
 
 const TIMEOUT = { timeout: 600_000 }
 
-describe.concurrent(`fuzzing every endpoint with ${FUZZ_RUNS} cases each (issue 6)`, () => {
+describe.concurrent(`fuzzing every endpoint with ${FUZZ_RUNS} cases each`, () => {
   it(
     'RFC 6749 §4.1.2.1: GET authorization requests never answer 5xx, redirect only to a registered redirect_uri or a local path, and show errors on a page otherwise',
     TIMEOUT,

@@ -7,7 +7,7 @@ import { PropertyViolation } from './support/oauth-errors.js'
  * The fuzz oracle (`checkExchange`) must be able to fail: hand-made responses that break each
  * property are refused, and well-formed ones pass. Otherwise 10,000 green cases would prove nothing.
  */
-describe('the fuzz oracle refuses responses that break the properties (issue 6)', () => {
+describe('the fuzz oracle refuses responses that break the properties', () => {
   let fx: FuzzFixture
   beforeAll(async () => {
     fx = await createFuzzFixture()

@@ -31,7 +31,7 @@ interface Context {
 const header = (response: Response, name: string) => response.headers.get(name) ?? ''
 
 /**
- * The properties every response of every endpoint has (issue 6, "Fuzzing"): never a 5xx; RFC
+ * The properties every response of every endpoint has: never a 5xx; RFC
  * 6749 §5.2 errors from the JSON endpoints with no-store; HTML with the page headers from the
  * pages; redirects only to a registered URI or a local path; no stack trace, no known secret.
  * Answers the outcome as a label (status and error code), for the suites' coverage checks.

@@ -7,7 +7,7 @@ import { applyMutations, type MutationContext } from './mutations.js'
 import { PropertyViolation } from './oauth-errors.js'
 
 /**
- * Cases per endpoint: 10,000 in CI (issue 6), with a fixed seed so a failure reproduces.
+ * Cases per endpoint: 10,000 in CI, with a fixed seed so a failure reproduces.
  * GRANTLINE_FUZZ_RUNS overrides it for a local run (longer to search, shorter to debug).
  */
 export const FUZZ_RUNS = Number(process.env.GRANTLINE_FUZZ_RUNS ?? 0) || 10_000
