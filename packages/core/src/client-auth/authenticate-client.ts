@@ -3,6 +3,7 @@ import type { ProviderContext } from '../context.js'
 import { OAuthError } from '../errors.js'
 import { emit } from '../events.js'
 import type { Params } from '../http/form.js'
+import { endpointUrls } from '../oidc/discovery.js'
 import type { Client } from '../storage.js'
 import { acceptsMethod } from './accepted-methods.js'
 import type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './client-auth-method.js'
@@ -82,6 +83,7 @@ export async function authenticateClient(
     request,
     params,
     endpoint: options.endpoint,
+    tokenEndpoint: endpointUrls(provider).token_endpoint,
     issuer: provider.config.issuer,
     now,
     keys: provider.clientKeys,
