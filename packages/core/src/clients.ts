@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { isSecretMethod, SECRET_METHODS } from './client-auth/accepted-methods.js'
 import { AUTH_METHOD_NAME, CLIENT_SECRET_JWT_REFUSED } from './client-auth/registry.js'
-import { type PublicJwks, publicJwksProblem } from './clients/public-jwks.js'
+import { type PublicJwks, publicJwksProblem, withoutEmptyMembers } from './clients/public-jwks.js'
 import { type RotatedSecret, rotateClientSecret } from './clients/rotate-secret.js'
 import { randomBytes, randomSecret, sha256Hex } from './crypto.js'
 import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from './endpoints/authorize/response-type.js'
@@ -252,7 +252,7 @@ function withKeys(
 ): ClientMetadata {
   const next: ClientMetadata = { ...metadata }
   if (jwks === null) delete next.jwks
-  else if (jwks !== undefined) next.jwks = jwks
+  else if (jwks !== undefined) next.jwks = withoutEmptyMembers(jwks)
   if (jwksUri === null) delete next.jwks_uri
   else if (jwksUri !== undefined) next.jwks_uri = jwksUri
   if (next.jwks && next.jwks_uri) throw new ConfigError('ERR_INVALID_CLIENT', 'jwks and jwks_uri must not both be set (RFC 7591 §2)')

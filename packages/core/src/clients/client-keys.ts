@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config.js'
 import { OAuthError } from '../errors.js'
 import type { Client } from '../storage.js'
 import { documentCacheSeconds } from './metadata-document.js'
-import { publicJwksProblem } from './public-jwks.js'
+import { type PublicJwks, publicJwksProblem, withoutEmptyMembers } from './public-jwks.js'
 import { readDocument } from './read-document.js'
 import { refusedHost } from './special-use-address.js'
 
@@ -52,7 +52,7 @@ function parseJwksUri(value: string): URL {
 function toKeySet(jwks: unknown, where: string): KeySet {
   const problem = publicJwksProblem(jwks)
   if (problem) throw keysError(`the client ${where}: ${problem}`)
-  return createLocalJWKSet(jwks as JSONWebKeySet)
+  return createLocalJWKSet(withoutEmptyMembers(jwks as PublicJwks) as JSONWebKeySet)
 }
 
 /**
