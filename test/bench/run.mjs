@@ -151,7 +151,7 @@ try {
       const order = taking.map((_, i) => taking[(i + r) % taking.length])
       for (const server of order) rounds.get(server.id).push(await round(server, scenario, plan.seconds))
       log(
-        `  round ${r + 1}/${plan.rounds}: ${order.map((s) => `${s.id} ${Math.round(rounds.get(s.id).at(-1).requests / plan.seconds)}/s`).join(', ')}`,
+        `  round ${r + 1}/${plan.rounds}: ${order.map((s) => `${s.id} ${Math.round(rounds.get(s.id).at(-1).requests / plan.seconds)}/s p99 ${(rounds.get(s.id).at(-1).p99_us / 1000).toFixed(1)} ms`).join(', ')}`,
       )
     }
     results.scenarios[scenario] = Object.fromEntries(taking.map((s) => [s.id, mergeRounds(rounds.get(s.id))]))
