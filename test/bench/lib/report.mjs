@@ -91,8 +91,18 @@ function errorGate(results) {
     for (const [id, row] of Object.entries(rows))
       if (row.non2xx > 0 || row.socket_errors > 0) bad.push(`${scenario}/${id}: ${row.non2xx} non-2xx, ${row.socket_errors} socket errors`)
   }
+  // The SQLite checks' own requests count too: wrk's at 1k and 1M tokens, the probe's around each clear.
+  for (const [scenario, f] of Object.entries(results.sqlite?.flatness?.scenarios ?? {})) {
+    for (const [size, row] of Object.entries({ '1k': f.small, '1M': f.large }))
+      if (row.non2xx > 0 || row.socket_errors > 0)
+        bad.push(`SQLite ${scenario} at ${size}: ${row.non2xx} non-2xx, ${row.socket_errors} socket errors`)
+  }
+  for (const [i, a] of (results.sqlite?.clear?.alternations ?? []).entries()) {
+    for (const window of ['between', 'during'])
+      if (a[window].failures > 0) bad.push(`tokens clear ${i + 1}, ${window}: ${a[window].failures} non-200`)
+  }
   return {
-    name: 'zero non-2xx responses and socket errors, every server and scenario',
+    name: 'zero non-2xx responses and socket errors, every server, scenario and SQLite check',
     kind: 'errors',
     pass: bad.length === 0,
     detail: bad.length ? bad.join('; ') : 'none',
