@@ -17,11 +17,8 @@ export interface DotReader {
    * pagination, so that each page is an index range, and no cursor holds the connection between pages.
    */
   page(table: string, columns: readonly string[], after: unknown, limit: number): Promise<DotRow[]>
-  /**
-   * The rows whose `column` is one of `values`, those of each value by primary key; with
-   * `whereNull`, only those whose `whereNull` column is null.
-   */
-  lookup(table: string, columns: readonly string[], column: string, values: readonly unknown[], whereNull?: string): Promise<DotRow[]>
+  /** The rows whose `column` (an indexed one) is one of `values`, those of each value by primary key. */
+  lookup(table: string, columns: readonly string[], column: string, values: readonly unknown[]): Promise<DotRow[]>
   close(): Promise<void>
 }
 
@@ -55,20 +52,14 @@ export function pageSql(table: string, columns: readonly string[], after: unknow
 }
 
 /** The SELECTs of `lookup`, with `?` placeholders, each with its values. */
-export function lookupSql(
-  table: string,
-  columns: readonly string[],
-  column: string,
-  values: readonly unknown[],
-  whereNull?: string,
-): { text: string; values: unknown[] }[] {
+export function lookupSql(table: string, columns: readonly string[], column: string, values: readonly unknown[]) {
   const distinct = [...new Set(values)]
   const queries: { text: string; values: unknown[] }[] = []
   for (let start = 0; start < distinct.length; start += LOOKUP_SIZE) {
     const chunk = distinct.slice(start, start + LOOKUP_SIZE)
-    const extra = whereNull === undefined ? '' : ` AND ${quoteName(whereNull)} IS NULL`
+    const list = chunk.map(() => '?').join(', ')
     queries.push({
-      text: `SELECT ${columns.map(quoteName).join(', ')} FROM ${quoteName(table)} WHERE ${quoteName(column)} IN (${chunk.map(() => '?').join(', ')})${extra} ORDER BY ${quoteName('id')}`,
+      text: `SELECT ${columns.map(quoteName).join(', ')} FROM ${quoteName(table)} WHERE ${quoteName(column)} IN (${list}) ORDER BY ${quoteName('id')}`,
       values: chunk,
     })
   }

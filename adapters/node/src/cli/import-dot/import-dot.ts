@@ -161,11 +161,13 @@ export async function importDot(o: ImportDotOptions): Promise<{ report: ImportRe
   const { reader, progress } = o
   const schema = await readDotSchema(reader)
   const tables = Object.fromEntries(Object.values(DOT_TABLES).map((name) => [name, emptyTable()])) as Record<DotTable, TableReport>
+  const refreshRows = await reader.count(DOT_TABLES.refreshToken)
+  // DOT 3's refresh tokens are read twice: once for their chains (import-tokens.ts), once to import.
   const total =
     (await reader.count(DOT_TABLES.user)) +
     (await reader.count(DOT_TABLES.application)) +
     (await reader.count(DOT_TABLES.accessToken)) +
-    (await reader.count(DOT_TABLES.refreshToken))
+    refreshRows * (schema.refreshToken.has('token_family') ? 2 : 1)
   // One line for the whole import: each page counts once it is written.
   progress.phase(o.dryRun ? 'reading' : 'importing', total)
   const tally: Tally = { mapped: zero(), gained: zero() }

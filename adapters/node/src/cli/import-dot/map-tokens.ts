@@ -60,10 +60,11 @@ export function readAccessToken(row: DotRow, epoch: EpochReader): DotAccessToken
   }
 }
 
-export function readRefreshToken(row: DotRow, epoch: EpochReader): DotRefreshToken {
+/** A refresh token row; without `withHash` its hash is left empty (a row read without its token). */
+export function readRefreshToken(row: DotRow, epoch: EpochReader, withHash = true): DotRefreshToken {
   return {
     id: key(row.id) ?? '',
-    hash: tokenHash(row),
+    hash: withHash ? tokenHash(row) : '',
     access: key(row.access_token_id),
     application: key(row.application_id),
     user: key(row.user_id),
@@ -172,6 +173,7 @@ export function createTokenMapper(context: TokenContext, reports: { access: Tabl
   }
 
   return {
+    imported,
     /**
      * The grant of each DOT 3 chain, from its live tokens (by id, with their lookups): the grant
      * its first imported token founds, which later live tokens of the chain join.

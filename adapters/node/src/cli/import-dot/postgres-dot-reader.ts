@@ -43,9 +43,9 @@ export async function postgresDotReader(url: string): Promise<DotReader> {
       const values = after === undefined ? [limit] : [after, limit]
       return (await sql.unsafe(toPostgresPlaceholders(pageSql(table, columns, after)), values as PostgresValue[])) as unknown as DotRow[]
     },
-    async lookup(table, columns, column, values, whereNull) {
+    async lookup(table, columns, column, values) {
       const rows: DotRow[] = []
-      for (const query of lookupSql(table, columns, column, values, whereNull)) {
+      for (const query of lookupSql(table, columns, column, values)) {
         rows.push(...((await sql.unsafe(toPostgresPlaceholders(query.text), query.values as PostgresValue[])) as unknown as DotRow[]))
       }
       return rows

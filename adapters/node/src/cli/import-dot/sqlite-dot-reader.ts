@@ -42,9 +42,9 @@ export function sqliteDotReader(path: string): DotReader {
       const values = after === undefined ? [limit] : [after, limit]
       return db.prepare(pageSql(table, columns, after)).all(...(values as SqliteValue[])) as DotRow[]
     },
-    async lookup(table, columns, column, values, whereNull) {
+    async lookup(table, columns, column, values) {
       const rows: DotRow[] = []
-      for (const query of lookupSql(table, columns, column, values, whereNull)) {
+      for (const query of lookupSql(table, columns, column, values)) {
         rows.push(...(db.prepare(query.text).all(...(query.values as SqliteValue[])) as DotRow[]))
       }
       return rows
