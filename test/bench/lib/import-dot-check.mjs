@@ -1,15 +1,16 @@
 // `grantline import-dot` of 1M live access tokens: a DOT 3-shaped SQLite database (the tables of
 // DOT 3's migrations, test/import-dot/fixtures/dot3-sqlite.sql) with one user, one application
 // and `tokens` access tokens as DOT 3 writes them (a 30-character token and its token_checksum),
-// imported by the real CLI into a fresh Grantline SQLite database; answers the time and rows/s.
+// imported by the real CLI into a fresh Grantline SQLite database; answers the time, rows/s and
+// the import's peak RSS (the CLI process's maxRSS, written by a preload module when it exits).
 //
 //   node test/bench/lib/import-dot-check.mjs [--tokens 1000000]   (alone, prints the result as JSON)
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import Database from 'better-sqlite3'
 
@@ -69,6 +70,11 @@ export function makeDot3Database(path, tokens) {
   return Math.round(performance.now() - t0)
 }
 
+/** Loaded into the CLI with --import: its peak resident set size (kilobytes on Linux, ru_maxrss) when it exits. */
+const PEAK_RSS = `import { writeFileSync } from 'node:fs'
+process.on('exit', () => writeFileSync(process.env.GRANTLINE_BENCH_PEAK_RSS, String(process.resourceUsage().maxRSS)))
+`
+
 /** Makes the database, times `grantline import-dot --from it --db new.sqlite --json`, cleans up. */
 export async function importDotCheck({ tokens = 1_000_000, log = () => {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'grantline-bench-import-'))
@@ -76,13 +82,29 @@ export async function importDotCheck({ tokens = 1_000_000, log = () => {} } = {}
     const from = join(dir, 'dot3.sqlite3')
     const makeMs = makeDot3Database(from, tokens)
     log(`import-dot: a DOT 3 database with ${tokens} access tokens made in ${makeMs} ms`)
+    const preload = join(dir, 'peak-rss.mjs')
+    const peakFile = join(dir, 'peak-rss')
+    writeFileSync(preload, PEAK_RSS)
     const t0 = performance.now()
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [CLI, 'import-dot', '--from', from, '--db', join(dir, 'grantline.sqlite'), '--data', join(dir, 'data'), '--json'],
-      { maxBuffer: 64 * 1024 * 1024, timeout: 3_600_000 },
+      [
+        '--import',
+        pathToFileURL(preload).href,
+        CLI,
+        'import-dot',
+        '--from',
+        from,
+        '--db',
+        join(dir, 'grantline.sqlite'),
+        '--data',
+        join(dir, 'data'),
+        '--json',
+      ],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 3_600_000, env: { ...process.env, GRANTLINE_BENCH_PEAK_RSS: peakFile } },
     )
     const seconds = (performance.now() - t0) / 1000
+    const peakRssMb = Math.round(Number(readFileSync(peakFile, 'utf8')) / 1024)
     const report = JSON.parse(stdout)
     const imported = report.tables.oauth2_provider_accesstoken.imported
     if (imported !== tokens) throw new Error(`import-dot imported ${imported} of ${tokens} access tokens`)
@@ -91,9 +113,10 @@ export async function importDotCheck({ tokens = 1_000_000, log = () => {} } = {}
       imported,
       seconds: Number(seconds.toFixed(1)),
       rows_per_second: Math.round(imported / seconds),
+      peak_rss_mb: peakRssMb,
       note: 'Node CLI, DOT 3 SQLite file into a new Grantline SQLite database, one transaction; the time includes start-up and migrations',
     }
-    log(`import-dot: ${imported} access tokens imported in ${result.seconds} s, ${result.rows_per_second} rows/s`)
+    log(`import-dot: ${imported} access tokens imported in ${result.seconds} s, ${result.rows_per_second} rows/s, peak RSS ${peakRssMb} MB`)
     return result
   } finally {
     rmSync(dir, { recursive: true, force: true })
