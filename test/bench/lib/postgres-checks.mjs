@@ -56,9 +56,10 @@ async function connect(url) {
   } catch (error) {
     await sql.end({ timeout: 1 }).catch(() => {})
     throw new Error(
-      `PostgreSQL at ${describe(url)} does not answer (${error.code ?? error.message}). The bench needs a server with trust ` +
-        'authentication for its user, allowed to create databases. Start one (Debian: apt-get install -y postgresql && ' +
-        'pg_ctlcluster --skip-systemctl-redirect 15 main start), or set BENCH_POSTGRES_URL to one, or skip this part with --no-postgres.',
+      `PostgreSQL at ${describe(url)} does not answer (${error.code ?? error.message}). Start one (Debian: ` +
+        'apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; the bench ' +
+        "connects as the URL's user, which must be allowed to create databases), point BENCH_POSTGRES_URL at another, or skip " +
+        'this part with --no-postgres.',
     )
   }
 }
@@ -76,6 +77,7 @@ function serverList(url, names, sqliteDir) {
   }
   const grantlinePg = (workers) => ({
     id: `grantline-pg-w${workers}`,
+    database: names[`w${workers}`],
     label: `Grantline, Node serve() x${workers} (--workers ${workers}), PostgreSQL, pool of 10 per process`,
     start: node('grantline-postgres.mjs', { DATABASE_URL: withDatabase(url, names[`w${workers}`]), WORKERS: String(workers) }),
     seeder: async () => {
@@ -99,6 +101,7 @@ function serverList(url, names, sqliteDir) {
     grantlinePg(2),
     {
       id: 'dot-pg',
+      database: names.dot,
       label: 'DOT 1.7, gunicorn 2 workers, PostgreSQL (CONN_MAX_AGE=60)',
       start: node('dot-postgres.mjs', { DATABASE_URL: withDatabase(url, names.dot), CODE_CLIENT_ID }),
       seeder: async () => {
@@ -150,8 +153,31 @@ function compare(scenarios) {
   return { versus_dot: versusDot, scaling }
 }
 
+/**
+ * CPU time so far of the PostgreSQL backends serving `database` (those of `pids` too, should one
+ * have closed since), read from /proc: 0 when PostgreSQL runs on another machine. And the
+ * cluster's WAL position: WAL written by anything else in the meantime counts too.
+ */
+async function databaseWork(admin, database, pids = []) {
+  const rows = await admin`SELECT pid FROM pg_stat_activity WHERE datname = ${database}`
+  const [{ lsn }] = await admin`SELECT pg_current_wal_lsn()::text AS lsn`
+  const all = [...new Set([...pids, ...rows.map((row) => row.pid)])]
+  return { pids: all, ticks: all.reduce((sum, pid) => sum + cpuTicks(pid), 0), lsn }
+}
+
+/** PostgreSQL's side of a server's rounds: backend CPU (µs) and WAL (bytes) per request. */
+function perRequest(rounds) {
+  if (!rounds.some((r) => r.wal_bytes !== undefined)) return {}
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0)
+  const total = (field) => rounds.reduce((sum, r) => sum + (r[field] ?? 0), 0)
+  return {
+    pg_cpu_us_per_request: Number(((total('pg_ticks') * 10_000) / requests).toFixed(1)),
+    wal_bytes_per_request: Math.round(total('wal_bytes') / requests),
+  }
+}
+
 /** Round-robin rounds of every scenario over the servers that take it, as in run.mjs. */
-async function measure(running, plan, log) {
+async function measure(running, plan, log, admin) {
   const round = async (server, scenario, seconds) => {
     const spec = server.scenarios[scenario]
     server.state[scenario] ??= { next: 0, seededTo: 0, estimate: 5000 }
@@ -164,8 +190,14 @@ async function measure(running, plan, log) {
       state.seededTo = Math.max(from, state.next + count)
     }
     const ticks = cpuTicks(server.pid, 'tree')
+    const before = server.database && (await databaseWork(admin, server.database))
     const result = await runWrk(server.port, spec, { seconds, start: state.next })
     result.cpu_ticks = cpuTicks(server.pid, 'tree') - ticks
+    if (before) {
+      const after = await databaseWork(admin, server.database, before.pids)
+      result.pg_ticks = after.ticks - before.ticks
+      result.wal_bytes = Number((await admin`SELECT pg_wal_lsn_diff(${after.lsn}, ${before.lsn}) AS d`)[0].d)
+    }
     state.next += result.sent
     state.estimate = Math.max(state.warm ? state.estimate : 0, result.requests / (result.duration_us / 1e6))
     state.warm = true
@@ -184,7 +216,9 @@ async function measure(running, plan, log) {
         `  round ${r + 1}/${plan.rounds}: ${order.map((s) => `${s.id} ${Math.round(rounds.get(s.id).at(-1).requests / plan.seconds)}/s`).join(', ')}`,
       )
     }
-    scenarios[scenario] = Object.fromEntries(taking.map((s) => [s.id, mergeRounds(rounds.get(s.id))]))
+    scenarios[scenario] = Object.fromEntries(
+      taking.map((s) => [s.id, { ...mergeRounds(rounds.get(s.id)), ...perRequest(rounds.get(s.id)) }]),
+    )
     for (const [id, row] of Object.entries(scenarios[scenario])) {
       if (row.non2xx || row.socket_errors)
         log(`  ${id}: ${row.non2xx} non-2xx, ${row.socket_errors} socket errors ${row.first_error ?? ''}`)
@@ -193,13 +227,20 @@ async function measure(running, plan, log) {
   return scenarios
 }
 
+/** BENCH_POSTGRES_URL, else DATABASE_URL, else the local server's `test` database. */
+const postgresUrl = () => process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL ?? DEFAULT_URL
+
+/** Throws, saying how to start one, when no PostgreSQL answers: called before the main run. */
+export async function assertPostgres() {
+  await (await connect(postgresUrl())).end({ timeout: 5 })
+}
+
 /**
  * Runs this part and answers its results (for latest.json). `plan` is the runner's
- * `{ rounds, seconds, warmup }`. The URL comes from BENCH_POSTGRES_URL (else DATABASE_URL, else
- * the local server's `test` database); it fails with how to start a server when none answers.
+ * `{ rounds, seconds, warmup }`. It fails with how to start a server when none answers.
  */
 export async function postgresChecks({ plan, log }) {
-  const url = process.env.BENCH_POSTGRES_URL ?? process.env.DATABASE_URL ?? DEFAULT_URL
+  const url = postgresUrl()
   const admin = await connect(url)
   // DOT 1.7 on PostgreSQL needs psycopg2 besides DOT itself (both Debian packages).
   execFileSync(process.execPath, [join(root, 'scripts', 'ensure-dot1.mjs')], { stdio: 'inherit' })
@@ -226,7 +267,7 @@ export async function postgresChecks({ plan, log }) {
         entry.seed = seeder.seed
       } else entry.seed = server.controlSeed(entry)
     }
-    const scenarios = await measure(running, plan, log)
+    const scenarios = await measure(running, plan, log, admin)
     for (const seeder of seeders.splice(0)) await seeder.close()
     // What each database holds open now that every server has served: the pools' connections.
     const held = await admin`SELECT datname, count(*)::int AS n FROM pg_stat_activity WHERE datname LIKE ${`${tag}_%`} GROUP BY datname`
@@ -256,34 +297,4 @@ export async function postgresChecks({ plan, log }) {
     for (const name of Object.values(names)) await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {})
     await admin.end({ timeout: 5 })
   }
-}
-
-const cell = (row) => `${row.rps.toLocaleString('en-US')} | ${row.p99_ms}`
-
-/** The markdown section of this part, appended to latest.md. */
-export function renderPostgresMarkdown(results) {
-  const lines = [
-    '',
-    '## PostgreSQL and workers',
-    '',
-    `PostgreSQL ${results.database} (max_connections ${results.max_connections}); each server on a database of its own. Connections held after the run: ${Object.entries(
-      results.connections_held,
-    )
-      .map(([name, n]) => `${name} ${n}`)
-      .join(', ')}.`,
-    '',
-    '| scenario | Grantline --workers 2 req/s | p99 ms | DOT 1.7 gunicorn 2 workers req/s | p99 ms | req/s ratio |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...Object.entries(results.versus_dot).map(
-      ([scenario, row]) => `| ${scenario} | ${cell(row.grantline)} | ${cell(row.dot)} | ${row.rps_ratio}x |`,
-    ),
-    '',
-    '| storage | scenario | 1 worker req/s | p99 ms | 2 workers req/s | p99 ms | 2 vs 1 |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-    ...Object.entries(results.scaling).flatMap(([storage, rows]) =>
-      Object.entries(rows).map(([scenario, row]) => `| ${storage} | ${scenario} | ${cell(row.w1)} | ${cell(row.w2)} | ${row.rps_ratio}x |`),
-    ),
-    '',
-  ]
-  return lines.join('\n')
 }
