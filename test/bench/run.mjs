@@ -7,7 +7,7 @@
 // and after a full run (no --quick, --only, --scenarios or --no-* flag) the README's section
 // between its bench markers; exits 1 when a gate fails. Not part of `npm test`.
 //
-//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks] [--no-import-dot] [--no-build]
+//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks] [--no-import-dot] [--no-postgres] [--no-build]
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -17,6 +17,8 @@ import { clientAssertions } from './lib/client-assertions.mjs'
 import { dpopProofs, generateKeyPair } from './lib/dpop.mjs'
 import { importDotCheck } from './lib/import-dot-check.mjs'
 import { renderMarkdown, renderReadme } from './lib/markdown.mjs'
+import { assertPostgres, postgresChecks } from './lib/postgres-checks.mjs'
+import { renderPostgresMarkdown } from './lib/postgres-markdown.mjs'
 import { cpuTicks, peakRssMiB, startServer, stopServer } from './lib/processes.mjs'
 import { evaluateGates, loadAverage, machineInfo } from './lib/report.mjs'
 import { SCENARIOS, serverList } from './lib/servers.mjs'
@@ -33,6 +35,7 @@ const { values: opts } = parseArgs({
     scenarios: { type: 'string' },
     'no-sqlite-checks': { type: 'boolean', default: false },
     'no-import-dot': { type: 'boolean', default: false },
+    'no-postgres': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
   },
 })
@@ -45,6 +48,9 @@ if (!opts['no-build']) execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'i
 const { resolvePeer } = await import(join(PEERS, 'resolve.mjs'))
 
 const only = opts.only?.split(',')
+// The PostgreSQL part runs last (`--only postgres` runs it alone); a missing server fails now, not after the rest.
+const postgresPart = !opts['no-postgres'] && (!only || only.includes('postgres'))
+if (postgresPart) await assertPostgres()
 const wantedScenarios = opts.scenarios?.split(',') ?? SCENARIOS
 const list = serverList({ resolvePeer }).filter((s) => !only || only.includes(s.id))
 
@@ -60,7 +66,7 @@ process.on('SIGINT', async () => {
 
 const args = process.argv.slice(2)
 // Anything that leaves out or shortens part of the run makes it a development run.
-const partial = args.filter((arg) => /^--(quick|only|scenarios|no-sqlite-checks|no-import-dot)\b/.test(arg))
+const partial = args.filter((arg) => /^--(quick|only|scenarios|no-sqlite-checks|no-import-dot|no-postgres)\b/.test(arg))
 const results = {
   started: new Date().toISOString(),
   machine: machineInfo({ bun: runtimeBinary('bun'), deno: runtimeBinary('deno') }),
@@ -172,10 +178,13 @@ if (!opts['no-import-dot']) {
   results.import_dot = await importDotCheck({ tokens: opts.quick ? 100_000 : 1_000_000, log })
 }
 
+// Grantline --workers 2 against DOT's 2 gunicorn workers on one PostgreSQL, and 1 against 2 workers.
+if (postgresPart) results.postgres = await postgresChecks({ plan, log })
+
 results.finished = new Date().toISOString()
 results.machine.load_at_end = loadAverage()
 results.gates = evaluateGates(results)
-const markdown = renderMarkdown(results)
+const markdown = renderMarkdown(results) + (results.postgres ? renderPostgresMarkdown(results.postgres) : '')
 mkdirSync(join(here, 'results'), { recursive: true })
 writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`)
 writeFileSync(join(here, 'results', 'latest.md'), markdown)
