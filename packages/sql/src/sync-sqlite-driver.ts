@@ -62,6 +62,9 @@ interface QueuedWrite {
  * Each write still answers only after its commit, and sees the writes queued before it, so
  * conditions in SQL hold exactly as when each ran alone; the transaction holds the write lock from
  * its first statement, so no other process overtakes them. Reads run at once on the committed state.
+ * `transaction(fn)` is the exception, for an import too large for one batch: it holds one
+ * `BEGIN IMMEDIATE` across awaits, its statements run at once, the group commit waits for its end,
+ * and reads on the connection meanwhile see its uncommitted writes.
  */
 export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): SqlDriver {
   const runNow = (sql: string, values: SqlValue[]): SqlRunResult => {

@@ -15,15 +15,17 @@ async function loadPostgres(): Promise<typeof Postgres> {
 }
 
 /**
- * Opens a DOT PostgreSQL database through one connection in read-only transactions: the import
- * never writes to its source. Tables are looked up in the connection's current schema
- * (`?search_path=` in the URL chooses another).
+ * Opens a DOT PostgreSQL database through one connection in one read-only REPEATABLE READ
+ * transaction: the import never writes to its source, and its pages and lookups all see the same
+ * snapshot. Tables are looked up in the connection's current schema (`?search_path=` in the URL
+ * chooses another).
  */
 export async function postgresDotReader(url: string): Promise<DotReader> {
   const postgres = await loadPostgres()
   const sql = postgres(url, { max: 1, onnotice: () => {}, connection: { default_transaction_read_only: true } })
   try {
-    await sql`SELECT 1`
+    // One connection (max: 1), so the transaction holds for every query after it.
+    await sql.unsafe('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
   } catch (error) {
     await sql.end({ timeout: 1 }).catch(() => {})
     throw new CliError(`cannot open ${describeDatabase(url)}: ${(error as Error).message}`, 1)
@@ -51,6 +53,7 @@ export async function postgresDotReader(url: string): Promise<DotReader> {
       return rows
     },
     async close() {
+      await sql.unsafe('ROLLBACK').catch(() => {})
       await sql.end({ timeout: 5 })
     },
   }

@@ -6,7 +6,10 @@ import { type DotReader, type DotRow, lookupSql, pageSql, quoteName } from './do
 
 type SqliteValue = string | number | bigint | null
 
-/** Opens a DOT SQLite database read-only: the import never writes to its source. */
+/**
+ * Opens a DOT SQLite database read-only: the import never writes to its source. Its reads are one
+ * transaction, so that its pages and lookups all see the same snapshot of the file.
+ */
 export function sqliteDotReader(path: string): DotReader {
   if (!existsSync(path)) throw new CliError(`--from: no such file ${path}`)
   let Sqlite: typeof BetterSqlite3
@@ -19,6 +22,8 @@ export function sqliteDotReader(path: string): DotReader {
   try {
     db = new Sqlite(path, { readonly: true, fileMustExist: true })
     db.pragma('busy_timeout = 5000')
+    // Deferred: the snapshot is taken by the first read.
+    db.exec('BEGIN')
   } catch (error) {
     throw new CliError(`cannot open ${path}: ${(error as Error).message}`, 1)
   }
