@@ -7,7 +7,8 @@
 // and after a full run (no --quick, --only, --scenarios or --no-* flag) the README's section
 // between its bench markers; exits 1 when a gate fails. Not part of `npm test`.
 //
-//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks] [--no-import-dot] [--no-postgres] [--no-build]
+//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks] [--no-import-dot] [--no-postgres] [--no-memory] [--no-build]
+//   node test/bench/run.mjs --soak [--minutes 10]   (only the soak check: lib/soak.mjs)
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -17,6 +18,7 @@ import { clientAssertions } from './lib/client-assertions.mjs'
 import { dpopProofs, generateKeyPair } from './lib/dpop.mjs'
 import { importDotCheck } from './lib/import-dot-check.mjs'
 import { renderMarkdown, renderReadme } from './lib/markdown.mjs'
+import { measureMemoryPerToken, memoryPerTokenGate } from './lib/memory-per-token.mjs'
 import { assertPostgres, postgresChecks } from './lib/postgres-checks.mjs'
 import { renderPostgresMarkdown } from './lib/postgres-markdown.mjs'
 import { cpuTicks, peakRssMiB, startServer, stopServer } from './lib/processes.mjs'
@@ -37,6 +39,9 @@ const { values: opts } = parseArgs({
     'no-import-dot': { type: 'boolean', default: false },
     'no-postgres': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'no-memory': { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    minutes: { type: 'string', default: '10' },
   },
 })
 // 10 s per server and scenario in 5 rounds of 2 s (--quick: 2 s in 2 rounds of 1 s), after a 1 s warm-up.
@@ -46,6 +51,10 @@ const log = (line) => process.stdout.write(`${line}\n`)
 setup()
 if (!opts['no-build']) execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' })
 const { resolvePeer } = await import(join(PEERS, 'resolve.mjs'))
+if (opts.soak) {
+  const soaked = await (await import('./lib/soak.mjs')).soak({ minutes: Number(opts.minutes) })
+  process.exit(soaked.every((r) => r.pass && r.requests.failed === 0) ? 0 : 1)
+}
 
 const only = opts.only?.split(',')
 // The PostgreSQL part runs last (`--only postgres` runs it alone); a missing server fails now, not after the rest.
@@ -66,7 +75,7 @@ process.on('SIGINT', async () => {
 
 const args = process.argv.slice(2)
 // Anything that leaves out or shortens part of the run makes it a development run.
-const partial = args.filter((arg) => /^--(quick|only|scenarios|no-sqlite-checks|no-import-dot|no-postgres)\b/.test(arg))
+const partial = args.filter((arg) => /^--(quick|only|scenarios|no-sqlite-checks|no-import-dot|no-postgres|no-memory)\b/.test(arg))
 const results = {
   started: new Date().toISOString(),
   machine: machineInfo({ bun: runtimeBinary('bun'), deno: runtimeBinary('deno') }),
@@ -178,12 +187,16 @@ if (!opts['no-import-dot']) {
   results.import_dot = await importDotCheck({ tokens: opts.quick ? 100_000 : 1_000_000, log })
 }
 
+// Heap per live token in memoryStorage(), measured in a child Node with --expose-gc.
+if (!opts['no-memory']) results.memory_per_token = measureMemoryPerToken({ tokens: opts.quick ? 200_000 : 1_000_000 })
+
 // Grantline --workers 2 against DOT's 2 gunicorn workers on one PostgreSQL, and 1 against 2 workers.
 if (postgresPart) results.postgres = await postgresChecks({ plan, log })
 
 results.finished = new Date().toISOString()
 results.machine.load_at_end = loadAverage()
 results.gates = evaluateGates(results)
+if (results.memory_per_token) results.gates.push(memoryPerTokenGate(results.memory_per_token))
 const markdown = renderMarkdown(results) + (results.postgres ? renderPostgresMarkdown(results.postgres) : '')
 mkdirSync(join(here, 'results'), { recursive: true })
 writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`)

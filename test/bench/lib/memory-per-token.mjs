@@ -7,7 +7,8 @@
 //
 //   node --expose-gc test/bench/lib/memory-per-token.mjs [--tokens 1000000] [--json]
 //
-// The benchmark (run.mjs) runs it in a child process with --expose-gc: measureMemoryPerToken().
+// The benchmark (run.mjs) runs it in a child process with --expose-gc (measureMemoryPerToken) and
+// gates on it (memoryPerTokenGate); --no-memory leaves it out.
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -142,6 +143,16 @@ export async function memoryPerToken(count = 1_000_000) {
     oauth2_server_memory_bytes_per_token: peer ? Math.round(peer.bytes) : null,
     max_bytes_per_token: MAX_BYTES_PER_TOKEN,
     pass: grantlineBytesPerToken <= MAX_BYTES_PER_TOKEN,
+  }
+}
+
+/** The benchmark's gate line for a result of memoryPerToken(). */
+export function memoryPerTokenGate(result) {
+  const peer = result.oauth2_server_memory_bytes_per_token
+  return {
+    name: `memoryStorage heap per live access token <= ${MAX_BYTES_PER_TOKEN} bytes (${result.tokens} client_credentials tokens)`,
+    pass: result.pass,
+    detail: `${result.grantline_memory_bytes_per_token} bytes${peer === null ? '' : `; @node-oauth/oauth2-server's memory model ${peer}`}`,
   }
 }
 
