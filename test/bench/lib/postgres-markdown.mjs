@@ -4,6 +4,7 @@ const cell = (row) => `${row.rps.toLocaleString('en-US')} | ${row.p99_ms}`
 
 /** The section, appended to latest.md after the main tables. */
 export function renderPostgresMarkdown(results) {
+  if (results.error) return `\n## PostgreSQL and workers\n\nFailed, nothing measured:\n\n\`\`\`\n${results.error}\n\`\`\`\n`
   const lines = [
     '',
     '## PostgreSQL and workers',
