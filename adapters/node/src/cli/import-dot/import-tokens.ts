@@ -61,8 +61,9 @@ async function chainFounders(pass: TokenPass): Promise<Map<string, unknown>> {
 /**
  * Reads, maps and writes DOT's tokens a page at a time: the refresh tokens first, each page with
  * the access tokens issued beside them and, for DOT 3 chains, the live tokens that found their
- * grants, looked up by primary key; then the access tokens no imported refresh token took. Nothing is
- * held from one page to the next but the consents.
+ * grants, looked up by primary key; then the access tokens no imported refresh token took. Every
+ * lookup goes through a key or unique column, which DOT's tables index. Nothing is held from one
+ * page to the next but the chains' founders (read first) and the consents.
  */
 export async function importTokens(pass: TokenPass): Promise<void> {
   const { reader, schema, epoch, mapper } = pass
