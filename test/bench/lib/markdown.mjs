@@ -105,7 +105,7 @@ function importDotLines(d) {
   return [
     `### \`grantline import-dot\` of ${d.tokens} DOT 3 access tokens`,
     '',
-    `${d.imported} access tokens imported in ${d.seconds} s: ${d.rows_per_second} rows/s (${d.note}). Reported, not gated.`,
+    `${d.imported} access tokens imported in ${d.seconds} s: ${d.rows_per_second} rows/s, peak RSS ${d.peak_rss_mb ?? '?'} MB (${d.note}). Reported, not gated.`,
     '',
   ]
 }
