@@ -1,5 +1,5 @@
-import type { ProviderContext } from './context.js'
-import { DEVICE_CODE_GRANT } from './device/user-code.js'
+import type { ProviderContext } from './contracts/context.js'
+import { DEVICE_CODE_GRANT } from './protocol/user-code.js'
 import { authorize } from './endpoints/authorize/authorize.js'
 import { deviceAuthorization } from './endpoints/device-authorization.js'
 import { deviceVerification } from './endpoints/device-verification.js'
@@ -11,9 +11,9 @@ import { revoke } from './endpoints/revoke.js'
 import { token } from './endpoints/token.js'
 import { withClientCors } from './http/cors.js'
 import { isManagePath, manage } from './manage/routes.js'
-import { discovery, jwks } from './oidc/discovery.js'
-import { logout } from './oidc/logout.js'
-import { userinfo } from './oidc/userinfo.js'
+import { discovery, jwks } from './protocol/capabilities.js'
+import { logout } from './endpoints/logout/logout.js'
+import { userinfo } from './endpoints/userinfo.js'
 
 export type Endpoint = (provider: ProviderContext, request: Request) => Promise<Response>
 

@@ -1,4 +1,4 @@
-import type { Client } from '../storage.js'
+import type { Client } from '../contracts/storage.js'
 
 /** The two ways to present a client secret (RFC 6749 §2.3.1): in an HTTP Basic header, or in the body. */
 export const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'] as const

@@ -1,14 +1,14 @@
 import { loadClient } from '../clients/load-client.js'
-import type { ProviderContext } from '../context.js'
-import { OAuthError } from '../errors.js'
-import { emit } from '../events.js'
+import type { ProviderContext } from '../contracts/context.js'
+import { OAuthError } from '../primitives/errors.js'
+import { emit } from '../contracts/events.js'
 import type { Params } from '../http/form.js'
-import type { Client } from '../storage.js'
+import type { Client } from '../contracts/storage.js'
 import { acceptsMethod } from './accepted-methods.js'
-import type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './client-auth-method.js'
+import type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from '../contracts/client-auth-method.js'
 import { BASIC_CHALLENGE } from './client-secret-basic.js'
-import { upgradeDjangoSecret } from './django-secret.js'
-import { rateLimitKey } from './rate-limit.js'
+import { upgradeDjangoSecret } from '../clients/django-secret.js'
+import { rateLimitKey } from '../rate-limit/rate-limiter.js'
 
 /** The client each request authenticated as, for what answers after the endpoint (CORS). */
 const authenticated = new WeakMap<Request, Client>()

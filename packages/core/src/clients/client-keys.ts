@@ -1,11 +1,11 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
-import type { ResolvedConfig } from '../config.js'
-import { OAuthError } from '../errors.js'
-import type { Client } from '../storage.js'
+import type { ResolvedConfig } from '../config/config.js'
+import { OAuthError } from '../primitives/errors.js'
+import type { Client } from '../contracts/storage.js'
 import { documentCacheSeconds } from './metadata-document.js'
-import { publicJwksProblem } from './public-jwks.js'
+import { publicJwksProblem } from '../protocol/public-jwks.js'
 import { readDocument } from './read-document.js'
-import { refusedHost } from './special-use-address.js'
+import { refusedHost } from '../protocol/special-use-address.js'
 
 /** Key sets kept per provider; the least recently used goes first. */
 const MAX_ENTRIES = 1000

@@ -1,8 +1,8 @@
 import * as v from 'valibot'
-import { ConfigError } from '../errors.js'
-import { canonicalRedirectUri } from '../redirect-uri.js'
-import type { Client } from '../storage.js'
-import { metadataDocumentError } from './client-id-url.js'
+import { ConfigError } from '../primitives/errors.js'
+import { canonicalRedirectUri } from '../protocol/redirect-uri.js'
+import type { Client } from '../contracts/storage.js'
+import { metadataDocumentError } from '../protocol/client-id-url.js'
 
 /** What the consent page may show beside the Client record: the document's identity and links. */
 export interface ClientDisplay {

@@ -1,7 +1,7 @@
-import type { ProviderContext } from '../context.js'
-import { checkAddressRate } from '../http/address-rate.js'
-import type { Client } from '../storage.js'
-import { looksLikeClientIdUrl } from './client-id-url.js'
+import type { ProviderContext } from '../contracts/context.js'
+import { checkAddressRate } from '../rate-limit/address-rate.js'
+import type { Client } from '../contracts/storage.js'
+import { looksLikeClientIdUrl } from '../protocol/client-id-url.js'
 
 /**
  * Document fetches one client address may cause (cache misses), per window: a host uses a few

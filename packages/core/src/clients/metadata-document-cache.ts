@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../config.js'
+import type { ResolvedConfig } from '../config/config.js'
 import type { MetadataDocumentClient } from './document-to-client.js'
 import { fetchClientMetadataDocument } from './metadata-document.js'
 

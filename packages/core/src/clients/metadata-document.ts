@@ -1,5 +1,5 @@
-import type { ResolvedConfig } from '../config.js'
-import { metadataDocumentError, parseClientIdUrl } from './client-id-url.js'
+import type { ResolvedConfig } from '../config/config.js'
+import { metadataDocumentError, parseClientIdUrl } from '../protocol/client-id-url.js'
 import { documentToClient, type MetadataDocumentClient } from './document-to-client.js'
 import { readDocument } from './read-document.js'
 

@@ -1,7 +1,7 @@
-import { isDjangoSecret } from '../client-auth/django-secret.js'
-import { randomSecret, sha256Hex } from '../crypto.js'
-import { ConfigError } from '../errors.js'
-import type { Client, Storage } from '../storage.js'
+import { isDjangoSecret } from './django-secret.js'
+import { randomSecret, sha256Hex } from '../primitives/crypto.js'
+import { ConfigError } from '../primitives/errors.js'
+import type { Client, Storage } from '../contracts/storage.js'
 
 /** The longest overlap a rotation may give the old secret: a year. */
 export const MAX_SECRET_GRACE_SECONDS = 366 * 86_400

@@ -1,6 +1,6 @@
 import { errors, type JWTPayload, jwtVerify } from 'jose'
-import { OAuthError } from '../errors.js'
-import type { Client } from '../storage.js'
+import { OAuthError } from '../primitives/errors.js'
+import type { Client } from '../contracts/storage.js'
 import type { ClientKeys } from './client-keys.js'
 
 /**

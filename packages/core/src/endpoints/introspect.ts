@@ -1,9 +1,9 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
+import type { ProviderContext } from '../contracts/context.js'
 import { readForm, required } from '../http/form.js'
 import { json } from '../http/responses.js'
-import { endpointUrls } from '../oidc/discovery.js'
-import { findToken } from './find-token.js'
+import { endpointUrls } from '../protocol/capabilities.js'
+import { findToken } from '../tokens/find-token.js'
 import { checkPost } from './token.js'
 
 /**

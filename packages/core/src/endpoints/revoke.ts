@@ -1,10 +1,10 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
-import { OAuthError } from '../errors.js'
-import { emit } from '../events.js'
+import type { ProviderContext } from '../contracts/context.js'
+import { OAuthError } from '../primitives/errors.js'
+import { emit } from '../contracts/events.js'
 import { readForm, required } from '../http/form.js'
-import { endpointUrls } from '../oidc/discovery.js'
-import { findToken } from './find-token.js'
+import { endpointUrls } from '../protocol/capabilities.js'
+import { findToken } from '../tokens/find-token.js'
 import { checkPost } from './token.js'
 
 /**

@@ -1,12 +1,12 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
+import type { ProviderContext } from '../contracts/context.js'
 import { nonceHeader } from '../dpop/check-proof.js'
 import { tokenRequestProof } from '../dpop/token-proof.js'
-import { OAuthError } from '../errors.js'
+import { OAuthError } from '../primitives/errors.js'
 import { grantServices } from '../grants/grant-services.js'
 import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
-import { endpointUrls } from '../oidc/discovery.js'
+import { endpointUrls } from '../protocol/capabilities.js'
 
 /** Refuses a token request with parameters in the URI (RFC 6749 §3.2: credentials never in the query). */
 function checkNoQuery(request: Request): void {

@@ -1,9 +1,9 @@
-import type { ProviderContext } from '../context.js'
-import { emit, tokenIssued } from '../events.js'
-import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
-import type { Client } from '../storage.js'
-import { issueGrant, mintAccessToken } from '../tokens.js'
-import type { GrantConfig, GrantServices } from './grant-handler.js'
+import type { ProviderContext } from '../contracts/context.js'
+import { emit, tokenIssued } from '../contracts/events.js'
+import { signIdToken, wantsIdToken } from '../tokens/id-token.js'
+import type { Client } from '../contracts/storage.js'
+import { issueGrant, mintAccessToken } from '../tokens/mint.js'
+import type { GrantConfig, GrantServices } from '../contracts/grant-handler.js'
 
 /** The settings a grant may read, copied so that a grant holds no secret and changes nothing. */
 function grantConfig(provider: ProviderContext): GrantConfig {

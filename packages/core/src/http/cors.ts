@@ -1,7 +1,7 @@
 import { authenticatedClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
+import type { ProviderContext } from '../contracts/context.js'
 import type { Endpoint } from '../router.js'
-import type { Storage } from '../storage.js'
+import type { Storage } from '../contracts/storage.js'
 import { renderError } from './render-error.js'
 
 /** How long the union of the clients' allowed origins is trusted before it is read again. */

@@ -1,4 +1,4 @@
-import { OAuthError } from '../errors.js'
+import { OAuthError } from '../primitives/errors.js'
 
 /** Request bodies are capped before parsing (docs/architecture.md "The request pipeline"). */
 export const MAX_BODY_BYTES = 64 * 1024

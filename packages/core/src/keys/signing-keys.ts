@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, importJWK } from 'jose'
-import { randomId } from '../crypto.js'
-import type { SigningKeyRecord, Storage } from '../storage.js'
+import { randomId } from '../primitives/crypto.js'
+import type { SigningKeyRecord, Storage } from '../contracts/storage.js'
 import { decryptJwk, encryptJwk } from './key-encryption.js'
 import { keyStates } from './key-states.js'
 

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../html/html.js'
-import type { Client } from '../storage.js'
+import type { Client } from '../contracts/storage.js'
 import { rotateSecretForm } from './application-secret.js'
 import { formatTime, type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownApplication } from './ownership.js'

@@ -1,7 +1,7 @@
-import { ConfigError } from '../errors.js'
+import { ConfigError } from '../primitives/errors.js'
 import { html } from '../html/html.js'
 import { redirect } from '../http/responses.js'
-import type { Client } from '../storage.js'
+import type { Client } from '../contracts/storage.js'
 import { applicationPage } from './application-detail.js'
 import {
   type ApplicationFormValues,

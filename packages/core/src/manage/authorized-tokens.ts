@@ -1,7 +1,7 @@
-import { emit } from '../events.js'
+import { emit } from '../contracts/events.js'
 import { html, type SafeHtml } from '../html/html.js'
 import { redirect } from '../http/responses.js'
-import type { Consent } from '../storage.js'
+import type { Consent } from '../contracts/storage.js'
 import { csrfField, formatTime, type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownConsent } from './ownership.js'
 

@@ -1,4 +1,4 @@
-import type { ProviderContext } from '../../context.js'
+import type { ProviderContext } from '../../contracts/context.js'
 import { signFor, verifyFor } from '../../html/csrf.js'
 import type { Params } from '../../http/form.js'
 

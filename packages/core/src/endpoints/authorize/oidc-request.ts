@@ -1,5 +1,5 @@
-import type { ProviderContext } from '../../context.js'
-import { OAuthError } from '../../errors.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import { OAuthError } from '../../primitives/errors.js'
 import type { Params } from '../../http/form.js'
 import { LOGIN_MARKER, readLoginMarker } from './login-marker.js'
 

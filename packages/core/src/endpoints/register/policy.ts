@@ -1,7 +1,7 @@
-import type { ProviderContext } from '../../context.js'
-import { normaliseResponseType } from '../authorize/response-type.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import { normaliseResponseType } from '../../protocol/response-type.js'
 import { invalidMetadata, parseClientMetadata } from './client-metadata.js'
-import type { RegistrationConfig, RegistrationContext, RegistrationMetadata } from './options.js'
+import type { RegistrationConfig, RegistrationContext, RegistrationMetadata } from '../../config/registration.js'
 
 /**
  * What a registration may ask for by itself (RFC 7591 §5, RFC 9700 §2.1): the code flow with PKCE

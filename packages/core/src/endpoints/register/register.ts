@@ -1,12 +1,12 @@
-import type { ProviderContext } from '../../context.js'
-import { OAuthError } from '../../errors.js'
-import { emit } from '../../events.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import { OAuthError } from '../../primitives/errors.js'
+import { emit } from '../../contracts/events.js'
 import { json } from '../../http/responses.js'
 import { clientInformation, newDynamicClient } from './client-information.js'
 import { parseClientMetadata } from './client-metadata.js'
 import { checkInitialAccessToken, consumeInitialAccessToken } from './credentials.js'
 import { decideMetadata } from './policy.js'
-import { checkRegistrationRate } from './rate-limit.js'
+import { checkRegistrationRate } from '../../rate-limit/registration.js'
 import { readJson } from './read-json.js'
 
 /**
