@@ -1,6 +1,7 @@
 import type { AccountStore, UserRecord } from '../contracts/account-store.js'
+import type { HashSlots } from '../contracts/accounts.js'
 import { hashPassword, MAX_ITERATIONS, parsePasswordHash, verifyPassword } from '../primitives/django-password.js'
-import { createHashSlots, type HashSlots } from '../primitives/hash-slots.js'
+import { createHashSlots } from '../primitives/hash-slots.js'
 import { addressBucket } from '../rate-limit/address-bucket.js'
 import type { ResolvedLocalAccountsOptions } from './options.js'
 

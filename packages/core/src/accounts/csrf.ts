@@ -1,5 +1,5 @@
-import { base64url, randomBytes } from '../primitives/crypto.js'
 import { type CsrfPurpose, signFor, verifyFor } from '../html/csrf.js'
+import { base64url, randomBytes } from '../primitives/crypto.js'
 import { CSRF_COOKIE, cookie, readCookie } from './cookies.js'
 
 /** Which form a CSRF value is for, so a login value cannot be replayed on the logout form. */

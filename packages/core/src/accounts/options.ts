@@ -1,6 +1,6 @@
 import * as v from 'valibot'
-import { ConfigError } from '../primitives/errors.js'
 import { DEFAULT_ITERATIONS, MAX_ITERATIONS } from '../primitives/django-password.js'
+import { ConfigError } from '../primitives/errors.js'
 
 /** Options of `localAccounts`. Times are seconds except `now`, which answers epoch milliseconds. */
 export interface LocalAccountsOptions {

@@ -1,7 +1,7 @@
 import type { AccountStore, UserRecord } from '../contracts/account-store.js'
 import { randomId } from '../primitives/crypto.js'
-import { ConfigError } from '../primitives/errors.js'
 import { DEFAULT_ITERATIONS, hashPassword } from '../primitives/django-password.js'
+import { ConfigError } from '../primitives/errors.js'
 
 /** Django's UnicodeUsernameValidator: letters, digits and @ . + - _, at most 150 characters. */
 const USERNAME = /^[\p{L}\p{N}_.@+-]{1,150}$/u

@@ -1,5 +1,5 @@
-import { ConfigError } from '../primitives/errors.js'
 import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
+import { ConfigError } from '../primitives/errors.js'
 import { clientSecretBasic } from './client-secret-basic.js'
 import { clientSecretPost } from './client-secret-post.js'
 import { none } from './none.js'

@@ -1,13 +1,14 @@
 import * as v from 'valibot'
 import { isSecretMethod, SECRET_METHODS } from '../client-auth/accepted-methods.js'
 import { AUTH_METHOD_NAME, CLIENT_SECRET_JWT_REFUSED } from '../client-auth/registry.js'
-import { type PublicJwks, publicJwksProblem } from '../protocol/public-jwks.js'
-import { type RotatedSecret, rotateClientSecret } from './rotate-secret.js'
-import { randomBytes, randomSecret, sha256Hex } from '../primitives/crypto.js'
-import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from '../protocol/response-type.js'
-import { ConfigError } from '../primitives/errors.js'
-import { canonicalRedirectUri } from '../protocol/redirect-uri.js'
+import type { ClientInput, ClientsApi, ClientUpdate, CreatedClient, PublicJwks } from '../contracts/clients.js'
 import type { Client, ClientMetadata, Storage, TokenEndpointAuthMethod } from '../contracts/storage.js'
+import { randomBytes, randomSecret, sha256Hex } from '../primitives/crypto.js'
+import { ConfigError } from '../primitives/errors.js'
+import { publicJwksProblem } from '../protocol/public-jwks.js'
+import { canonicalRedirectUri } from '../protocol/redirect-uri.js'
+import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from '../protocol/response-type.js'
+import { rotateClientSecret } from './rotate-secret.js'
 
 const GRANT_TYPES = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', 'password'] as const
 
@@ -64,79 +65,12 @@ export function randomClientId(): string {
   return id
 }
 
-/** Client metadata as given to `provider.clients.create` (RFC 7591 §2 names); omitted fields take defaults. */
-export interface ClientInput {
-  /** 1-255 visible ASCII characters; a random 24-character id when omitted. */
-  client_id?: string | undefined
-  client_name: string
-  /** Default 'confidential'. */
-  client_type?: 'confidential' | 'public' | undefined
-  /** A built-in method or one the provider registered (`clientAuthMethods`). */
-  token_endpoint_auth_method?: TokenEndpointAuthMethod | (string & {}) | undefined
-  /** Default authorization_code and refresh_token. */
-  grant_types?: string[] | undefined
-  /** Omitted means derived from grant_types (code, token). */
-  response_types?: string[] | undefined
-  redirect_uris?: string[] | undefined
-  post_logout_redirect_uris?: string[] | undefined
-  scope?: string | undefined
-  allowed_cors_origins?: string[] | undefined
-  /** Set by the operator only: this client's users are never asked for consent. */
-  skip_authorization?: boolean | undefined
-  /** Whether this client may call the introspection endpoint (RFC 7662). */
-  introspection?: boolean | undefined
-  /** The user who owns the client on the management pages; null for one the operator made. */
-  owner_sub?: string | null | undefined
-  /** RFC 9126 §6: refuse this client's authorization requests unless pushed. Kept in `metadata`. */
-  require_pushed_authorization_requests?: boolean | undefined
-  /** RFC 9449 §5.2: refuse this client's token requests without a DPoP proof. Kept in `metadata`. */
-  dpop_bound_access_tokens?: boolean | undefined
-  /**
-   * RFC 6749 §2.3.1: the ways of sending the secret accepted besides `token_endpoint_auth_method`
-   * (client_secret_basic, client_secret_post); null or [] removes the setting. Kept in `metadata`;
-   * dropped when the client does not authenticate with a secret.
-   */
-  secret_methods?: ('client_secret_basic' | 'client_secret_post')[] | null | undefined
-  /**
-   * RFC 7591 §2: the client's public keys, for private_key_jwt (RFC 7523) and request objects
-   * (RFC 9101); null removes them. Kept in `metadata`; never with `jwks_uri`.
-   */
-  jwks?: PublicJwks | null | undefined
-  /** RFC 7591 §2: where the client publishes its public keys (https); null removes it. Kept in `metadata`. */
-  jwks_uri?: string | null | undefined
-}
-export type ClientUpdate = Partial<Omit<ClientInput, 'client_id'>>
-
 // ClientInput is written out for the published API; this fails to compile when it and the
 // schema drift apart.
 const inputMatchesSchema: [ClientInput, v.InferInput<typeof clientInput>] extends [v.InferInput<typeof clientInput>, ClientInput]
   ? true
   : false = true
 void inputMatchesSchema
-
-/** `provider.clients`: the operator's API over the clients in Storage. */
-export interface ClientsApi {
-  /** Registers a client; a confidential one gets a secret, answered once. */
-  create(input: ClientInput): Promise<CreatedClient>
-  get(clientId: string): Promise<Client | null>
-  list(filter?: { owner_sub?: string }): Promise<Client[]>
-  /** Changes metadata; client_type cannot change. */
-  update(clientId: string, patch: ClientUpdate): Promise<Client>
-  /** Issues a new secret for a confidential client; the old one stops working at once. */
-  resetSecret(clientId: string): Promise<string>
-  /**
-   * Issues a new secret for a confidential client; the old one keeps working for `graceSeconds`
-   * (0: it stops at once, at most 366 days). The new secret is answered once.
-   */
-  rotateSecret(clientId: string, options: { graceSeconds: number }): Promise<RotatedSecret>
-  delete(clientId: string): Promise<void>
-}
-
-/** A new client and, for a confidential one, its secret: shown once, stored only as a hash. */
-export interface CreatedClient {
-  client: Client
-  client_secret?: string
-}
 
 /** What a Client record keeps from its registration whatever its metadata: identity, secrets, origin. */
 export type ClientBase = Pick<

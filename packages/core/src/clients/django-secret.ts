@@ -1,27 +1,13 @@
 import type { ProviderContext } from '../contracts/context.js'
-import { sha256Hex } from '../primitives/crypto.js'
-import { OAuthError } from '../primitives/errors.js'
-import { MAX_ITERATIONS, parsePasswordHash, verifyPassword } from '../primitives/django-password.js'
-import { createHashSlots, type HashSlots } from '../primitives/hash-slots.js'
 import type { Client } from '../contracts/storage.js'
+import { sha256Hex } from '../primitives/crypto.js'
+import { MAX_ITERATIONS, parsePasswordHash, verifyPassword } from '../primitives/django-password.js'
+import { OAuthError } from '../primitives/errors.js'
 
 /** A derivation takes a fraction of a second: by then a slot is likely free. */
 const BUSY_RETRY_AFTER = '1'
 
 /** The provider's own slots, for accounts that lend none: two, like localAccounts' default. */
-const ownSlots = new WeakMap<object, HashSlots>()
-
-function slotsOf(provider: Pick<ProviderContext, 'config'>): HashSlots {
-  const lent = provider.config.accounts.hashSlots
-  if (lent) return lent
-  let slots = ownSlots.get(provider.config)
-  if (!slots) {
-    slots = createHashSlots(2)
-    ownSlots.set(provider.config, slots)
-  }
-  return slots
-}
-
 /** Whether a stored secret is still the Django hash (`pbkdf2_sha256$...`) an import kept. */
 export function isDjangoSecret(secretHash: string | null): secretHash is string {
   return secretHash?.includes('$') === true
@@ -37,14 +23,14 @@ export function isDjangoSecret(secretHash: string | null): secretHash is string 
  * No free slot: 429 with Retry-After (RFC 6585 §4), and nothing is counted as a failure.
  */
 export async function upgradeDjangoSecret(
-  provider: Pick<ProviderContext, 'config'>,
+  provider: Pick<ProviderContext, 'config' | 'hashSlots'>,
   client: Client,
   secret: string | undefined,
 ): Promise<Client> {
   if (secret === undefined || !isDjangoSecret(client.secret_hash)) return client
   const parsed = parsePasswordHash(client.secret_hash)
   if (!parsed || parsed.iterations > MAX_ITERATIONS) return client
-  const free = slotsOf(provider).take()
+  const free = provider.hashSlots.take()
   if (!free) {
     throw new OAuthError('temporarily_unavailable', 'too many secrets are being checked; retry later', {
       status: 429,

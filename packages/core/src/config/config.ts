@@ -1,21 +1,22 @@
 import * as v from 'valibot'
+import { AUTH_METHOD_NAME } from '../client-auth/registry.js'
 import type { Accounts } from '../contracts/accounts.js'
 import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
-import type { RateLimiter } from '../rate-limit/rate-limiter.js'
-import { AUTH_METHOD_NAME } from '../client-auth/registry.js'
-import { checkDeviceGrant } from './device.js'
-import { checkDpop, dpopSchema } from './dpop.js'
-import { checkRegistration, registrationSchema } from './registration.js'
-import { ConfigError } from '../primitives/errors.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { ConsentContext } from '../contracts/consent.js'
 import type { AuditEvent } from '../contracts/events.js'
 import type { GrantHandler } from '../contracts/grant-handler.js'
-import { longestJwtTtl } from '../tokens/jwt-access-token.js'
-import type { ConsentContext } from '../html/consent-page.js'
-import { parSchema } from './par.js'
-import { applyFapi2 } from './fapi2.js'
 import type { ProviderConfig } from '../contracts/provider-config.js'
-import { canonicalResources } from '../protocol/resources.js'
+import type { RateLimiter } from '../contracts/services.js'
 import type { Storage } from '../contracts/storage.js'
+import { ConfigError } from '../primitives/errors.js'
+import { canonicalResources } from '../protocol/resources.js'
+import { longestJwtTtl } from '../tokens/jwt-access-token.js'
+import { checkDeviceGrant } from './device.js'
+import { checkDpop, dpopSchema } from './dpop.js'
+import { applyFapi2 } from './fapi2.js'
+import { parSchema } from './par.js'
+import { checkRegistration, registrationSchema } from './registration.js'
 
 const fn = <T>(name: string) => v.custom<T>((value) => typeof value === 'function', `${name} must be a function`)
 const seconds = v.pipe(v.number(), v.integer(), v.minValue(1))
@@ -246,11 +247,14 @@ const configMatchesSchema: [ProviderConfig, v.InferInput<typeof schema>] extends
   : false = true
 void configMatchesSchema
 
-export type ResolvedConfig = v.InferOutput<typeof schema> & {
-  /** Epoch seconds from the injected clock. */
-  seconds(): number
-  defaultScopes: string[]
-}
+type SchemaOutput = v.InferOutput<typeof schema> & { seconds(): number; defaultScopes: string[] }
+
+// ResolvedConfig (contracts/config.ts) is written out for every reader: it must stay what the schema
+// above produces, or this fails to compile.
+const resolvedMatchesSchema: [ResolvedConfig, SchemaOutput] extends [SchemaOutput, ResolvedConfig] ? true : false = true
+void resolvedMatchesSchema
+
+export type { ResolvedConfig }
 
 /** Validates the configuration once, at start-up; a bad one throws a coded ConfigError. */
 export function resolveConfig(input: ProviderConfig): ResolvedConfig {

@@ -1,5 +1,5 @@
-import { ConfigError } from '../primitives/errors.js'
 import type { Storage } from '../contracts/storage.js'
+import { ConfigError } from '../primitives/errors.js'
 import { DEVICE_CODE_GRANT } from '../protocol/user-code.js'
 
 /** The device grant (RFC 8628) needs a Storage that keeps device authorizations. */

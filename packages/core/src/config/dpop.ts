@@ -1,6 +1,6 @@
 import * as v from 'valibot'
-import { ConfigError } from '../primitives/errors.js'
 import type { Storage } from '../contracts/storage.js'
+import { ConfigError } from '../primitives/errors.js'
 
 /** RFC 9449 §4.2: the asymmetric JWS algorithms a DPoP proof may be signed with. */
 export const DPOP_ALGS = ['ES256', 'RS256', 'PS256', 'EdDSA'] as const

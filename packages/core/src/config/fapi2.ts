@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
-import { ConfigError, OAuthError } from '../primitives/errors.js'
 import type { ProviderConfig } from '../contracts/provider-config.js'
+import { ConfigError, OAuthError } from '../primitives/errors.js'
 
 /**
  * FAPI 2.0 Security Profile §5.4.1: the JWS algorithms allowed (PS256, ES256, EdDSA); RS256 is

@@ -1,5 +1,4 @@
 import type { AuditEventInput } from './events.js'
-import type { HashSlots } from '../primitives/hash-slots.js'
 
 /** The signed-in user as the host app reports it. `authTime` is epoch seconds. */
 export interface AccountSession {
@@ -83,4 +82,15 @@ export interface Accounts {
    * its own, of two.
    */
   hashSlots?: HashSlots
+}
+
+/**
+ * Bounds the password derivations (PBKDF2, hundreds of milliseconds of CPU each) in flight at
+ * once. A caller past the bound is refused at once, never queued: a queue of derivations would
+ * hold every other request that needs the same threads (on Node, Web Crypto and file I/O share
+ * libuv's pool of 4), so a burst of logins would stall the whole server.
+ */
+export interface HashSlots {
+  /** A slot, as the function that frees it (idempotent); undefined when all are taken. */
+  take(): (() => void) | undefined
 }

@@ -1,5 +1,6 @@
-import type { ClientKeys } from '../clients/client-keys.js'
-import type { Params } from '../http/form.js'
+import type { Params } from './params.js'
+import type { ClientKeys } from './services.js'
+
 import type { Client, Storage, TokenEndpointAuthMethod } from './storage.js'
 
 /** What a method found in a request: who the caller says it is, and its proof. */

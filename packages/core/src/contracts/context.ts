@@ -1,11 +1,9 @@
+import type { HashSlots } from './accounts.js'
 import type { ClientAuthMethod } from './client-auth-method.js'
-import type { RateLimiter } from '../rate-limit/rate-limiter.js'
-import type { ClientKeys } from '../clients/client-keys.js'
-import type { ClientMetadataDocuments } from '../clients/metadata-document-cache.js'
-import type { ResolvedConfig } from '../config/config.js'
+import type { ResolvedConfig } from './config.js'
 import type { GrantHandler } from './grant-handler.js'
-import type { CorsOrigins } from '../http/cors.js'
-import type { SigningKeys } from '../keys/signing-keys.js'
+import type { ClientKeys, ClientMetadataDocuments, CorsOrigins, RateLimiter, SigningKeys } from './services.js'
+import type { Client } from './storage.js'
 
 /** What every endpoint reads: the validated configuration and the registries built from it. */
 export interface ProviderContext {
@@ -26,14 +24,27 @@ export interface ProviderContext {
   clientKeys: ClientKeys
   /** The JWS algorithms a client may sign with (assertions, request objects): CLIENT_JWT_ALGS, or a profile's. */
   clientJwtAlgs: readonly string[]
-  /**
-   * The runtime's `waitUntil` for this request (Workers' `ctx.waitUntil`), when it gave one:
-   * carries audit events past the response, never a storage write the response depends on.
-   */
-  waitUntil?: (promise: Promise<unknown>) => void
-  /**
-   * The caller's address for this request: `config.clientAddress(request)` when set, else what the
-   * runtime passed `handle` (see client-address.ts). Rate limits and audit events read it here.
-   */
-  clientAddress?: string
+  /** Bounds the Django password derivations in flight (clients' imported secrets); the accounts' own when they share theirs. */
+  hashSlots: HashSlots
 }
+
+/**
+ * What one request brought besides itself: the runtime's `waitUntil` and the caller's address,
+ * and, once client authentication has passed, the client it proved to be. Made per request by
+ * `handle`; the provider's context never changes.
+ */
+export interface RequestContext {
+  readonly request: Request
+  /**
+   * The runtime's `waitUntil` (Workers' `ctx.waitUntil`), when it gave one: carries audit events
+   * past the response, never a storage write the response depends on.
+   */
+  readonly waitUntil?: ((promise: Promise<unknown>) => void) | undefined
+  /** The caller's address: `config.clientAddress(request)` when set, else what the runtime passed `handle`. */
+  readonly clientAddress?: string | undefined
+  /** The authenticated client (RFC 6749 §2.3), set by client authentication; CORS answers its origins. */
+  client?: Client | undefined
+}
+
+/** A route handler. */
+export type Endpoint = (provider: ProviderContext, request: Request, call: RequestContext) => Promise<Response>

@@ -1,6 +1,3 @@
-import type { ProviderContext } from './context.js'
-import type { Family } from './storage.js'
-
 /**
  * An audit event, passed to `onEvent`: the lifecycle of grants and what RFC 9700 §4.14.2 and
  * RFC 6749 §4.1.2 detect (refresh-token reuse, code replay). Every event carries `type` and `at`
@@ -55,37 +52,3 @@ type Unstamped<E> = E extends unknown ? Omit<E, 'at'> : never
 
 /** An event as code reports it; `emit` stamps `at`. */
 export type AuditEventInput = Unstamped<AuditEvent>
-
-/**
- * Reports an audit event to `onEvent`. Never throws into the request and never delays it: a
- * throwing or rejecting hook is ignored, and the hook's promise goes to the runtime's `waitUntil`
- * when it gave one (Workers), so the event is delivered after the response.
- */
-export function emit(provider: ProviderContext, event: AuditEventInput): void {
-  const { onEvent } = provider.config
-  if (!onEvent) return
-  let pending: Promise<unknown>
-  try {
-    pending = Promise.resolve(onEvent({ ...event, at: provider.config.seconds() } as AuditEvent)).catch(() => {})
-  } catch {
-    return
-  }
-  try {
-    provider.waitUntil?.(pending)
-  } catch {
-    // A runtime that refuses waitUntil (after the response) must not fail the request either.
-  }
-}
-
-/**
- * The one `token.issued` event of an issuance: the token endpoint's `issue`, the authorization
- * code's redemption and the implicit response (RFC 6749 §4.2.2) all report through it.
- */
-export function tokenIssued(grantType: string, family: Family): AuditEventInput {
-  return { type: 'token.issued', grant_type: grantType, ...grantFields(family) }
-}
-
-/** What an event tells of a grant: its client, user, scopes and family id (never a token). */
-export function grantFields(family: Family): { client_id: string; sub: string | null; scopes: string[]; family_id: string } {
-  return { client_id: family.client_id, sub: family.sub, scopes: family.scopes, family_id: family.id }
-}

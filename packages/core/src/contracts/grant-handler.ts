@@ -1,12 +1,9 @@
 import type { Accounts } from './accounts.js'
-import type { ResolvedConfig } from '../config/config.js'
 import type { AuditEventInput } from './events.js'
-import type { Params } from '../http/form.js'
-import type { IdTokenInput } from '../tokens/id-token.js'
-import type { TtlOptions } from './provider-config.js'
-import type { ResourcesSetting } from '../protocol/resources.js'
+import type { Params } from './params.js'
+import type { ResourcesSetting } from './resources.js'
 import type { AccessTokenRecord, Client, Family, Storage } from './storage.js'
-import type { Minted, TokenResponse } from '../tokens/mint.js'
+import type { IdTokenInput, Minted, TokenResponse } from './tokens.js'
 
 /** What a new grant holds: its scopes, and the user (and the consent it hangs from) when there is one. */
 export type GrantFields = Pick<Family, 'scopes'> & Partial<Pick<Family, 'sub' | 'auth_time' | 'acr' | 'amr' | 'resource' | 'consent_id'>>
@@ -21,7 +18,7 @@ export interface GrantConfig {
   readonly scopes: Record<string, string>
   readonly defaultScopes: string[]
   /** Lifetimes in seconds, defaults applied. */
-  readonly ttl: Record<keyof TtlOptions, number>
+  readonly ttl: Lifetimes
   /** Unset when the server accepts no `resource` parameter. */
   readonly resources?: ResourcesSetting | undefined
   readonly grantTypes: string[]
@@ -29,10 +26,15 @@ export interface GrantConfig {
   readonly refreshGraceSeconds: number
 }
 
-// Written out for the published API; this fails to compile when it and the resolved config drift apart.
-type ResolvedGrantConfig = Readonly<Pick<ResolvedConfig, keyof GrantConfig>>
-const grantConfigMatches: [GrantConfig, ResolvedGrantConfig] extends [ResolvedGrantConfig, GrantConfig] ? true : false = true
-void grantConfigMatches
+/** Token, code and grant lifetimes in seconds (the `ttl` setting with its defaults). */
+export interface Lifetimes {
+  accessToken: number
+  code: number
+  refreshToken: number
+  family: number
+  interaction: number
+  deviceCode: number
+}
 
 /** What the token endpoint gives a grant to work with: the services, never the provider's secrets. */
 export interface GrantServices {

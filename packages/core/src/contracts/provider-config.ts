@@ -1,11 +1,12 @@
 import type { Accounts } from './accounts.js'
 import type { ClientAuthMethod } from './client-auth-method.js'
-import type { RateLimiter } from '../rate-limit/rate-limiter.js'
-import type { OnRegister } from '../config/registration.js'
+import type { ConsentContext } from './consent.js'
 import type { AuditEvent } from './events.js'
 import type { GrantHandler } from './grant-handler.js'
-import type { ConsentContext } from '../html/consent-page.js'
-import type { ResourceEntry } from '../protocol/resources.js'
+import type { OnRegister } from './registration.js'
+import type { ResourceEntry } from './resources.js'
+import type { RateLimiter } from './services.js'
+
 import type { Storage } from './storage.js'
 
 // Written out rather than inferred from the valibot schema in config.ts, so that the published

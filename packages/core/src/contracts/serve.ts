@@ -1,5 +1,4 @@
-import type { Provider } from '../provider.js'
-
+import type { Provider } from './provider.js'
 /** Where a server listens. */
 export interface ListenAddress {
   hostname: string

@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../config/config.js'
+import type { ResolvedConfig } from '../contracts/config.js'
 import { sha256Hex } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
 import { createDpopNonces } from '../protocol/dpop-nonce.js'

@@ -1,14 +1,14 @@
 import { SignJWT } from 'jose'
 import type { ClaimsRequest } from '../contracts/accounts.js'
 import type { ProviderContext } from '../contracts/context.js'
-import { OAuthError } from '../primitives/errors.js'
+import type { AccessTokenRecord, Family } from '../contracts/storage.js'
 import { readForm } from '../http/form.js'
 import { renderError } from '../http/render-error.js'
 import { json, NO_STORE } from '../http/responses.js'
-import type { AccessTokenRecord, Family } from '../contracts/storage.js'
-import { bearerChallenge, checkPresentedToken, type PresentedToken, presentedFromHeader } from '../tokens/verify-access-token.js'
+import { OAuthError } from '../primitives/errors.js'
 import { endpointUrls } from '../protocol/capabilities.js'
 import { storedClaimsRequest } from '../tokens/id-token.js'
+import { bearerChallenge, checkPresentedToken, type PresentedToken, presentedFromHeader } from '../tokens/verify-access-token.js'
 
 /**
  * A bearer-token API answers any origin: the token, never a cookie, authorizes the request, so

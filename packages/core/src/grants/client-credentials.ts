@@ -1,7 +1,7 @@
+import type { GrantHandler } from '../contracts/grant-handler.js'
 import { OAuthError } from '../primitives/errors.js'
 import { requestedResources, resolveResources } from '../protocol/resources.js'
 import { resolveScopes } from '../protocol/scopes.js'
-import type { GrantHandler } from '../contracts/grant-handler.js'
 
 /**
  * RFC 6749 §4.4: a confidential client acting for itself; no refresh token (§4.4.3). RFC 8707

@@ -1,12 +1,13 @@
+import type { GrantContext, GrantHandler } from '../contracts/grant-handler.js'
+import type { Family } from '../contracts/storage.js'
+import type { TokenResponse } from '../contracts/tokens.js'
+import { grantFields } from '../events/emit.js'
+import { required } from '../http/form.js'
 import { sha256Hex } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
-import { grantFields } from '../contracts/events.js'
-import { required } from '../http/form.js'
 import { narrowResources } from '../protocol/resources.js'
 import { parseScope } from '../protocol/scopes.js'
-import type { Family } from '../contracts/storage.js'
-import { mintRefreshToken, type TokenResponse, tokenResponse } from '../tokens/mint.js'
-import type { GrantContext, GrantHandler } from '../contracts/grant-handler.js'
+import { mintRefreshToken, tokenResponse } from '../tokens/mint.js'
 
 /**
  * RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2): each use marks the token used

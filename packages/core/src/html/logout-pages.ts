@@ -1,8 +1,8 @@
 import type { ProviderContext } from '../contracts/context.js'
+import type { LogoutRequest } from '../endpoints/logout/logout-request.js'
 import type { OAuthError } from '../primitives/errors.js'
 import { html } from './html.js'
 import { page } from './layout.js'
-import type { LogoutRequest } from '../endpoints/logout/logout-request.js'
 
 const site = (provider: ProviderContext) => new URL(provider.config.issuer).host
 

@@ -1,7 +1,7 @@
-import { ConfigError } from '../primitives/errors.js'
+import type { Client } from '../contracts/storage.js'
 import { html } from '../html/html.js'
 import { redirect } from '../http/responses.js'
-import type { Client } from '../contracts/storage.js'
+import { ConfigError } from '../primitives/errors.js'
 import { applicationPage } from './application-detail.js'
 import {
   type ApplicationFormValues,

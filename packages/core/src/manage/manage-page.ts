@@ -1,8 +1,9 @@
 import type { AccountSession } from '../contracts/accounts.js'
-import type { ClientsApi } from '../clients/clients-api.js'
-import type { ProviderContext } from '../contracts/context.js'
+import type { ClientsApi } from '../contracts/clients.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { Params } from '../contracts/params.js'
 import { html, raw, type SafeHtml } from '../html/html.js'
-import type { Params } from '../http/form.js'
+
 import { page } from '../html/layout.js'
 import type { ManagePaths } from './paths.js'
 
@@ -10,6 +11,7 @@ import type { ManagePaths } from './paths.js'
 export interface ManageContext {
   provider: ProviderContext
   request: Request
+  call: RequestContext
   user: AccountSession
   clients: ClientsApi
   paths: ManagePaths

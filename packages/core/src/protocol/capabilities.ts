@@ -1,6 +1,6 @@
+import { dpopEnabled } from '../config/dpop.js'
 import type { ProviderContext } from '../contracts/context.js'
 import { DEVICE_CODE_GRANT } from './user-code.js'
-import { dpopEnabled } from '../config/dpop.js'
 
 /** OIDC Core §5.1 standard claims, by the scope that releases them (§5.4). */
 export const SCOPE_CLAIMS: Record<string, readonly string[]> = {

@@ -1,6 +1,6 @@
+import type { Params } from '../contracts/params.js'
 import { randomSecret } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
-import type { Params } from '../http/form.js'
 
 /** RFC 7638 SHA-256 thumbprint: 32 bytes, base64url without padding. */
 const JKT = /^[A-Za-z0-9_-]{43}$/

@@ -1,8 +1,8 @@
-import type { ResolvedConfig } from '../config/config.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { Params } from '../contracts/params.js'
+import type { Client, CodeRecord } from '../contracts/storage.js'
 import { s256, timingSafeEqual } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
-import type { Params } from '../http/form.js'
-import type { Client, CodeRecord } from '../contracts/storage.js'
 
 /** RFC 7636 §4.1: code_verifier = 43*128unreserved; a challenge has the same alphabet. */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/

@@ -5,11 +5,6 @@ const KEY_TYPES = ['RSA', 'EC', 'OKP']
 /** More keys than a client needs for rotation. */
 export const MAX_CLIENT_KEYS = 20
 
-/** A client's public JWK Set (RFC 7517 §5), as stored in its metadata. */
-export interface PublicJwks {
-  keys: Record<string, unknown>[]
-}
-
 /**
  * What is wrong with a client's JWK Set (RFC 7517 §5, RFC 7591 §2 `jwks`), or undefined when it is
  * a set of 1 to 20 public asymmetric keys. A key with private or symmetric parts is refused: a

@@ -1,5 +1,5 @@
-import { OAuthError } from '../primitives/errors.js'
 import type { Client } from '../contracts/storage.js'
+import { OAuthError } from '../primitives/errors.js'
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
 

@@ -1,8 +1,8 @@
-import { retryAfter } from './rate-limiter.js'
 import type { ProviderContext } from '../contracts/context.js'
 import { sha256Hex } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
 import { addressBucket } from './address-bucket.js'
+import { retryAfter } from './rate-limiter.js'
 
 /** At most `max` requests of one kind per client address in a sliding window of `windowSeconds`. */
 export interface AddressLimit {
@@ -16,12 +16,12 @@ export interface AddressLimit {
  * start-up warning says.
  */
 export function checkAddressRate(
-  provider: Pick<ProviderContext, 'config' | 'clientAddress'>,
+  provider: Pick<ProviderContext, 'config'>,
+  address: string | undefined,
   kind: string,
   limit: AddressLimit,
   description: string,
 ): Promise<void> {
-  const address = provider.clientAddress
   const key = address ? `${kind}:${sha256Hex(addressBucket(address))}` : `${kind}:no-address`
   return checkRate(provider, key, limit, description)
 }

@@ -1,4 +1,4 @@
-import type { ProviderContext } from '../contracts/context.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
 import { sha256Hex } from '../primitives/crypto.js'
 import { checkAddressRate, checkRate } from './address-rate.js'
 
@@ -14,7 +14,11 @@ const DESCRIPTION = 'too many codes entered; wait a few minutes and try again'
  * per session (stored hashed) and per client address, before the code is looked up; past either
  * limit the entry is refused with 429 and Retry-After. Without `hit` counters there is no limit.
  */
-export async function checkEntryRate(provider: Pick<ProviderContext, 'config' | 'clientAddress'>, sessionId: string): Promise<void> {
+export async function checkEntryRate(
+  provider: Pick<ProviderContext, 'config'>,
+  call: Pick<RequestContext, 'clientAddress'>,
+  sessionId: string,
+): Promise<void> {
   await checkRate(provider, `device_entry:${sha256Hex(sessionId)}`, SESSION_ENTRIES, DESCRIPTION)
-  await checkAddressRate(provider, 'device_entry_address', ADDRESS_ENTRIES, DESCRIPTION)
+  await checkAddressRate(provider, call.clientAddress, 'device_entry_address', ADDRESS_ENTRIES, DESCRIPTION)
 }

@@ -1,22 +1,8 @@
-import type { ResolvedConfig } from '../config/config.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { RateLimiter, RateLimitPolicy } from '../contracts/services.js'
+import type { HitCounts, Storage } from '../contracts/storage.js'
 import { sha256Hex } from '../primitives/crypto.js'
 import { addressBucket } from './address-bucket.js'
-import type { HitCounts, Storage } from '../contracts/storage.js'
-
-/**
- * Decides whether a caller may try to authenticate, and learns of its failures: the
- * `rateLimit.limiter` hook. Keys are opaque (a hash naming one client_id at one address, or one
- * client_id when no address is known); times are epoch seconds; `retryAfter` is in seconds.
- */
-export interface RateLimiter {
-  check(key: string, now: number): Promise<{ allowed: boolean; retryAfter: number }>
-  fail(key: string, now: number): Promise<void>
-}
-
-export interface RateLimitPolicy {
-  maxFailures: number
-  windowSeconds: number
-}
 
 /**
  * Seconds until the sliding-window estimate drops below `maxFailures` if nothing else fails; 0

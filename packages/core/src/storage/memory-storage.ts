@@ -1,4 +1,3 @@
-import { memoryDeviceAuthorizations } from './memory-device-authorizations.js'
 import type {
   AccessTokenRecord,
   Client,
@@ -18,6 +17,7 @@ import type {
   Storage,
   TokenWithFamily,
 } from '../contracts/storage.js'
+import { memoryDeviceAuthorizations } from './memory-device-authorizations.js'
 
 /** The start of the rate-limit window holding `now`: the last multiple of `windowSeconds`. */
 const windowStart = (now: number, windowSeconds: number) => now - (now % windowSeconds)

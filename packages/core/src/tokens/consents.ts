@@ -1,7 +1,8 @@
-import type { ProviderContext } from '../contracts/context.js'
-import { randomId } from '../primitives/crypto.js'
-import { type AuditEventInput, emit } from '../contracts/events.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { AuditEventInput } from '../contracts/events.js'
 import type { Consent, Storage } from '../contracts/storage.js'
+import { emit } from '../events/emit.js'
+import { randomId } from '../primitives/crypto.js'
 
 /** What recording a consent needs: the storage, the audit hook and the time (epoch seconds). */
 export interface ConsentServices {
@@ -11,8 +12,8 @@ export interface ConsentServices {
 }
 
 /** The provider's services for recording a consent at an endpoint. */
-export function consentServices(provider: ProviderContext): ConsentServices {
-  return { storage: provider.config.storage, emit: (event) => emit(provider, event), now: provider.config.seconds() }
+export function consentServices(provider: ProviderContext, call: RequestContext): ConsentServices {
+  return { storage: provider.config.storage, emit: (event) => emit(provider, call, event), now: provider.config.seconds() }
 }
 
 /**

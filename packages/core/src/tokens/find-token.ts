@@ -1,6 +1,6 @@
 import type { ProviderContext } from '../contracts/context.js'
-import { sha256Hex } from '../primitives/crypto.js'
 import type { AccessTokenRecord, RefreshTokenRecord, TokenWithFamily } from '../contracts/storage.js'
+import { sha256Hex } from '../primitives/crypto.js'
 
 export type FoundToken =
   | ({ kind: 'access_token' } & TokenWithFamily<AccessTokenRecord>)

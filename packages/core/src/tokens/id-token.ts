@@ -2,10 +2,11 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { SignJWT } from 'jose'
 import type { ClaimsRequest } from '../contracts/accounts.js'
 import type { ProviderContext } from '../contracts/context.js'
+import type { SigningAlg } from '../contracts/services.js'
+import type { Family } from '../contracts/storage.js'
+import type { IdTokenInput } from '../contracts/tokens.js'
 import { base64url } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
-import type { SigningAlg } from '../keys/signing-keys.js'
-import type { Family } from '../contracts/storage.js'
 
 const encoder = new TextEncoder()
 
@@ -26,15 +27,6 @@ export function storedClaimsRequest(family: Family): ClaimsRequest | undefined {
   } catch {
     return undefined
   }
-}
-
-export interface IdTokenInput {
-  family: Family
-  now: number
-  /** Included for the authorization response and the code's token response, not at refresh (OIDC Core §12.2). */
-  nonce?: string | null
-  accessToken?: string
-  code?: string
 }
 
 /**

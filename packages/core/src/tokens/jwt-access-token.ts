@@ -1,9 +1,9 @@
 import { SignJWT } from 'jose'
+import type { ResourcesSetting } from '../contracts/resources.js'
+import type { SigningKeys } from '../contracts/services.js'
+import type { Family } from '../contracts/storage.js'
 import { randomId } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
-import type { SigningKeys } from '../keys/signing-keys.js'
-import type { ResourcesSetting } from '../protocol/resources.js'
-import type { Family } from '../contracts/storage.js'
 
 /** RFC 9068 §2.2: a JWT access token lives 5 minutes unless its resource says otherwise. */
 export const JWT_ACCESS_TOKEN_TTL = 300

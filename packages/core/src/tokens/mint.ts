@@ -1,25 +1,10 @@
-import type { ResolvedConfig } from '../config/config.js'
-import { randomId, randomSecret, sha256Hex } from '../primitives/crypto.js'
-import { accessTokenPolicy, signJwtAccessToken } from './jwt-access-token.js'
-import type { SigningKeys } from '../keys/signing-keys.js'
-import { scopesForAudience } from '../protocol/resources.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { SigningKeys } from '../contracts/services.js'
 import type { AccessTokenRecord, Client, Family, RefreshTokenRecord } from '../contracts/storage.js'
-
-/** RFC 6749 §5.1. */
-export interface TokenResponse {
-  access_token: string
-  /** RFC 9449 §5: 'DPoP' when the access token is bound to the proof's key. */
-  token_type: 'Bearer' | 'DPoP'
-  expires_in: number
-  refresh_token?: string
-  scope: string
-  [extension: string]: unknown
-}
-
-export interface Minted<T> {
-  value: string
-  record: T
-}
+import type { Minted, TokenResponse } from '../contracts/tokens.js'
+import { randomId, randomSecret, sha256Hex } from '../primitives/crypto.js'
+import { scopesForAudience } from '../protocol/resources.js'
+import { accessTokenPolicy, signJwtAccessToken } from './jwt-access-token.js'
 
 /** What a new family may be given besides its client; the rest starts empty (no user, no consent, no request claims). */
 export type FamilyFields = Pick<Family, 'scopes'> &

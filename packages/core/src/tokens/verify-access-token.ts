@@ -1,30 +1,9 @@
 import type { ProviderContext } from '../contracts/context.js'
-import { sha256Hex } from '../primitives/crypto.js'
-import { bindingRefusal, resourceProof } from '../dpop/resource-proof.js'
-import { canonicalResource } from '../protocol/resources.js'
+import type { VerifiedToken, VerifyOptions } from '../contracts/provider.js'
 import type { AccessTokenRecord, TokenWithFamily } from '../contracts/storage.js'
-
-/** The token behind a request that passed `verifyAccessToken`. */
-export interface VerifiedToken {
-  /** The resource owner; null for a client acting for itself (client_credentials). */
-  sub: string | null
-  client_id: string
-  scopes: string[]
-  /** Epoch seconds. */
-  expires_at: number
-  /** The resources the token is for (RFC 8707); empty when it named none. */
-  audience: string[]
-}
-
-export interface VerifyOptions {
-  /** Scopes the token must all carry; otherwise 403 insufficient_scope. */
-  scopes?: string[]
-  /**
-   * This resource's indicator (RFC 8707): a token whose audience does not include it, or that has
-   * no audience, is refused with 401 invalid_token, so a token for another API cannot be replayed here.
-   */
-  resource?: string
-}
+import { bindingRefusal, resourceProof } from '../dpop/resource-proof.js'
+import { sha256Hex } from '../primitives/crypto.js'
+import { canonicalResource } from '../protocol/resources.js'
 
 /**
  * RFC 6750 §3: a `WWW-Authenticate: Bearer` challenge; without an error code when the request

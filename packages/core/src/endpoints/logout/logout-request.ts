@@ -1,8 +1,9 @@
 import type { ProviderContext } from '../../contracts/context.js'
-import { OAuthError } from '../../primitives/errors.js'
-import type { Params } from '../../http/form.js'
-import { withParams } from '../../http/responses.js'
+import type { Params } from '../../contracts/params.js'
 import type { Client } from '../../contracts/storage.js'
+
+import { withParams } from '../../http/responses.js'
+import { OAuthError } from '../../primitives/errors.js'
 import { verifyIdTokenHint } from '../../tokens/id-token-hint.js'
 
 /** The RP-Initiated Logout 1.0 §2 request parameters, carried through the confirmation form. */

@@ -1,10 +1,10 @@
-import type { ProviderContext } from '../../contracts/context.js'
-import { OAuthError } from '../../primitives/errors.js'
-import { emit } from '../../contracts/events.js'
+import type { ProviderContext, RequestContext } from '../../contracts/context.js'
+import { emit } from '../../events/emit.js'
 import { signFor, verifyFor } from '../../html/csrf.js'
+import { logoutConfirmPage, logoutErrorPage, signedOutPage } from '../../html/logout-pages.js'
 import { queryParams, readForm } from '../../http/form.js'
 import { redirect } from '../../http/responses.js'
-import { logoutConfirmPage, logoutErrorPage, signedOutPage } from '../../html/logout-pages.js'
+import { OAuthError } from '../../primitives/errors.js'
 import { type LogoutRequest, validateLogoutRequest } from './logout-request.js'
 
 /**
@@ -15,16 +15,16 @@ import { type LogoutRequest, validateLogoutRequest } from './logout-request.js'
  * is sent on at once. With `oidc.revokeOnLogout`, the user's consents to the client are revoked
  * too, so the client's tokens stop working.
  */
-export async function logout(provider: ProviderContext, request: Request): Promise<Response> {
+export async function logout(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   try {
-    return await endSession(provider, request)
+    return await endSession(provider, request, call)
   } catch (error) {
     if (error instanceof OAuthError) return logoutErrorPage(error)
     throw error
   }
 }
 
-async function endSession(provider: ProviderContext, request: Request): Promise<Response> {
+async function endSession(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   const { config } = provider
   if (request.method !== 'GET' && request.method !== 'POST') {
     throw new OAuthError('invalid_request', 'the logout endpoint accepts GET and POST', { status: 405, headers: { allow: 'GET, POST' } })
@@ -43,7 +43,7 @@ async function endSession(provider: ProviderContext, request: Request): Promise<
   // Only once the signed-in user confirmed: an ID Token alone (they leak into logs and
   // browsers) must not be enough to end someone's grants.
   if (config.oidc?.revokeOnLogout && logoutRequest.clientId !== undefined) {
-    await revokeConsents(provider, user.sub, logoutRequest.clientId)
+    await revokeConsents(provider, call, user.sub, logoutRequest.clientId)
   }
   return config.accounts.logout(request, { returnTo: logoutRequest.redirectTo ?? signedOutPath(provider) })
 }
@@ -60,11 +60,11 @@ const signedOutPath = (provider: ProviderContext) => `${provider.config.basePath
  * Revokes every unrevoked consent `sub` gave the client; each revocation ends the families it
  * covers and so their tokens (docs/architecture.md "Storage"). Bounded, in case a Storage keeps answering.
  */
-async function revokeConsents(provider: ProviderContext, sub: string, clientId: string): Promise<void> {
+async function revokeConsents(provider: ProviderContext, call: RequestContext, sub: string, clientId: string): Promise<void> {
   const { storage } = provider.config
   for (let i = 0; i < 100; i++) {
     const consent = await storage.findConsent(sub, clientId)
     if (!consent || !(await storage.revokeConsent(consent.id, provider.config.seconds()))) return
-    emit(provider, { type: 'token.revoked', by: 'logout', client_id: clientId, sub, consent_id: consent.id })
+    emit(provider, call, { type: 'token.revoked', by: 'logout', client_id: clientId, sub, consent_id: consent.id })
   }
 }

@@ -1,10 +1,11 @@
-import { type ClientBase, type ClientInput, randomClientId, toClient } from '../../clients/clients-api.js'
+import { type ClientBase, randomClientId, toClient } from '../../clients/clients-api.js'
+import type { ClientInput } from '../../contracts/clients.js'
 import type { ProviderContext } from '../../contracts/context.js'
+import type { RegistrationMetadata } from '../../contracts/registration.js'
+import type { Client, TokenEndpointAuthMethod } from '../../contracts/storage.js'
 import { randomSecret, sha256Hex } from '../../primitives/crypto.js'
 import { ConfigError, OAuthError } from '../../primitives/errors.js'
-import type { Client, TokenEndpointAuthMethod } from '../../contracts/storage.js'
 import { informational, invalidMetadata } from './client-metadata.js'
-import type { RegistrationMetadata } from '../../config/registration.js'
 
 /** RFC 7592 §1: where the client manages its registration, `{basePath}/register/{client_id}`. */
 export function registrationClientUri(provider: ProviderContext, clientId: string): string {

@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../../config/config.js'
+import type { ResolvedConfig } from '../../contracts/config.js'
 import { randomSecret, sha256Hex } from '../../primitives/crypto.js'
 import { ConfigError } from '../../primitives/errors.js'
 
