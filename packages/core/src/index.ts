@@ -5,7 +5,6 @@ export { type LocalUsers, localUsers } from './accounts/users.js'
 export { createPrivateKeyJwt, JWT_BEARER_ASSERTION, privateKeyJwt } from './client-auth/private-key-jwt.js'
 export { MAX_SECRET_GRACE_SECONDS } from './clients/rotate-secret.js'
 export { CLIENT_JWT_ALGS } from './clients/verify-client-jwt.js'
-export type { ProviderConfig } from './config/config.js'
 export type { AccountStore, SessionRecord, UserRecord } from './contracts/account-store.js'
 export type {
   AccountPages,
@@ -21,9 +20,20 @@ export type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './c
 export type { ClientInput, ClientsApi, ClientUpdate, CreatedClient, RotatedSecret } from './contracts/clients.js'
 export type { ConsentContext } from './contracts/consent.js'
 export type { AuditEvent, AuditEventInput } from './contracts/events.js'
-export type { GrantConfig, GrantContext, GrantFields, GrantHandler, GrantServices } from './contracts/grant-handler.js'
+export type { GrantConfig, GrantContext, GrantFields, GrantHandler, GrantServices, Lifetimes } from './contracts/grant-handler.js'
 export type { Params } from './contracts/params.js'
 export type { Provider, VerifiedToken, VerifyOptions } from './contracts/provider.js'
+export type {
+  ClientAuthRateLimit,
+  ClientIdMetadataDocumentOptions,
+  DpopOptions,
+  OidcOptions,
+  ParOptions,
+  PkceOptions,
+  ProviderConfig,
+  RegistrationOptions,
+  TtlOptions,
+} from './contracts/provider-config.js'
 export type { OnRegister, RegistrationContext, RegistrationMetadata } from './contracts/registration.js'
 export type { ResourceEntry, ResourcesSetting } from './contracts/resources.js'
 export type { ListenAddress, RunningServer, Serve, ServeOptions } from './contracts/serve.js'

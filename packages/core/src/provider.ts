@@ -19,9 +19,9 @@ import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
 import { ConfigError } from './primitives/errors.js'
 import { createHashSlots } from './primitives/hash-slots.js'
+import { longestJwtTtl } from './protocol/resources.js'
 import { createRateLimiter } from './rate-limit/rate-limiter.js'
 import { createRouter } from './router.js'
-import { longestJwtTtl } from './tokens/jwt-access-token.js'
 import { verifyAccessToken } from './tokens/verify-access-token.js'
 
 /** Creates the provider; validates the configuration once and throws a coded ConfigError if bad. */

@@ -7,8 +7,8 @@ import type { Params } from '../contracts/params.js'
 import type { Client } from '../contracts/storage.js'
 import { emit } from '../events/emit.js'
 import { OAuthError } from '../primitives/errors.js'
+import { acceptsMethod } from '../protocol/client-auth-methods.js'
 import { rateLimitKey } from '../rate-limit/rate-limiter.js'
-import { acceptsMethod } from './accepted-methods.js'
 import { BASIC_CHALLENGE } from './client-secret-basic.js'
 
 /**

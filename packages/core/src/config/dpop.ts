@@ -43,8 +43,3 @@ export function checkDpop(options: ResolvedDpop, storage: Storage): void {
     )
   }
 }
-
-/** Whether this server accepts DPoP proofs: its storage can refuse a replayed one. */
-export function dpopEnabled(storage: Storage): boolean {
-  return typeof storage.remember === 'function'
-}

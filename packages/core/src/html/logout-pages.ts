@@ -1,10 +1,16 @@
 import type { ProviderContext } from '../contracts/context.js'
-import type { LogoutRequest } from '../endpoints/logout/logout-request.js'
 import type { OAuthError } from '../primitives/errors.js'
 import { html } from './html.js'
 import { page } from './layout.js'
 
 const site = (provider: ProviderContext) => new URL(provider.config.issuer).host
+
+/** What the confirmation page shows of a validated logout request, and the parameters it posts back. */
+export interface ConfirmedLogout {
+  client: { client_name: string } | null
+  redirectTo: string | undefined
+  carried: Record<string, string>
+}
 
 /** A CSP form-action source for a redirect target: its origin, or its scheme (RFC 8252 §7.1). */
 function formActionSource(uri: string): string {
@@ -17,7 +23,7 @@ function formActionSource(uri: string): string {
  * request's parameters back with a CSRF value bound to the session; its CSP form-action allows
  * the origin of the validated post_logout_redirect_uri the answer redirects to.
  */
-export function logoutConfirmPage(provider: ProviderContext, request: LogoutRequest, csrf: string): Response {
+export function logoutConfirmPage(provider: ProviderContext, request: ConfirmedLogout, csrf: string): Response {
   const name = site(provider)
   const hidden = Object.entries({ ...request.carried, csrf }).map(
     ([field, value]) => html`<input type="hidden" name="${field}" value="${value}">`,

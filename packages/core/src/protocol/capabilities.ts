@@ -1,5 +1,5 @@
-import { dpopEnabled } from '../config/dpop.js'
 import type { ProviderContext } from '../contracts/context.js'
+import type { Storage } from '../contracts/storage.js'
 import { DEVICE_CODE_GRANT } from './user-code.js'
 
 /** OIDC Core §5.1 standard claims, by the scope that releases them (§5.4). */
@@ -128,21 +128,7 @@ export function metadata(provider: ProviderContext): Record<string, unknown> {
   }
 }
 
-/** OIDC Discovery §4 and RFC 8414 §3: the metadata document, cacheable, readable cross-origin. */
-export async function discovery(provider: ProviderContext): Promise<Response> {
-  return new Response(JSON.stringify(metadata(provider)), {
-    headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600', 'access-control-allow-origin': '*' },
-  })
-}
-
-/** RFC 7517 key set with the JWKS max-age the key rotation is timed by. */
-export async function jwks(provider: ProviderContext): Promise<Response> {
-  if (!provider.keys || !provider.config.oidc) return new Response('Not Found', { status: 404 })
-  return new Response(JSON.stringify(await provider.keys.jwks()), {
-    headers: {
-      'content-type': 'application/jwk-set+json',
-      'cache-control': `public, max-age=${provider.config.oidc.jwksMaxAge}`,
-      'access-control-allow-origin': '*',
-    },
-  })
+/** Whether this server accepts DPoP proofs: its storage can refuse a replayed one. */
+export function dpopEnabled(storage: Storage): boolean {
+  return typeof storage.remember === 'function'
 }

@@ -104,3 +104,15 @@ export function resourceLabel(setting: ResourcesSetting | undefined, uri: string
   const name = setting === 'any' ? undefined : setting?.find((entry) => entry.uri === uri)?.name
   return name === undefined ? { uri } : { uri, name }
 }
+
+/** RFC 9068 §2.2: a JWT access token lives 5 minutes unless its resource says otherwise. */
+export const JWT_ACCESS_TOKEN_TTL = 300
+
+/** The longest lifetime a JWT access token may have: signing keys stay published at least that long. */
+export function longestJwtTtl(setting: ResourcesSetting | undefined): number {
+  if (setting === undefined || setting === 'any') return 0
+  return Math.max(
+    0,
+    ...setting.filter((entry) => entry.accessToken?.format === 'jwt').map((entry) => entry.accessToken?.ttl ?? JWT_ACCESS_TOKEN_TTL),
+  )
+}

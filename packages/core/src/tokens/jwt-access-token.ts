@@ -4,9 +4,7 @@ import type { SigningKeys } from '../contracts/services.js'
 import type { Family } from '../contracts/storage.js'
 import { randomId } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
-
-/** RFC 9068 §2.2: a JWT access token lives 5 minutes unless its resource says otherwise. */
-export const JWT_ACCESS_TOKEN_TTL = 300
+import { JWT_ACCESS_TOKEN_TTL } from '../protocol/resources.js'
 
 /** How an access token for an audience is made: opaque or an RFC 9068 JWT, and for how long. */
 export interface AccessTokenPolicy {
@@ -32,15 +30,6 @@ export function accessTokenPolicy(
   const format = entries.some((policy) => policy?.format === 'jwt') ? 'jwt' : 'opaque'
   const ttls = entries.map((policy) => policy?.ttl ?? (policy?.format === 'jwt' ? JWT_ACCESS_TOKEN_TTL : defaultTtl))
   return { format, ttl: Math.min(...ttls) }
-}
-
-/** The longest lifetime a JWT access token may have: signing keys stay published at least that long. */
-export function longestJwtTtl(setting: ResourcesSetting | undefined): number {
-  if (setting === undefined || setting === 'any') return 0
-  return Math.max(
-    0,
-    ...setting.filter((entry) => entry.accessToken?.format === 'jwt').map((entry) => entry.accessToken?.ttl ?? JWT_ACCESS_TOKEN_TTL),
-  )
 }
 
 export interface JwtAccessTokenInput {

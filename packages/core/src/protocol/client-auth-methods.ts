@@ -18,3 +18,14 @@ export function acceptsMethod(client: Client, name: string): boolean {
   if (!isSecretMethod(client.token_endpoint_auth_method) || !isSecretMethod(name)) return false
   return client.metadata.secret_methods?.includes(name) === true
 }
+
+/** A `token_endpoint_auth_method` name: visible ASCII (RFC 7591 §2 names are strings; these are stored and listed). */
+export const AUTH_METHOD_NAME = /^[\x21-\x7e]{1,100}$/
+
+/**
+ * Why client_secret_jwt (RFC 7523 §2.2 with an HMAC, OIDC Core §9) is refused, in configuration
+ * and at registration: the server stores client secrets as SHA-256 hashes, so it holds no key to
+ * check an HMAC with.
+ */
+export const CLIENT_SECRET_JWT_REFUSED =
+  'client_secret_jwt is not supported: client secrets are stored hashed, so the server has no shared key to check an HMAC with; use private_key_jwt'
