@@ -217,14 +217,14 @@ const schema = v.strictObject({
   clientAddress: v.optional(fn<(request: Request) => string | undefined>('clientAddress')),
   /**
    * RFC 7591 dynamic client registration and RFC 7592 management at `{basePath}/register/`;
-   * present means on (endpoints/register/options.ts).
+   * present means on (config/registration.ts).
    */
   registration: v.optional(registrationSchema),
-  /** RFC 9449 DPoP: proofs, server nonces and sender-constrained tokens (dpop/options.ts). */
+  /** RFC 9449 DPoP: proofs, server nonces and sender-constrained tokens (config/dpop.ts). */
   dpop: dpopSchema,
-  /** RFC 9126 pushed authorization requests at `{basePath}/par/` (par/options.ts). */
+  /** RFC 9126 pushed authorization requests at `{basePath}/par/` (config/par.ts). */
   par: parSchema,
-  /** 'fapi2': the FAPI 2.0 Security Profile's rules (profile/fapi2.ts); a contradicting setting is a start-up error. */
+  /** 'fapi2': the FAPI 2.0 Security Profile's rules (config/fapi2.ts); a contradicting setting is a start-up error. */
   profile: v.optional(v.picklist(['fapi2'], "profile must be 'fapi2'")),
 })
 
@@ -239,7 +239,7 @@ const OIDC_SCOPES: Record<string, string> = {
 
 export type { ProviderConfig }
 
-// ProviderConfig (provider-config.ts) is written out for the published API: a setting added to the
+// ProviderConfig (contracts/provider-config.ts) is written out for the published API: a setting added to the
 // schema above must be added there too, or this fails to compile.
 const configMatchesSchema: [ProviderConfig, v.InferInput<typeof schema>] extends [v.InferInput<typeof schema>, ProviderConfig]
   ? true

@@ -9,9 +9,9 @@ import type { RateLimiter } from './services.js'
 
 import type { Storage } from './storage.js'
 
-// Written out rather than inferred from the valibot schema in config.ts, so that the published
+// Written out rather than inferred from the valibot schema in config/config.ts, so that the published
 // types need no inference (JSR's "no slow types") and each setting carries its documentation;
-// config.ts fails to compile when the two drift apart. Lifetimes are in seconds.
+// config/config.ts fails to compile when the two drift apart. Lifetimes are in seconds.
 
 /** Token and code lifetimes, in seconds. */
 export interface TtlOptions {

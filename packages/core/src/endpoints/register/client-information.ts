@@ -20,7 +20,7 @@ function defaultName(metadata: RegistrationMetadata, clientId: string): string {
 }
 
 /**
- * The Client record of a registration, through the same validation as every client (clients.ts):
+ * The Client record of a registration, through the same validation as every client (clients/clients-api.ts):
  * a public client when it authenticates with `none`, a confidential one otherwise. A problem
  * there is the registrant's: `invalid_redirect_uri` or `invalid_client_metadata` (RFC 7591 §3.2.2).
  */
