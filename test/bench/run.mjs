@@ -1,25 +1,28 @@
-// `npm run bench`: issue 7's side-by-side benchmark. Starts every server, then for each scenario
-// runs wrk (1 thread, 32 connections) against the servers round-robin in short rounds, so that
-// they share machine conditions; then the SQLite checks (latency at 1k vs 1M live tokens, and
-// `tokens clear` on 1M expired rows under load), and `grantline import-dot` of 1M DOT 3 access
-// tokens. Prints the tables and the PASS/FAIL gates; writes
-// test/bench/results/latest.{json,md}; exits 1 when a gate fails. Not part of `npm test`.
+// `npm run bench`: Grantline side by side with the servers it is compared with. Starts every
+// server, then for each scenario runs wrk (1 thread, 32 connections) against the servers
+// round-robin in short rounds, so that they share machine conditions; then the SQLite checks
+// (latency at 1k vs 1M live tokens, and the token endpoint's p99 during `tokens clear` of 1M
+// expired tokens against its p99 between clears), and `grantline import-dot` of 1M DOT 3 access
+// tokens. Prints the tables and the PASS/FAIL gates; writes test/bench/results/latest.{json,md},
+// and after a full run (no --quick, --only, --scenarios or --no-* flag) the README's section
+// between its bench markers; exits 1 when a gate fails. Not part of `npm test`.
 //
-//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks] [--no-import-dot]
+//   node test/bench/run.mjs [--quick] [--only id,id] [--scenarios a,b] [--no-sqlite-checks] [--no-import-dot] [--no-build]
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { clientAssertions } from './lib/client-assertions.mjs'
 import { dpopProofs, generateKeyPair } from './lib/dpop.mjs'
 import { importDotCheck } from './lib/import-dot-check.mjs'
+import { renderMarkdown, renderReadme } from './lib/markdown.mjs'
 import { cpuTicks, peakRssMiB, startServer, stopServer } from './lib/processes.mjs'
-import { evaluateGates, machineInfo, renderMarkdown } from './lib/report.mjs'
+import { evaluateGates, loadAverage, machineInfo } from './lib/report.mjs'
 import { SCENARIOS, serverList } from './lib/servers.mjs'
 import { sqliteChecks } from './lib/sqlite-checks.mjs'
 import { mergeRounds, runWrk } from './lib/wrk.mjs'
-import { PEERS, setup } from './setup.mjs'
+import { PEERS, runtimeBinary, setup } from './setup.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
@@ -55,11 +58,15 @@ process.on('SIGINT', async () => {
   process.exit(130)
 })
 
+const args = process.argv.slice(2)
+// Anything that leaves out or shortens part of the run makes it a development run.
+const partial = args.filter((arg) => /^--(quick|only|scenarios|no-sqlite-checks|no-import-dot)\b/.test(arg))
 const results = {
   started: new Date().toISOString(),
-  machine: machineInfo(),
+  machine: machineInfo({ bun: runtimeBinary('bun'), deno: runtimeBinary('deno') }),
   plan,
-  command: `npm run bench${opts.quick ? ' -- --quick' : ''}`,
+  command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+  ...(partial.length ? { partial: partial.join(' ') } : {}),
   servers: {},
   scenarios: {},
 }
@@ -144,7 +151,7 @@ try {
       const order = taking.map((_, i) => taking[(i + r) % taking.length])
       for (const server of order) rounds.get(server.id).push(await round(server, scenario, plan.seconds))
       log(
-        `  round ${r + 1}/${plan.rounds}: ${order.map((s) => `${s.id} ${Math.round(rounds.get(s.id).at(-1).requests / plan.seconds)}/s`).join(', ')}`,
+        `  round ${r + 1}/${plan.rounds}: ${order.map((s) => `${s.id} ${Math.round(rounds.get(s.id).at(-1).requests / plan.seconds)}/s p99 ${(rounds.get(s.id).at(-1).p99_us / 1000).toFixed(1)} ms`).join(', ')}`,
       )
     }
     results.scenarios[scenario] = Object.fromEntries(taking.map((s) => [s.id, mergeRounds(rounds.get(s.id))]))
@@ -166,11 +173,26 @@ if (!opts['no-import-dot']) {
 }
 
 results.finished = new Date().toISOString()
+results.machine.load_at_end = loadAverage()
 results.gates = evaluateGates(results)
 const markdown = renderMarkdown(results)
 mkdirSync(join(here, 'results'), { recursive: true })
 writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`)
 writeFileSync(join(here, 'results', 'latest.md'), markdown)
+if (!partial.length) writeReadmeSection(renderReadme(results))
 log(`\n${markdown}`)
 for (const gate of results.gates) log(`${gate.pass ? 'PASS' : 'FAIL'} ${gate.name}: ${gate.detail}`)
 process.exit(results.gates.every((gate) => gate.pass) ? 0 : 1)
+
+/** Replaces the README's text between `<!-- bench:begin -->` and `<!-- bench:end -->`. */
+function writeReadmeSection(section) {
+  const path = join(root, 'README.md')
+  const readme = readFileSync(path, 'utf8')
+  const begin = '<!-- bench:begin -->'
+  const end = '<!-- bench:end -->'
+  const from = readme.indexOf(begin)
+  const to = readme.indexOf(end)
+  if (from < 0 || to < from) return log(`README.md has no ${begin} ... ${end} section: not updated`)
+  writeFileSync(path, `${readme.slice(0, from + begin.length)}\n${section}\n${readme.slice(to)}`)
+  log('README.md: benchmark section updated')
+}

@@ -136,4 +136,30 @@ describe('client keys (RFC 7591 §2 jwks, jwks_uri)', () => {
       verifyClientJwt(s.keys, clientWith({ jwks_uri: JWKS_URI }), await sign(key, {}, s.now()), expectation(s.now()), fail),
     ).rejects.toThrow(/private member/)
   })
+
+  it('RFC 7517 §9.2: a private member is judged by its value: d undefined or null is a public key, any value of a private member is refused', async () => {
+    const key = await keyPair('k1')
+    for (const empty of [undefined, null]) {
+      const jwks = { keys: [{ ...key.jwk, d: empty, p: empty, k: empty }] }
+      expect(publicJwksProblem(jwks)).toBeUndefined()
+      // jose takes any `d` for a private key, so the empty members are dropped before it sees them.
+      const s = setup(() => json(jwks))
+      const jwt = await sign(key, {}, s.now())
+      await expect(verifyClientJwt(s.keys, clientWith({ jwks }), jwt, expectation(s.now()), fail)).resolves.toMatchObject({ iss: 'c1' })
+      await expect(verifyClientJwt(s.keys, clientWith({ jwks_uri: JWKS_URI }), jwt, expectation(s.now()), fail)).resolves.toMatchObject({
+        iss: 'c1',
+      })
+    }
+    const rsa = await keyPair('r1', 'RS256')
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) {
+      for (const value of ['AQAB', '', 0, false, []]) {
+        const base = member === 'd' ? key.jwk : rsa.jwk
+        expect(publicJwksProblem({ keys: [{ ...base, [member]: value }] })).toBe(
+          `a key in jwks has the private member "${member}": register public keys only (RFC 7517 section 9.2)`,
+        )
+      }
+    }
+    // A symmetric key is refused by its type, whatever its k.
+    expect(publicJwksProblem({ keys: [{ kty: 'oct', k: undefined }] })).toMatch(/kty RSA, EC or OKP/)
+  })
 })

@@ -4,6 +4,14 @@ import { isPublicAddress } from '../../packages/core/src/protocol/special-use-ad
 import { CLIENT_ID, cimdSetup, documentFor, jsonResponse, refusal } from './metadata-document-support.js'
 
 const serving = (document: unknown) => cimdSetup(() => jsonResponse(document))
+/** A public P-256 key, as a document's jwks holds it. */
+const EC_KEY = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'WKn-ZIGevcwGIyyrzFoZNBdaq9_TsqzGl96oc0CWuis',
+  y: 'y77t-RvAHRKTsSGdIYUfweuOvwrvDD-Q3Hv5J0fSKbE',
+  kid: 'k1',
+}
 
 describe('Client Identifier URL (draft-ietf-oauth-client-id-metadata-document §3)', () => {
   it.each([
@@ -262,12 +270,34 @@ describe('the document (draft-ietf-oauth-client-id-metadata-document §4)', () =
     [{ token_endpoint_auth_method: 'client_secret_basic' }, 'needs a shared secret'],
     [{ token_endpoint_auth_method: 'client_secret_post' }, 'needs a shared secret'],
     [{ token_endpoint_auth_method: 'client_secret_jwt' }, 'needs a shared secret'],
-    [{ token_endpoint_auth_method: 'private_key_jwt' }, 'private_key_jwt is not supported by this server yet'],
+    [{ token_endpoint_auth_method: 'private_key_jwt' }, 'private_key_jwt needs jwks or jwks_uri'],
     [{ token_endpoint_auth_method: 'tls_client_auth' }, 'unknown token_endpoint_auth_method'],
-    [{ jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'private' }] } }, 'jwks must hold public keys only'],
+    [{ jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'private' }] } }, "the private member 'd'"],
+    [{ jwks: { keys: [{ kty: 'oct', k: 'secret' }] } }, 'kty RSA, EC or OKP'],
+    [{ jwks: { keys: [EC_KEY] }, jwks_uri: 'https://app.example.com/jwks.json' }, 'jwks and jwks_uri must not both be present'],
+    [{ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://app.example.com/jwks.json' }, 'jwks_uri must be an https URL'],
   ])('draft-ietf-oauth-client-id-metadata-document §4.1: %j is refused', async (overrides, why) => {
     const s = serving(documentFor(overrides))
     await expect(fetchClientMetadataDocument(s.config, CLIENT_ID)).rejects.toMatchObject(refusal(why))
+  })
+
+  it('draft-ietf-oauth-client-id-metadata-document §4.1, RFC 7523 §2.2: private_key_jwt with jwks_uri or jwks maps to a confidential client holding those public keys', async () => {
+    const jwksUri = 'https://app.example.com/jwks.json'
+    const byUri = serving(documentFor({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri }))
+    const { client } = await fetchClientMetadataDocument(byUri.config, CLIENT_ID)
+    expect(client).toMatchObject({
+      client_type: 'confidential',
+      token_endpoint_auth_method: 'private_key_jwt',
+      secret_hash: null,
+      skip_authorization: false,
+      introspection: false,
+      metadata: { client_uri: 'https://app.example.com', logo_uri: 'https://app.example.com/logo.png', jwks_uri: jwksUri },
+    })
+    // RFC 7517 §9.2: a member left null is no private part, and is not kept.
+    const inline = serving(documentFor({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...EC_KEY, d: null }] } }))
+    const fromInline = await fetchClientMetadataDocument(inline.config, CLIENT_ID)
+    expect(fromInline.client.metadata.jwks).toEqual({ keys: [EC_KEY] })
+    expect(fromInline.client.token_endpoint_auth_method).toBe('private_key_jwt')
   })
 
   it.each([

@@ -12,6 +12,18 @@ export async function clientKey(alg: 'ES256' | 'PS256' | 'RS256' | 'EdDSA' = 'ES
   return { privateKey, kid, jwk: { ...(await exportJWK(publicKey)), kid } }
 }
 
+/** oauth4webapi's private_key_jwt with the assertion's `aud` set to `aud` (it names the issuer by default). */
+function assertionFor(key: Awaited<ReturnType<typeof clientKey>>, aud: string): oauth.ClientAuth {
+  return oauth.PrivateKeyJwt(
+    { key: key.privateKey, kid: key.kid },
+    {
+      [oauth.modifyAssertion]: (_header, payload) => {
+        payload.aud = aud
+      },
+    },
+  )
+}
+
 /** An in-process provider whose clock is now, since oauth4webapi dates its assertions by the real clock. */
 function realTimeSetup(serveJwks?: () => unknown) {
   const calls: string[] = []
@@ -88,6 +100,53 @@ describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9) through oauth4webapi',
     const auth = oauth.PrivateKeyJwt({ key: key.privateKey, kid: key.kid })
     const grant = await oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams(), via(s))
     expect((await oauth.processClientCredentialsResponse(as, client, grant)).access_token).toMatch(/^gl_at_/)
+  })
+
+  it('RFC 9126 §2: at the PAR endpoint an assertion for the issuer, the token endpoint or the PAR endpoint is accepted, one for another endpoint is not', async () => {
+    const s = realTimeSetup()
+    const key = await clientKey('ES256')
+    const reg = await registerWithKey(s, key)
+    const server = { ...as, pushed_authorization_request_endpoint: `${as.issuer}/par/` }
+    const withAudience = (aud: string) => assertionFor(key, aud)
+    const push = async (aud: string) => {
+      const verifier = oauth.generateRandomCodeVerifier()
+      const params = {
+        response_type: 'code',
+        redirect_uri: 'https://app.example/cb',
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      }
+      return oauth.pushedAuthorizationRequest(server, reg.client, withAudience(aud), params, via(s))
+    }
+    for (const aud of [as.issuer, as.token_endpoint!, server.pushed_authorization_request_endpoint]) {
+      const pushed = await oauth.processPushedAuthorizationResponse(server, reg.client, await push(aud))
+      expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/)
+    }
+    for (const aud of [as.introspection_endpoint!, 'https://other.example/o/par/']) {
+      const refused = await push(aud)
+      expect(refused.status).toBe(401)
+      expect(await refused.json()).toMatchObject({ error: 'invalid_client' })
+    }
+  })
+
+  it('RFC 7523 §3: introspection and revocation accept an assertion for the token endpoint or their own URL, not for another endpoint', async () => {
+    const s = realTimeSetup()
+    const key = await clientKey('ES256')
+    const reg = await registerWithKey(s, key)
+    const withAudience = (aud: string): Registered => ({
+      ...reg,
+      auth: assertionFor(key, aud),
+    })
+    const grant = await oauth.clientCredentialsGrantRequest(as, reg.client, reg.auth, new URLSearchParams(), via(s))
+    const { access_token } = await oauth.processClientCredentialsResponse(as, reg.client, grant)
+    for (const aud of [as.token_endpoint!, as.introspection_endpoint!]) {
+      expect(await introspect(s, withAudience(aud), access_token)).toMatchObject({ active: true })
+    }
+    // RFC 7662 §2.3, RFC 7009 §2.1: invalid_client is a 401 with a challenge, which oauth4webapi throws.
+    await expect(introspect(s, withAudience(as.revocation_endpoint!), access_token)).rejects.toMatchObject({ status: 401 })
+    await expect(revoke(s, withAudience(as.introspection_endpoint!), access_token)).rejects.toMatchObject({ status: 401 })
+    await revoke(s, withAudience(as.token_endpoint!), access_token)
+    expect(await introspect(s, reg, access_token)).toMatchObject({ active: false })
   })
 
   it('RFC 8414 §2: discovery lists private_key_jwt and its algorithms for every endpoint that authenticates clients', async () => {

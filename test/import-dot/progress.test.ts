@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { importDot } from '../../adapters/node/src/cli/import-dot/import-dot.js'
+import { openDotReader } from '../../adapters/node/src/cli/import-dot/open-dot-reader.js'
+import { openDatabase } from '../../adapters/node/src/cli/open-database.js'
 import { createProgress } from '../../adapters/node/src/cli/progress.js'
+import { createWorkspace, type Workspace } from '../server/support.js'
+import { dot3Data, writeDot3Sqlite } from './dot3-database.js'
 
 /** A terminal (or not) that keeps what was written, and a clock the test moves. */
 function setup(isTTY: boolean) {
@@ -43,5 +49,48 @@ describe('the progress line of long CLI commands', () => {
     progress.advance(100)
     progress.done()
     expect(t.written).toStrictEqual([])
+  })
+
+  describe('grantline import-dot', () => {
+    let ws: Workspace | undefined
+    afterAll(async () => {
+      await ws?.dispose()
+    })
+
+    it('shows one line for the whole import, counting each page once it is written, then the commit', async () => {
+      ws = await createWorkspace('postgres')
+      const from = join(ws.dir, 'dot.sqlite3')
+      writeDot3Sqlite(from, dot3Data().rows)
+      const reader = await openDotReader(from)
+      const database = await openDatabase(ws.db)
+      const t = setup(true)
+      const progress = createProgress('reading', 0, { stream: t.stream, now: t.now, every: 0 })
+      try {
+        await importDot({
+          reader,
+          database,
+          now: Math.floor(Date.now() / 1000),
+          refreshTtl: 14 * 86400,
+          familyTtl: 90 * 86400,
+          authMethod: 'client_secret_basic',
+          resources: [],
+          dryRun: false,
+          progress,
+          pageSize: 2,
+        })
+      } finally {
+        await database.close()
+        await reader.close()
+      }
+      // 3 users, 5 applications, 7 access tokens, and 8 refresh tokens read twice (DOT 3's chains first).
+      const lines = t.written.map((line) => line.trimEnd())
+      expect(lines[0]).toBe('\rimporting: 0 of 31 rows')
+      const counts = lines.slice(1, -2).map((line) => Number(/^\rimporting: (\d+) of 31 rows$/.exec(line)?.[1]))
+      expect(counts.length).toBeGreaterThan(10)
+      expect(counts).toStrictEqual([...counts].sort((a, b) => a - b))
+      expect(counts.at(-1)).toBe(31)
+      expect(lines.at(-2)).toBe('\rcommitting')
+      expect(t.written.at(-1)).toMatch(/^\r +\r$/)
+    })
   })
 })

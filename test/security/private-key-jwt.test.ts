@@ -167,6 +167,22 @@ describe('private_key_jwt security (RFC 7523 §3, RFC 7521 §4.2, OIDC Core §9)
     expect(await response.json()).toMatchObject({ error: 'invalid_client_metadata' })
   })
 
+  it('RFC 7517 §9.2: the clients API judges a private member by its value: d undefined or null is dropped, and the key authenticates', async () => {
+    for (const empty of [undefined, null]) {
+      const key = await keyPair('k1')
+      const c = await withClient({ keys: [{ ...key, jwk: { ...key.jwk, d: empty } as typeof key.jwk }] })
+      expect(c.client.metadata.jwks?.keys[0]).not.toHaveProperty('d')
+      const stored = await c.provider.clients.get(c.client.client_id)
+      expect(stored?.metadata.jwks).toEqual({ keys: [key.jwk] })
+      const assertion = await new SignJWT({ iss: c.client.client_id, sub: c.client.client_id, aud: ISSUER, jti: crypto.randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuedAt(c.now)
+        .setExpirationTime(c.now + 60)
+        .sign(key.privateKey)
+      expect((await c.token(assertion)).status).toBe(200)
+    }
+  })
+
   it('RFC 7591 §2: registration takes private_key_jwt with jwks, issues no secret, and refuses it without keys', async () => {
     const s = setup({ registration: { policy: 'open' } })
     const key = await keyPair('k1')

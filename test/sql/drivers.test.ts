@@ -58,6 +58,42 @@ function describeDriver(name: string, open: () => Promise<SqlDriver>) {
       expect((await driver.prepare('SELECT k FROM scratch2 ORDER BY k').all()).results).toEqual([{ k: 'x' }, { k: 'y' }])
     })
 
+    it('transaction() spans awaits: its writes take effect together when it resolves, and none when it throws', async () => {
+      const driver = await open()
+      await driver.exec?.('CREATE TABLE scratch6 (k TEXT PRIMARY KEY)')
+      const count = async () => (await driver.prepare('SELECT COUNT(*) AS n FROM scratch6').first<{ n: number }>())?.n
+      const answer = await driver.transaction?.(async (tx) => {
+        const insert = tx.prepare('INSERT INTO scratch6 (k) VALUES (?)')
+        await insert.bind('a').run()
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        expect(await tx.batch([insert.bind('b'), insert.bind('c')])).toEqual([{ meta: { changes: 1 } }, { meta: { changes: 1 } }])
+        return 'done'
+      })
+      expect(answer).toBe('done')
+      expect(await count()).toBe(3)
+      await expect(
+        driver.transaction?.(async (tx) => {
+          await tx.batch([tx.prepare('INSERT INTO scratch6 (k) VALUES (?)').bind('d')])
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          await tx.prepare('INSERT INTO scratch6 (k) VALUES (?)').bind('e').run()
+          throw new Error('midway')
+        }),
+      ).rejects.toThrow('midway')
+      expect(await count()).toBe(3)
+    })
+
+    it('inside transaction(), a failed batch rolls back alone (a savepoint) and the transaction goes on', async () => {
+      const driver = await open()
+      await driver.exec?.('CREATE TABLE scratch7 (k TEXT PRIMARY KEY)')
+      await driver.transaction?.(async (tx) => {
+        const insert = tx.prepare('INSERT INTO scratch7 (k) VALUES (?)')
+        await tx.batch([insert.bind('a')])
+        await expect(tx.batch([insert.bind('b'), insert.bind('a')])).rejects.toThrow()
+        await tx.batch([insert.bind('c')])
+      })
+      expect((await driver.prepare('SELECT k FROM scratch7 ORDER BY k').all()).results).toEqual([{ k: 'a' }, { k: 'c' }])
+    })
+
     it('a failed exec() script rolls back and leaves no transaction open', async () => {
       const driver = await open()
       await expect(driver.exec?.('BEGIN; CREATE TABLE scratch3 (k TEXT); INSERT INTO scratch3 VALUES (1, 2, 3); COMMIT;')).rejects.toThrow()
@@ -89,6 +125,22 @@ describe('sqlite group commit (syncSqliteDriver)', () => {
     other.close()
     expect(await write).toEqual({ meta: { changes: 1 } })
     expect((await driver.prepare('SELECT k FROM scratch5 ORDER BY k').all()).results).toEqual([{ k: 'mine' }, { k: 'other' }])
+  })
+
+  it('a write asked for while transaction() is open waits for its end, then commits on its own', async () => {
+    const driver = files.open()
+    await driver.exec?.('CREATE TABLE scratch8 (k TEXT PRIMARY KEY)')
+    let outside: Promise<unknown> | undefined
+    await expect(
+      driver.transaction?.(async (tx) => {
+        await tx.prepare('INSERT INTO scratch8 (k) VALUES (?)').bind('inside').run()
+        outside = driver.prepare('INSERT INTO scratch8 (k) VALUES (?)').bind('outside').run()
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        throw new Error('rolled back')
+      }),
+    ).rejects.toThrow('rolled back')
+    await outside
+    expect((await driver.prepare('SELECT k FROM scratch8').all()).results).toEqual([{ k: 'outside' }])
   })
 
   it('writes asked for in one tick share a commit, yet one that fails rejects alone and each sees the writes before it', async () => {

@@ -40,7 +40,7 @@ async function query(runner: Runner, text: string, values: SqlValue[]) {
 
 /**
  * A PostgreSQL driver over the `postgres` package, for `sqlStorage` and `migrate`. Statements use
- * `?` placeholders, rewritten to `$n`; a batch runs in one `sql.begin` transaction on one pooled
+ * `?` placeholders, rewritten to `$n`; a batch (and a `transaction`) runs in one `sql.begin` transaction on one pooled
  * connection, at READ COMMITTED (each statement sees what concurrent transactions committed
  * before it started, which the conditioned batches of `sqlStorage` rely on). BIGINT comes back
  * as a number, as from D1. Connection parameters such as `search_path` may be given in the URL
@@ -57,33 +57,53 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
   class PostgresStatement implements SqlStatement {
     constructor(
       readonly text: string,
-      readonly values: SqlValue[] = [],
+      readonly values: SqlValue[],
+      /** The pool, or the connection of a `transaction`. */
+      readonly runner: () => Promise<Runner>,
     ) {}
     bind(...values: SqlValue[]): SqlStatement {
-      return new PostgresStatement(this.text, values)
+      return new PostgresStatement(this.text, values, this.runner)
     }
     async first<T>(): Promise<T | null> {
-      const rows = await query(await sql(), this.text, this.values)
+      const rows = await query(await this.runner(), this.text, this.values)
       return (rows[0] as T | undefined) ?? null
     }
     async all<T>(): Promise<{ results: T[] }> {
-      const rows = await query(await sql(), this.text, this.values)
+      const rows = await query(await this.runner(), this.text, this.values)
       return { results: [...rows] as T[] }
     }
     async run(): Promise<SqlRunResult> {
-      return { meta: { changes: (await query(await sql(), this.text, this.values)).count } }
+      return { meta: { changes: (await query(await this.runner(), this.text, this.values)).count } }
     }
   }
 
+  const runAll = async (runner: Runner, statements: SqlStatement[]) => {
+    const results: SqlRunResult[] = []
+    for (const s of statements as PostgresStatement[]) results.push({ meta: { changes: (await query(runner, s.text, s.values)).count } })
+    return results
+  }
+  const check = (statements: SqlStatement[]) => {
+    for (const s of statements) if (!(s instanceof PostgresStatement)) throw new TypeError('batch() takes statements of this driver')
+  }
+
   return {
-    prepare: (text) => new PostgresStatement(text),
+    prepare: (text) => new PostgresStatement(text, [], sql),
     async batch(statements) {
-      for (const s of statements) if (!(s instanceof PostgresStatement)) throw new TypeError('batch() takes statements of this driver')
+      check(statements)
+      return (await sql()).begin((tx) => runAll(tx, statements))
+    },
+    async transaction(fn) {
       return (await sql()).begin(async (tx) => {
-        const results: SqlRunResult[] = []
-        for (const s of statements as PostgresStatement[]) results.push({ meta: { changes: (await query(tx, s.text, s.values)).count } })
-        return results
-      })
+        const connection = async () => tx
+        // A batch inside is a savepoint: all of it, or none of it, within the transaction.
+        return fn({
+          prepare: (text) => new PostgresStatement(text, [], connection),
+          async batch(statements) {
+            check(statements)
+            return tx.savepoint((point) => runAll(point, statements))
+          },
+        })
+      }) as Promise<Awaited<ReturnType<typeof fn>>>
     },
     async exec(script) {
       // The simple query protocol runs a multi-statement script as one implicit transaction. A

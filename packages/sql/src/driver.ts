@@ -37,5 +37,12 @@ export interface SqlDriver {
    * script that fails must leave no transaction open.
    */
   exec?(sql: string): Promise<unknown>
+  /**
+   * Runs `fn` in one write transaction that stays open across awaits, for work too large for one
+   * batch (`grantline import-dot`): what `fn` writes through `tx` takes effect when it resolves,
+   * and nothing of it when it throws. Inside, `tx.batch` is all-or-nothing as a savepoint. D1 has
+   * no such transaction, so a driver may leave this out.
+   */
+  transaction?<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T>
   close?(): Promise<void>
 }

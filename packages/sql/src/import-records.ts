@@ -107,6 +107,8 @@ const refreshColumns: Shape<ImportedRefreshToken> = {
   used_at: 'int?',
 }
 
+const NONE: ImportCounts = { clients: 0, users: 0, consents: 0, families: 0, accessTokens: 0, refreshTokens: 0 }
+
 /** Rows per INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const ROWS_PER_INSERT = 200
 
@@ -122,19 +124,21 @@ function insertsOf<T>(table: string, shape: Shape<T>, records: readonly T[]): Sq
 }
 
 /**
- * Writes imported records in one batch (one transaction): all of them or, on any failure, none.
- * A row whose primary key (or a user's username) exists already is left unchanged, so running the
- * same import again adds only what is new. Answers the rows each table gained.
+ * Writes imported records in one batch (one transaction, or one savepoint inside `transaction`):
+ * all of them or, on any failure, none. A row whose primary key (or a user's username) exists
+ * already is left unchanged, so running the same import again adds only what is new. Answers the
+ * rows each table gained.
  */
-export async function importRecords(driver: SqlDriver, records: ImportRecords): Promise<ImportCounts> {
+export async function importRecords(driver: SqlDriver, records: Partial<ImportRecords>): Promise<ImportCounts> {
   const tables = [
-    insertsOf('clients', clientColumns, records.clients),
-    insertsOf('users', userShape, records.users),
-    insertsOf('consents', consentShape, records.consents),
-    insertsOf('families', familyShape, records.families),
-    insertsOf('access_tokens', accessColumns, records.accessTokens),
-    insertsOf('refresh_tokens', refreshColumns, records.refreshTokens),
+    insertsOf('clients', clientColumns, records.clients ?? []),
+    insertsOf('users', userShape, records.users ?? []),
+    insertsOf('consents', consentShape, records.consents ?? []),
+    insertsOf('families', familyShape, records.families ?? []),
+    insertsOf('access_tokens', accessColumns, records.accessTokens ?? []),
+    insertsOf('refresh_tokens', refreshColumns, records.refreshTokens ?? []),
   ]
+  if (tables.every((statements) => statements.length === 0)) return { ...NONE }
   const changes = await executeBatch(driver, tables.flat())
   const sums: number[] = []
   let at = 0
@@ -144,4 +148,18 @@ export async function importRecords(driver: SqlDriver, records: ImportRecords): 
   }
   const [clients = 0, users = 0, consents = 0, families = 0, accessTokens = 0, refreshTokens = 0] = sums
   return { clients, users, consents, families, accessTokens, refreshTokens }
+}
+
+/** Writes one part of an import, inside the import's transaction; answers the rows each table gained. */
+export type ImportWriter = (records: Partial<ImportRecords>) => Promise<ImportCounts>
+
+/**
+ * Runs `fn` in one transaction in which `write` adds imported records part by part (as
+ * `importRecords` does), so that an import larger than memory is still all or nothing: it takes
+ * effect when `fn` resolves, and nothing of it when `fn` or a write throws. Needs a driver with
+ * `transaction` (SQLite and PostgreSQL; not D1).
+ */
+export async function importInTransaction<T>(driver: SqlDriver, fn: (write: ImportWriter) => Promise<T>): Promise<T> {
+  if (!driver.transaction) throw new TypeError('this SQL driver has no open transaction (transaction()) to import into')
+  return driver.transaction((tx) => fn((records) => importRecords(tx, records)))
 }

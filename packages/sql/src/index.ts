@@ -6,6 +6,8 @@ export {
   type ImportedClient,
   type ImportedRefreshToken,
   type ImportRecords,
+  type ImportWriter,
+  importInTransaction,
   importRecords,
 } from './import-records.js'
 export { migrate } from './migrate.js'

@@ -89,6 +89,8 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
 
   let queue: QueuedWrite[] = []
   let scheduled = false
+  // Set while `transaction` runs: its statements run at once, and the group commit waits for it.
+  let open = false
   let waitingSince: number | undefined
   const runGroup = (group: QueuedWrite[]) => {
     const results: { ok: boolean; value: unknown }[] = []
@@ -108,7 +110,7 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
   /** Commits the queue; `wait` blocks in SQLite's busy handler (close, exec) instead of retrying later. */
   const commitQueue = (wait = false) => {
     scheduled = false
-    if (queue.length === 0) return
+    if (queue.length === 0 || open) return
     const group = queue
     let results: { ok: boolean; value: unknown }[]
     try {
@@ -149,16 +151,23 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
       }
     })
 
+  /** Inside `transaction`: a write runs at once, in the transaction, while it is open. */
+  const direct = async <T>(run: () => T): Promise<T> => {
+    if (!open) throw new TypeError('the transaction has ended')
+    return run()
+  }
+
   class SyncSqlStatement implements SqlStatement {
     readonly #readOnly: boolean
     constructor(
       readonly sql: string,
       readonly values: SqlValue[] = [],
+      readonly write: <T>(run: () => T) => Promise<T>,
     ) {
       this.#readOnly = READ_ONLY.test(sql)
     }
     bind(...values: SqlValue[]): SqlStatement {
-      return new SyncSqlStatement(this.sql, values)
+      return new SyncSqlStatement(this.sql, values, this.write)
     }
     #rows<T>(one: boolean): T[] {
       const statement = db.prepare(this.sql)
@@ -171,24 +180,53 @@ export function syncSqliteDriver<S extends SyncStatement>(db: SyncSqlite<S>): Sq
       return row === undefined ? [] : [row]
     }
     async first<T>(): Promise<T | null> {
-      const rows = this.#readOnly ? this.#rows<T>(true) : await write(() => this.#rows<T>(true))
+      const rows = this.#readOnly ? this.#rows<T>(true) : await this.write(() => this.#rows<T>(true))
       return rows[0] ?? null
     }
     async all<T>(): Promise<{ results: T[] }> {
-      return { results: this.#readOnly ? this.#rows<T>(false) : await write(() => this.#rows<T>(false)) }
+      return { results: this.#readOnly ? this.#rows<T>(false) : await this.write(() => this.#rows<T>(false)) }
     }
     async run(): Promise<SqlRunResult> {
-      return this.#readOnly ? runNow(this.sql, this.values) : write(() => runNow(this.sql, this.values))
+      return this.#readOnly ? runNow(this.sql, this.values) : this.write(() => runNow(this.sql, this.values))
     }
   }
 
+  const batchOf = (statements: SqlStatement[]) => {
+    for (const s of statements) if (!(s instanceof SyncSqlStatement)) throw new TypeError('batch() takes statements of this driver')
+    return (statements as SyncSqlStatement[]).map((s) => runNow(s.sql, s.values))
+  }
+  // The driver `transaction` hands its callback; its batches are savepoints (`immediate` inside a transaction).
+  const inTransaction: SqlDriver = {
+    prepare: (sql) => new SyncSqlStatement(sql, [], direct),
+    batch: (statements) => direct(() => db.immediate(() => batchOf(statements))),
+  }
+
   return {
-    prepare: (sql) => new SyncSqlStatement(sql),
-    batch(statements) {
-      for (const s of statements)
-        if (!(s instanceof SyncSqlStatement)) return Promise.reject(new TypeError('batch() takes statements of this driver'))
-      const list = statements as SyncSqlStatement[]
-      return write(() => list.map((s) => runNow(s.sql, s.values)))
+    prepare: (sql) => new SyncSqlStatement(sql, [], write),
+    async batch(statements) {
+      for (const s of statements) if (!(s instanceof SyncSqlStatement)) throw new TypeError('batch() takes statements of this driver')
+      return write(() => batchOf(statements))
+    },
+    async transaction(fn) {
+      if (open) throw new TypeError('a transaction is open already')
+      // The writes queued before it commit first; those asked for during it wait for its end.
+      commitQueue(true)
+      db.exec('BEGIN IMMEDIATE')
+      open = true
+      try {
+        const result = await fn(inTransaction)
+        db.exec('COMMIT')
+        return result
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK')
+        throw error
+      } finally {
+        open = false
+        if (queue.length > 0 && !scheduled) {
+          scheduled = true
+          setImmediate(commitQueue)
+        }
+      }
     },
     async exec(sql) {
       commitQueue(true)

@@ -81,6 +81,13 @@ export function serverList({ resolvePeer, sqliteDir = mkdtempSync(join(tmpdir(),
       scenarios: { client_credentials: { path: '/o/token/', auth: BASIC, body: CC } },
     },
     {
+      id: 'bare-irreducible-sqlite',
+      label: 'bare node:http, irreducible work + group-committed SQLite insert',
+      group: 'baseline',
+      start: node('node-baselines.mjs', { MODE: 'irreducible-sqlite', DB: join(sqliteDir, 'bare-irreducible.sqlite') }),
+      scenarios: { client_credentials: { path: '/o/token/', auth: BASIC, body: CC } },
+    },
+    {
       id: 'hono-form',
       label: '@hono/node-server, read form + fixed JSON',
       group: 'baseline',

@@ -4,9 +4,8 @@ import type { AccountStore, Storage } from '@grantline/core'
 import {
   countCleanup,
   deleteUserWithGrants,
-  type ImportCounts,
-  type ImportRecords,
-  importRecords,
+  type ImportWriter,
+  importInTransaction,
   migrate,
   type SqlDriver,
   sqlAccountStore,
@@ -25,8 +24,11 @@ export interface Database {
    * the account store and the storage share this database (RFC 9700 §4.14).
    */
   deleteUser(sub: string, now: number): Promise<void>
-  /** Writes records imported from another server (`grantline import-dot`) in one transaction. */
-  importRecords(records: ImportRecords): Promise<ImportCounts>
+  /**
+   * Runs `fn` in one transaction in which `write` adds records imported from another server
+   * (`grantline import-dot`) part by part: all of them take effect, or on any failure none.
+   */
+  importInTransaction<T>(fn: (write: ImportWriter) => Promise<T>): Promise<T>
   /** About how many rows `provider.cleanup` at `now` (epoch seconds) would remove: the total `tokens clear` shows. */
   countCleanup(now: number): Promise<number>
   /** SQLite: copies the WAL into the database file (PASSIVE: waits for no reader or writer). PostgreSQL: nothing. */
@@ -86,7 +88,7 @@ export async function openDatabase(db: string): Promise<Database> {
     accountStore: sqlAccountStore(opened, { dialect }),
     dialect,
     deleteUser: (sub, now) => deleteUserWithGrants(opened, sub, now),
-    importRecords: (records) => importRecords(opened, records),
+    importInTransaction: (fn) => importInTransaction(opened, fn),
     countCleanup: (now) => countCleanup(opened, now),
     checkpoint: async () => {
       if (dialect === 'sqlite') await opened.exec?.('PRAGMA wal_checkpoint(PASSIVE)')

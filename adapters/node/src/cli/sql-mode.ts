@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { deleteUserWithGrants, importRecords, migrate, sqlAccountStore, sqlStorage } from '@grantline/sql'
+import { deleteUserWithGrants, importInTransaction, migrate, sqlAccountStore, sqlStorage } from '@grantline/sql'
 import { sqliteDriver } from '../sqlite-driver.js'
 import { usageError } from './args.js'
 import { CliError } from './cli-error.js'
@@ -84,7 +84,8 @@ export async function openCaptureDatabase(): Promise<Database> {
     accountStore: sqlAccountStore(capture.driver, { dialect: 'sqlite' }),
     dialect: 'sqlite',
     deleteUser: (sub, now) => deleteUserWithGrants(capture.driver, sub, now),
-    importRecords: (records) => importRecords(capture.driver, records),
+    // import-dot is not a --sql command; D1 has no open transaction to import into.
+    importInTransaction: (fn) => importInTransaction(capture.driver, fn),
     // The scratch database holds nothing to clear; D1 is cleared by the Worker's own cleanup().
     countCleanup: async () => 0,
     checkpoint: async () => {},

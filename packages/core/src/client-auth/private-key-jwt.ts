@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose'
 import { CLIENT_JWT_ALGS, verifyClientJwt } from '../clients/verify-client-jwt.js'
-import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
+import type { ClientAuthContext, ClientAuthMethod } from '../contracts/client-auth-method.js'
 import { sha256Hex } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
 
@@ -22,7 +22,7 @@ const invalidClient = (description: string) => new OAuthError('invalid_client', 
 /**
  * `private_key_jwt` (RFC 7523 §2.2, §3; OIDC Core §9): the client signs a JWT with a key whose
  * public half it registered (`jwks` or `jwks_uri`). The JWT names the client as `iss` and `sub`,
- * this server's issuer or the endpoint's URL as `aud`, an `exp` at most five minutes ahead, and a
+ * this server's issuer, its token endpoint's URL or the endpoint's URL as `aud`, an `exp` at most five minutes ahead, and a
  * `jti` that is accepted once (a replay is invalid_client). Signed with RS256, PS256, ES256 or
  * EdDSA (or fewer: `algs`); `none` and HS* are refused (secrets are stored hashed, so no key is shared).
  */
@@ -60,8 +60,7 @@ export function createPrivateKeyJwt(algs: readonly string[] = CLIENT_JWT_ALGS): 
         client,
         assertion.value,
         {
-          // RFC 7523 §3: the issuer identifies the server; OIDC Core §9 names the endpoint's URL.
-          audience: [context.issuer, context.endpoint],
+          audience: assertionAudiences(context),
           now: context.now,
           clockSkew: CLOCK_SKEW,
           subjectIsClient: true,
@@ -83,6 +82,17 @@ export function createPrivateKeyJwt(algs: readonly string[] = CLIENT_JWT_ALGS): 
       return true
     },
   }
+}
+
+/**
+ * The `aud` values an assertion may name (one is enough): the issuer and the token endpoint's URL,
+ * which both identify this server (RFC 7523 §3, OIDC Core §9), and the URL of the endpoint it is
+ * sent to. RFC 9126 §2 requires all three at the pushed authorization request endpoint; the same
+ * rule holds at introspection, revocation and device authorization, so that a client may sign
+ * every assertion for the token endpoint. An assertion for another endpoint is refused.
+ */
+export function assertionAudiences(context: Pick<ClientAuthContext, 'issuer' | 'tokenEndpoint' | 'endpoint'>): string[] {
+  return [...new Set([context.issuer, context.tokenEndpoint, context.endpoint])]
 }
 
 /** private_key_jwt with every algorithm of CLIENT_JWT_ALGS. */

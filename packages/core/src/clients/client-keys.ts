@@ -1,9 +1,10 @@
 import { createLocalJWKSet, errors, type JSONWebKeySet } from 'jose'
+import type { PublicJwks } from '../contracts/clients.js'
 import type { ResolvedConfig } from '../contracts/config.js'
 import type { ClientKeys } from '../contracts/services.js'
 import type { Client } from '../contracts/storage.js'
 import { OAuthError } from '../primitives/errors.js'
-import { publicJwksProblem } from '../protocol/public-jwks.js'
+import { publicJwksProblem, withoutEmptyMembers } from '../protocol/public-jwks.js'
 import { refusedHost } from '../protocol/special-use-address.js'
 import { documentCacheSeconds } from './metadata-document.js'
 import { readDocument } from './read-document.js'
@@ -43,7 +44,7 @@ function parseJwksUri(value: string): URL {
 function toKeySet(jwks: unknown, where: string): KeySet {
   const problem = publicJwksProblem(jwks)
   if (problem) throw keysError(`the client ${where}: ${problem}`)
-  return createLocalJWKSet(jwks as JSONWebKeySet)
+  return createLocalJWKSet(withoutEmptyMembers(jwks as PublicJwks) as JSONWebKeySet)
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Client, ClientMetadata, Storage, TokenEndpointAuthMethod } from '.
 import { randomBytes, randomSecret, sha256Hex } from '../primitives/crypto.js'
 import { ConfigError } from '../primitives/errors.js'
 import { AUTH_METHOD_NAME, CLIENT_SECRET_JWT_REFUSED, isSecretMethod, SECRET_METHODS } from '../protocol/client-auth-methods.js'
-import { publicJwksProblem } from '../protocol/public-jwks.js'
+import { publicJwksProblem, withoutEmptyMembers } from '../protocol/public-jwks.js'
 import { canonicalRedirectUri } from '../protocol/redirect-uri.js'
 import { derivedResponseTypes, grantTypesFor, normaliseResponseType, type ResponseType } from '../protocol/response-type.js'
 import { rotateClientSecret } from './rotate-secret.js'
@@ -185,7 +185,7 @@ function withKeys(
 ): ClientMetadata {
   const next: ClientMetadata = { ...metadata }
   if (jwks === null) delete next.jwks
-  else if (jwks !== undefined) next.jwks = jwks
+  else if (jwks !== undefined) next.jwks = withoutEmptyMembers(jwks)
   if (jwksUri === null) delete next.jwks_uri
   else if (jwksUri !== undefined) next.jwks_uri = jwksUri
   if (next.jwks && next.jwks_uri) throw new ConfigError('ERR_INVALID_CLIENT', 'jwks and jwks_uri must not both be set (RFC 7591 §2)')

@@ -1,8 +1,10 @@
 import * as v from 'valibot'
+import type { PublicJwks } from '../contracts/clients.js'
 import type { MetadataDocumentClient } from '../contracts/services.js'
 import type { Client } from '../contracts/storage.js'
 import { ConfigError } from '../primitives/errors.js'
 import { metadataDocumentError } from '../protocol/client-id-url.js'
+import { publicJwksProblem, withoutEmptyMembers } from '../protocol/public-jwks.js'
 import { canonicalRedirectUri } from '../protocol/redirect-uri.js'
 
 const httpsUrl = v.pipe(
@@ -39,10 +41,8 @@ const documentSchema = v.looseObject({
   token_endpoint_auth_method: v.optional(v.string('must be a string'), 'none'),
   scope: v.optional(scopeList, ''),
   jwks: v.optional(v.looseObject({ keys: v.array(v.looseObject({}), 'must be an array of keys') })),
+  jwks_uri: v.optional(httpsUrl),
 })
-
-/** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
 /** §4.1: a document cannot carry a shared secret, nor private key material. */
 function checkCredentials(document: Record<string, unknown>): void {
@@ -51,12 +51,19 @@ function checkCredentials(document: Record<string, unknown>): void {
     throw metadataDocumentError(`client metadata document must not contain ${secret} (draft-ietf-oauth-client-id-metadata-document §4.1)`)
 }
 
-function checkAuthMethod(method: string): void {
+/**
+ * §4.1: `none`, or `private_key_jwt` (RFC 7523 §2.2) with the client's public keys in `jwks` or
+ * `jwks_uri` (one of them, RFC 7591 §2), which the server verifies its assertions with.
+ */
+function checkAuthMethod(method: string, keys: { jwks?: unknown; jwks_uri?: string }): void {
   if (method === 'none') return
   if (method === 'private_key_jwt') {
-    throw metadataDocumentError(
-      'client metadata document: token_endpoint_auth_method private_key_jwt is not supported by this server yet; use none',
-    )
+    if (keys.jwks === undefined && keys.jwks_uri === undefined) {
+      throw metadataDocumentError(
+        'client metadata document: token_endpoint_auth_method private_key_jwt needs jwks or jwks_uri (RFC 7591 §2)',
+      )
+    }
+    return
   }
   const shared = method.startsWith('client_secret_')
   throw metadataDocumentError(
@@ -85,19 +92,21 @@ function parseDocument(record: Record<string, unknown>): v.InferOutput<typeof do
     // valibot calls a missing member an "Invalid key"; the document's author needs to hear it is required.
     throw metadataDocumentError(`client metadata document: ${member} ${issue.input === undefined ? 'is required' : issue.message}`)
   }
-  checkAuthMethod(result.output.token_endpoint_auth_method)
-  if (result.output.jwks?.keys.some((jwk) => PRIVATE_JWK_MEMBERS.some((member) => member in jwk))) {
-    throw metadataDocumentError(
-      'client metadata document: jwks must hold public keys only (draft-ietf-oauth-client-id-metadata-document §4.1)',
-    )
+  const { jwks, jwks_uri } = result.output
+  if (jwks !== undefined && jwks_uri !== undefined) {
+    throw metadataDocumentError('client metadata document: jwks and jwks_uri must not both be present (RFC 7591 §2)')
   }
+  const problem = jwks === undefined ? undefined : publicJwksProblem(jwks)
+  // §4.1: public keys only; the problem names the member at fault.
+  if (problem) throw metadataDocumentError(`client metadata document: ${problem}`)
+  checkAuthMethod(result.output.token_endpoint_auth_method, result.output)
   return result.output
 }
 
 /**
  * draft-ietf-oauth-client-id-metadata-document §4: validates a fetched document and maps it to a
- * public Client (client_type public, auth method none, no secret, never skip_authorization or
- * introspection, no owner). Its `client_id` must equal the URL it was fetched from, compared as
+ * Client with no secret, never skip_authorization or introspection, and no owner: public (auth
+ * method none), or confidential with `private_key_jwt` and the document's `jwks` or `jwks_uri`. Its `client_id` must equal the URL it was fetched from, compared as
  * strings (RFC 3986 §6.2.1); redirect URIs pass the registration canonicaliser (RFC 9700 §4.1.3).
  */
 export function documentToClient(document: unknown, clientId: string, url: URL, now: number): MetadataDocumentClient {
@@ -112,11 +121,17 @@ export function documentToClient(document: unknown, clientId: string, url: URL, 
   }
   const m = parseDocument(record)
   const links = { ...(m.client_uri ? { client_uri: m.client_uri } : {}), ...(m.logo_uri ? { logo_uri: m.logo_uri } : {}) }
+  // The keys verify the client's assertions (RFC 7523 §2.2) and request objects (RFC 9101 §6.2).
+  const keys = {
+    ...(m.jwks ? { jwks: withoutEmptyMembers(m.jwks as PublicJwks) } : {}),
+    ...(m.jwks_uri ? { jwks_uri: m.jwks_uri } : {}),
+  }
+  const signed = m.token_endpoint_auth_method === 'private_key_jwt'
   const client: Client = {
     client_id: clientId,
     client_name: m.client_name ?? url.host,
-    client_type: 'public',
-    token_endpoint_auth_method: 'none',
+    client_type: signed ? 'confidential' : 'public',
+    token_endpoint_auth_method: signed ? 'private_key_jwt' : 'none',
     grant_types: [...new Set(m.grant_types)],
     response_types: ['code'],
     redirect_uris: canonicalUris(m.redirect_uris, 'redirect_uris'),
@@ -133,7 +148,7 @@ export function documentToClient(document: unknown, clientId: string, url: URL, 
     // Self-asserted like a registration, so the consent page calls it unverified; it is never
     // stored (the document itself is its registration, re-read when stale), so cleanup skips it.
     dynamic: true,
-    metadata: links,
+    metadata: { ...links, ...keys },
     registration_token_hash: null,
   }
   return { client, display: { host: url.host, ...links } }

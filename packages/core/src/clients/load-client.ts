@@ -15,7 +15,7 @@ const DOCUMENT_FETCHES = { max: 30, windowSeconds: 600 }
  * §6.10, pre-registered URLs). Otherwise, when `clientIdMetadataDocuments` is on and the id is
  * URL-shaped, it is a Client Identifier URL: its document is read through the provider's cache
  * (fetched and validated when absent or stale, at most DOCUMENT_FETCHES per client address) and
- * mapped to a public Client. Nothing is stored here: `storeDocumentClient` keeps the client once
+ * mapped to a Client (public, or a private_key_jwt one). Nothing is stored here: `storeDocumentClient` keeps the client once
  * a grant is issued to it, so that naming URLs fills no table.
  *
  * Resolves null for an unknown client, as `Storage.getClient` does. Throws an OAuthError

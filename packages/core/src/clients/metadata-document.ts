@@ -31,7 +31,7 @@ export function documentCacheSeconds(headers: Headers, bounds: { min: number; ma
  * draft-ietf-oauth-client-id-metadata-document: fetches and validates the document a Client
  * Identifier URL names, uncached. The URL is checked first (§3, and the host against special-use
  * addresses, §8.6), then the operator's `allow` policy (§8.9), and only then fetched (§5, §8.7);
- * the document must describe a public client of this URL (§4, §4.1). Every failure is an
+ * the document must describe a client of this URL without a shared secret (§4, §4.1). Every failure is an
  * OAuthError invalid_client whose description names the problem.
  */
 export async function fetchClientMetadataDocument(config: ResolvedConfig, clientId: string): Promise<FetchedClientMetadataDocument> {

@@ -21,11 +21,16 @@ export interface ClientAuthContext {
   /** The request's form parameters. */
   params: Params
   /**
-   * The absolute URL of the endpoint authenticating the client (token, revocation or
-   * introspection), built from the configured issuer, never from the request: an assertion's
-   * audience (RFC 7523 §3).
+   * The absolute URL of the endpoint authenticating the client (token, pushed authorization
+   * request, revocation, introspection or device authorization), built from the configured
+   * issuer, never from the request: an assertion's audience (RFC 7523 §3).
    */
   endpoint: string
+  /**
+   * The token endpoint's absolute URL, which identifies the server as an assertion's audience at
+   * every endpoint (RFC 7523 §3; RFC 9126 §2 requires it at the pushed authorization request endpoint).
+   */
+  tokenEndpoint: string
   /** The issuer, also an acceptable audience of an assertion (RFC 7523 §3). */
   issuer: string
   /** Epoch seconds, for an assertion's exp and iat (RFC 7523 §3). */

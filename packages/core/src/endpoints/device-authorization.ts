@@ -32,7 +32,7 @@ export async function deviceAuthorization(provider: ProviderContext, request: Re
   checkPost(request)
   const params = await readForm(request)
   const { config } = provider
-  const client = await authenticateClient(provider, call, params, { endpoint: endpointUrls(provider).token_endpoint })
+  const client = await authenticateClient(provider, call, params, { endpoint: endpointUrls(provider).device_authorization_endpoint })
   if (!client.grant_types.includes(DEVICE_CODE_GRANT))
     throw new OAuthError('unauthorized_client', 'this client may not use the device grant')
   const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)

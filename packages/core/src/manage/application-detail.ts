@@ -33,6 +33,8 @@ function details(client: Client, now: number): SafeHtml {
     ['Skip authorization', client.skip_authorization ? 'Yes' : 'No'],
     // RFC 9126 §6: set by the operator, like skipping authorization; shown, not edited here.
     ['Pushed authorization requests', client.metadata.require_pushed_authorization_requests ? 'Required' : 'Optional'],
+    // RFC 9449 §5.2: the owner's own setting, edited on the form when the server takes DPoP proofs.
+    ['DPoP-bound access tokens', client.metadata.dpop_bound_access_tokens ? 'Required' : 'Optional'],
     // RFC 7591 §2: the public keys of private_key_jwt (RFC 7523) and request objects (RFC 9101).
     ['Public keys', publicKeys(client)],
     ['Registered', formatTime(client.created_at)],

@@ -2,6 +2,7 @@ import type { Client } from '../contracts/storage.js'
 import { html } from '../html/html.js'
 import { redirect } from '../http/responses.js'
 import { ConfigError } from '../primitives/errors.js'
+import { dpopEnabled } from '../protocol/capabilities.js'
 import { applicationPage } from './application-detail.js'
 import {
   type ApplicationFormValues,
@@ -33,6 +34,7 @@ function choicesFor(ctx: ManageContext, client?: Client): FormChoices {
     grantTypes: config.grantTypes.filter((grant) => grant !== 'password'),
     scopes,
     privateKeyJwt: ctx.provider.clientAuth.some((method) => method.name === 'private_key_jwt'),
+    dpop: dpopEnabled(config.storage),
   }
 }
 
@@ -112,7 +114,10 @@ export async function update(ctx: ManageContext, clientId: string): Promise<Resp
   if (problem) return updatePage(ctx, client, values, choices, problem)
   let updated: Client
   try {
-    updated = await ctx.clients.update(client.client_id, toMetadata(values, grants, client.token_endpoint_auth_method))
+    updated = await ctx.clients.update(
+      client.client_id,
+      toMetadata(values, grants, client.token_endpoint_auth_method, client.metadata.dpop_bound_access_tokens),
+    )
   } catch (error) {
     if (error instanceof ConfigError) return updatePage(ctx, client, values, choices, describeProblem(error.message))
     throw error

@@ -27,6 +27,11 @@ export interface ApplicationFormValues {
   jwks_uri: string
   /** RFC 7591 §2: its public keys, as JWK Set JSON. */
   jwks: string
+  /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof.
+   * Undefined when the form did not offer it (the server takes no DPoP proofs): the setting stays.
+   */
+  dpop_bound_access_tokens: boolean | undefined
 }
 
 /** What the form may offer: grant types the server enables, scopes it knows (name -> description). */
@@ -35,6 +40,8 @@ export interface FormChoices {
   scopes: Readonly<Record<string, string>>
   /** Whether the server offers private_key_jwt (its storage can remember an assertion's jti). */
   privateKeyJwt: boolean
+  /** Whether the server takes DPoP proofs (RFC 9449: its storage can remember a proof's jti). */
+  dpop: boolean
 }
 
 /** A new application's starting point: the code flow with refresh tokens, when the server has them. */
@@ -49,6 +56,7 @@ export function blankValues(choices: FormChoices): ApplicationFormValues {
     auth: 'secret',
     jwks_uri: '',
     jwks: '',
+    dpop_bound_access_tokens: choices.dpop ? false : undefined,
   }
 }
 
@@ -63,6 +71,7 @@ export function clientValues(client: Client): ApplicationFormValues {
     auth: client.token_endpoint_auth_method === 'private_key_jwt' ? 'private_key_jwt' : 'secret',
     jwks_uri: client.metadata.jwks_uri ?? '',
     jwks: client.metadata.jwks ? JSON.stringify(client.metadata.jwks, null, 2) : '',
+    dpop_bound_access_tokens: client.metadata.dpop_bound_access_tokens === true,
   }
 }
 
@@ -82,6 +91,8 @@ export function readValues(form: Params, choices: FormChoices, clientType?: Clie
     auth: choices.privateKeyJwt && form.get('auth') === 'private_key_jwt' ? 'private_key_jwt' : 'secret',
     jwks_uri: form.get('jwks_uri') ?? '',
     jwks: form.get('jwks') ?? '',
+    // An unchecked box is absent from the form: offered, it means false.
+    dpop_bound_access_tokens: choices.dpop ? form.has('dpop_bound_access_tokens') : undefined,
   }
 }
 
@@ -134,13 +145,17 @@ function authMethod(values: ApplicationFormValues, current: string | undefined):
 /**
  * The metadata `provider.clients` takes. The operator's fields (owner, introspection,
  * skip_authorization) are not here: a new client gets the defaults, an updated one keeps its own.
- * `currentMethod` is the updated client's token_endpoint_auth_method.
+ * `currentMethod` is the updated client's token_endpoint_auth_method, `currentDpopBound` its
+ * dpop_bound_access_tokens: an unchecked box clears a set one and adds nothing to a client without it.
  */
 export function toMetadata(
   values: ApplicationFormValues,
   grantTypes: string[],
   currentMethod?: string,
+  currentDpopBound?: boolean,
 ): ClientUpdate & { client_name: string } {
+  const dpopBound = values.dpop_bound_access_tokens
+  const dpopChange = dpopBound === true || (dpopBound === false && currentDpopBound === true)
   const jwks = parsedJwks(values.jwks)
   return {
     client_name: values.client_name.trim(),
@@ -151,6 +166,7 @@ export function toMetadata(
     ...authMethod(values, currentMethod),
     jwks_uri: values.jwks_uri.trim() || null,
     jwks: jwks === undefined || jwks === null ? null : (jwks as ClientUpdate['jwks']),
+    ...(dpopChange ? { dpop_bound_access_tokens: dpopBound } : {}),
   }
 }
 
@@ -163,6 +179,7 @@ const FIELD_LABELS: Record<string, string> = {
   jwks: 'Public keys (JWKS JSON)',
   jwks_uri: 'JWKS URL',
   token_endpoint_auth_method: 'Client authentication',
+  dpop_bound_access_tokens: 'DPoP-bound access tokens',
 }
 
 /** A ConfigError message from `provider.clients`, with its field path named as the form names it. */
@@ -208,6 +225,11 @@ export function applicationForm(options: {
     choices.privateKeyJwt && confidential
       ? html`<fieldset><legend>Client authentication</legend>${authRadio('secret', values.auth === 'secret', 'Client secret', 'the server makes one and shows it once')}${authRadio('private_key_jwt', values.auth === 'private_key_jwt', 'Private key JWT', 'the application signs a JWT with its private key (RFC 7523); give its public keys below')}</fieldset>`
       : ''
+  // RFC 9449 §5.2: offered only when the server takes proofs; the detail page shows it either way.
+  const dpop =
+    choices.dpop && values.dpop_bound_access_tokens !== undefined
+      ? html`<fieldset><legend>Token binding</legend>${checkbox('dpop_bound_access_tokens', values.dpop_bound_access_tokens, 'DPoP-bound access tokens', html`every token request must carry a DPoP proof, so tokens are bound to the application's key (RFC 9449; <code>dpop_bound_access_tokens</code>)`)}</fieldset>`
+      : ''
   const scopes = Object.entries(choices.scopes).map(([scope, description]) =>
     checkbox(`scope:${scope}`, values.scopes.includes(scope), description, html`<code>${scope}</code>`),
   )
@@ -225,6 +247,7 @@ ${auth}
 <label for="jwks">Public keys (JWKS JSON)</label><p class="muted" id="jwks-hint">A JSON Web Key Set of public keys only: never paste a private key.</p>
 <textarea id="jwks" name="jwks" rows="3" spellcheck="false" aria-describedby="jwks-hint">${values.jwks}</textarea>
 <fieldset><legend>Allowed scopes</legend><p class="muted">Leave all unchecked to allow every scope the server offers.</p>${scopes}</fieldset>
+${dpop}
 <div class="actions"><a class="button" href="${options.cancel}">Cancel</a><button type="submit" class="primary">${options.submit}</button></div>
 </form>`
 }

@@ -1,5 +1,4 @@
 import type {
-  AccessTokenRecord,
   Client,
   Consent,
   Consumables,
@@ -11,13 +10,25 @@ import type {
   Interaction,
   IssuedTokens,
   PushedRequest,
-  RefreshTokenRecord,
   RotateResult,
   SigningKeyRecord,
   Storage,
-  TokenWithFamily,
 } from '../contracts/storage.js'
 import { memoryDeviceAuthorizations } from './memory-device-authorizations.js'
+import {
+  accessRecord,
+  arrayInterner,
+  familyRecord,
+  flat,
+  hashKey,
+  refreshRecord,
+  type StoredAccess,
+  type StoredFamily,
+  type StoredRefresh,
+  storedAccess,
+  storedFamily,
+  storedRefresh,
+} from './memory-records.js'
 
 /** The start of the rate-limit window holding `now`: the last multiple of `windowSeconds`. */
 const windowStart = (now: number, windowSeconds: number) => now - (now % windowSeconds)
@@ -47,7 +58,7 @@ function copy<T>(value: T): T {
 export function memoryStorage(): Storage {
   const clients = new Map<string, Client>()
   const consents = new Map<string, Consent>()
-  const families = new Map<string, Family>()
+  const families = new Map<string, StoredFamily>()
   const interactions = new Map<string, Interaction>()
   const codes = new Map<string, Consumables['code']>()
   const initialAccessTokens = new Map<string, InitialAccessToken>()
@@ -59,30 +70,34 @@ export function memoryStorage(): Storage {
     initial_access_token: initialAccessTokens,
     pushed_request: pushedRequests,
   }
-  const access = new Map<string, AccessTokenRecord>()
-  const refresh = new Map<string, RefreshTokenRecord>()
+  // Families and tokens, one per grant or token, are held compactly (memory-records.ts); tokens by hashKey().
+  const access = new Map<string, StoredAccess>()
+  const refresh = new Map<string, StoredRefresh>()
+  const intern = arrayInterner()
   const keys = new Map<string, SigningKeyRecord>()
   const devices = new Map<string, DeviceAuthorization>()
   const remembered = new Map<string, { expires_at: number }>()
   const hits = new Map<string, { window_start: number; hits: number; previous_hits: number; expires_at: number }>()
 
-  const liveFamily = (id: string, now: number): Family | null => {
+  const liveFamily = (id: string, now: number): StoredFamily | null => {
     const family = families.get(id)
     if (!family || family.revoked_at !== null || family.expires_at <= now) return null
     if (!clients.has(family.client_id)) return null
-    if (family.consent_id !== null && consents.get(family.consent_id)?.revoked_at !== null) {
-      return null
-    }
+    const consentId = family.user?.consent_id ?? null
+    if (consentId !== null && consents.get(consentId)?.revoked_at !== null) return null
     return family
   }
 
-  const liveToken = <T extends AccessTokenRecord | RefreshTokenRecord>(token: T | undefined, now: number): TokenWithFamily<T> | null => {
-    if (!token || token.revoked_at !== null || token.expires_at <= now) return null
-    const family = liveFamily(token.family_id, now)
-    return family ? { token: copy(token), family: copy(family) } : null
+  /** The family of a token that is itself unrevoked and unexpired, when that family is live. */
+  const liveTokenFamily = (token: StoredAccess | StoredRefresh | undefined, now: number): StoredFamily | null =>
+    token && token.revoked_at === null && token.expires_at > now ? liveFamily(token.family_id, now) : null
+
+  const putFamily = (family: Family) => {
+    const stored = storedFamily(family, intern)
+    families.set(stored.id, stored)
   }
 
-  const revokeFamiliesWhere = (match: (family: Family) => boolean, now: number) => {
+  const revokeFamiliesWhere = (match: (family: StoredFamily) => boolean, now: number) => {
     for (const family of families.values()) {
       if (family.revoked_at === null && match(family)) family.revoked_at = now
     }
@@ -115,9 +130,9 @@ export function memoryStorage(): Storage {
   }
 
   const issue = ({ family, access: at, refresh: rt }: IssuedTokens) => {
-    if (family) families.set(family.id, copy(family))
-    access.set(at.hash, copy(at))
-    if (rt) refresh.set(rt.hash, copy(rt))
+    if (family) putFamily(family)
+    access.set(hashKey(at.hash), storedAccess(at, intern))
+    if (rt) refresh.set(hashKey(rt.hash), storedRefresh(rt, intern))
   }
 
   return {
@@ -170,7 +185,7 @@ export function memoryStorage(): Storage {
       for (const consent of consents.values()) {
         if (consent.sub === sub && consent.revoked_at === null) consent.revoked_at = now
       }
-      revokeFamiliesWhere((family) => family.sub === sub, now)
+      revokeFamiliesWhere((family) => family.user?.sub === sub, now)
     },
 
     ...memoryDeviceAuthorizations(devices),
@@ -198,8 +213,8 @@ export function memoryStorage(): Storage {
     },
 
     async createCode(code, family) {
-      families.set(family.id, copy(family))
-      codes.set(code.hash, copy(code))
+      putFamily(family)
+      codes.set(flat(code.hash), copy(code))
     },
     async consume<K extends keyof Consumables>(kind: K, key: string, now: number): Promise<ConsumeResult<Consumables[K]>> {
       const table = consumables[kind] as Map<string, Consumables[K]>
@@ -212,10 +227,10 @@ export function memoryStorage(): Storage {
 
     async getFamily(id, now) {
       const family = liveFamily(id, now)
-      return family ? copy(family) : null
+      return family ? familyRecord(family) : null
     },
     async createFamily(family) {
-      families.set(family.id, copy(family))
+      putFamily(family)
     },
     async revokeFamily(id, now) {
       const family = families.get(id)
@@ -226,30 +241,34 @@ export function memoryStorage(): Storage {
       issue(tokens)
     },
     async findAccessToken(hash, now) {
-      return liveToken(access.get(hash), now)
+      const token = access.get(hashKey(hash))
+      const family = liveTokenFamily(token, now)
+      return token && family ? { token: accessRecord(hash, token), family: familyRecord(family) } : null
     },
     async findRefreshToken(hash, now) {
-      return liveToken(refresh.get(hash), now)
+      const token = refresh.get(hashKey(hash))
+      const family = liveTokenFamily(token, now)
+      return token && family ? { token: refreshRecord(hash, token), family: familyRecord(family) } : null
     },
     async revokeAccessToken(hash, now) {
-      const token = access.get(hash)
+      const token = access.get(hashKey(hash))
       if (token && token.revoked_at === null) token.revoked_at = now
     },
     async rotateRefresh(oldHash, next, now, graceSeconds): Promise<RotateResult> {
-      const old = refresh.get(oldHash)
-      if (!old || !liveToken(old, now)) return { status: 'absent' }
+      const old = refresh.get(hashKey(oldHash))
+      if (!old || !liveTokenFamily(old, now)) return { status: 'absent' }
       if (old.used_at !== null) {
-        const successor = old.successor_hash ? refresh.get(old.successor_hash) : undefined
+        const successor = old.successor_hash ? refresh.get(hashKey(old.successor_hash)) : undefined
         const inGrace =
           now - old.used_at < graceSeconds && successor !== undefined && successor.used_at === null && successor.revoked_at === null
         if (!inGrace) return { status: 'reused', family_id: old.family_id }
         successor.revoked_at = now
-        const successorAccess = successor.access_hash ? access.get(successor.access_hash) : undefined
+        const successorAccess = successor.access_hash ? access.get(hashKey(successor.access_hash)) : undefined
         if (successorAccess && successorAccess.revoked_at === null) successorAccess.revoked_at = now
       }
       // The grace window runs from the first use: re-presenting the old token does not extend it.
       old.used_at ??= now
-      old.successor_hash = next.refresh.hash
+      old.successor_hash = flat(next.refresh.hash)
       issue(next)
       return { status: 'ok' }
     },

@@ -3,6 +3,7 @@ import { canonicalResource } from '@grantline/core'
 import { integer, parseFlags, requireFlag, usageError } from '../args.js'
 import { buildServer, readConfigFile } from '../build-provider.js'
 import { CliError } from '../cli-error.js'
+import { isTimeZone } from '../import-dot/dot-values.js'
 import { importDot } from '../import-dot/import-dot.js'
 import { formatReport } from '../import-dot/import-report.js'
 import { openDotReader } from '../import-dot/open-dot-reader.js'
@@ -20,14 +21,24 @@ const flags = {
   'auth-method': { type: 'string' },
   'refresh-token-expire-seconds': { type: 'string' },
   resource: { type: 'string', multiple: true },
+  'time-zone': { type: 'string' },
 } as const
 
 export const importDotUsage = `grantline import-dot --from DOT_SQLITE_FILE|postgres://URL [--dry-run] [--auth-method client_secret_basic|client_secret_post]
                      [--refresh-token-expire-seconds N (DOT's setting, when it was set)] [--resource URI]... [--json]
+                     [--time-zone ZONE (Django's TIME_ZONE if USE_TZ was False; default UTC)]
                      (the tokens' audience: --resource, else the config's resources, else none)
                      (Django OAuth Toolkit 1.x-3.x: applications, users, live tokens, in one transaction)`
 
 const DAY = 86400
+
+/** Rows per page: an internal setting, for tests that need an import to span many pages. */
+function pageSize(): number | undefined {
+  const value = process.env.GRANTLINE_IMPORT_PAGE_SIZE
+  if (value === undefined) return undefined
+  if (!/^[1-9]\d*$/.test(value)) throw new CliError('GRANTLINE_IMPORT_PAGE_SIZE must be a positive integer')
+  return Number(value)
+}
 
 /**
  * The audience of the imported tokens (RFC 8707): the `--resource` URIs, else the config file's
@@ -66,6 +77,8 @@ export async function importDotCommand(argv: string[]): Promise<void> {
     throw new CliError('--from and --db name the same database; import into a database of its own')
   }
   const dotRefreshExpire = integer(values['refresh-token-expire-seconds'], 'refresh-token-expire-seconds')
+  const timeZone = values['time-zone'] ?? 'UTC'
+  if (!isTimeZone(timeZone)) throw new CliError(`--time-zone ${timeZone}: not an IANA time zone name (like Europe/Paris)`)
   const config = readConfigFile(values.config)
   const ttl = config.ttl
   const resources = importedAudience(values.resource, config.resources)
@@ -80,10 +93,12 @@ export async function importDotCommand(argv: string[]): Promise<void> {
         refreshTtl: ttl?.refreshToken ?? 14 * DAY,
         familyTtl: ttl?.family ?? 90 * DAY,
         dotRefreshExpire,
+        timeZone,
         authMethod,
         resources,
         dryRun: values['dry-run'] === true,
         progress: createProgress('reading', 0),
+        pageSize: pageSize(),
       })
       const outcome = report.dry_run ? 'nothing was written' : `imported into ${describeDatabase(target)}`
       print(values.json ? report : `${formatReport(report)}\n${outcome}`)

@@ -7,58 +7,78 @@ import type { ImportedAccessToken } from '@grantline/sql'
  * access token): the same on every run, so a second import finds it, and never the same for the
  * tokens of two DOT databases imported into one server.
  */
-function familyId(tokenHash: string): string {
+export function familyId(tokenHash: string): string {
   return `dot_${createHash('sha256').update(`family\n${tokenHash}`).digest('hex').slice(0, 32)}`
 }
 
+/** The id of the consent of `sub` to `clientId`: the same on every run, as a grant's. */
+function consentId(clientId: string, sub: string): string {
+  return `dot_${sha256Hex(`${clientId}\n${sub}`).slice(0, 32)}`
+}
+
+/** What founds a grant: its first token, with the client, user and scopes it was issued for. */
+export interface Founder {
+  hash: string
+  clientId: string
+  sub: string | null
+  scopes: string[]
+  created: number
+  expires: number
+}
+
 /**
- * The grants (Families) of imported tokens, and one Consent per user and client they belong to.
- * `resources` is every grant's audience (RFC 8707): DOT had no resource indicators, so its tokens
- * were good at every resource server; here they are for the resources the operator names.
+ * The grant (Family) founded by a token, in the consent of its user to its client (none for a
+ * client acting for itself). `resources` is every grant's audience (RFC 8707): DOT had no resource
+ * indicators, so its tokens were good at every resource server; here they are for the resources
+ * the operator names.
  */
-export function createGrantBuilder(resources: readonly string[] = []) {
-  const consents = new Map<string, Consent>()
-  const families: Family[] = []
-
-  /** The consent of `sub` to `clientId`, widened to `scopes`; none for a client acting for itself. */
-  const consentFor = (clientId: string, sub: string | null, scopes: string[], created: number): string | null => {
-    if (sub === null) return null
-    const pair = `${clientId}\n${sub}`
-    const consent = consents.get(pair)
-    if (!consent) {
-      const id = `dot_${sha256Hex(pair).slice(0, 32)}`
-      consents.set(pair, { id, sub, client_id: clientId, scopes: [...scopes], created_at: created, revoked_at: null })
-      return id
-    }
-    for (const scope of scopes) if (!consent.scopes.includes(scope)) consent.scopes.push(scope)
-    consent.created_at = Math.min(consent.created_at, created)
-    return consent.id
-  }
-
+export function familyOf(founder: Founder, resources: readonly string[]): Family {
   return {
-    families,
-    consents: () => [...consents.values()],
-    /** A new grant founded by the token whose hash is `tokenHash`. */
-    family(tokenHash: string, clientId: string, sub: string | null, scopes: string[], created: number, expires: number): Family {
-      const record: Family = {
-        id: familyId(tokenHash),
-        consent_id: consentFor(clientId, sub, scopes, created),
-        client_id: clientId,
-        sub,
-        scopes,
-        auth_time: null,
-        acr: null,
-        amr: null,
-        nonce: null,
-        claims: null,
-        resource: [...resources],
-        created_at: created,
-        expires_at: expires,
-        revoked_at: null,
+    id: familyId(founder.hash),
+    consent_id: founder.sub === null ? null : consentId(founder.clientId, founder.sub),
+    client_id: founder.clientId,
+    sub: founder.sub,
+    scopes: founder.scopes,
+    auth_time: null,
+    acr: null,
+    amr: null,
+    nonce: null,
+    claims: null,
+    resource: [...resources],
+    created_at: founder.created,
+    expires_at: founder.expires,
+    revoked_at: null,
+  }
+}
+
+/**
+ * One Consent per user and client that imported grants belong to, widened to the scopes of every
+ * grant and dated by the first: one per pair, so these stay in memory until the import's end.
+ */
+export function createConsents() {
+  const consents = new Map<string, Consent>()
+  return {
+    /** Counts the grant `founder` founds in its user's consent to its client. */
+    add(founder: Founder): void {
+      if (founder.sub === null) return
+      const pair = `${founder.clientId}\n${founder.sub}`
+      const consent = consents.get(pair)
+      if (!consent) {
+        const id = consentId(founder.clientId, founder.sub)
+        consents.set(pair, {
+          id,
+          sub: founder.sub,
+          client_id: founder.clientId,
+          scopes: [...founder.scopes],
+          created_at: founder.created,
+          revoked_at: null,
+        })
+        return
       }
-      families.push(record)
-      return record
+      for (const scope of founder.scopes) if (!consent.scopes.includes(scope)) consent.scopes.push(scope)
+      consent.created_at = Math.min(consent.created_at, founder.created)
     },
+    list: (): Consent[] => [...consents.values()],
   }
 }
 

@@ -1,7 +1,7 @@
 import { ConfigError, canonicalRedirectUri, sha256Hex } from '@grantline/core'
 import type { ImportedClient } from '@grantline/sql'
 import type { DotRow } from './dot-reader.js'
-import { epochSeconds, flag, key, text, words } from './dot-values.js'
+import { type EpochReader, epochSeconds, flag, key, text, words } from './dot-values.js'
 import type { Refusal, TableReport } from './import-report.js'
 
 /** The application columns every DOT version has; the later ones are read when present. */
@@ -43,6 +43,8 @@ export interface ApplicationContext {
   authMethod: 'client_secret_basic' | 'client_secret_post'
   /** DOT user ids that are imported: an application owned by another keeps no owner. */
   users: Set<string>
+  /** How the database's datetimes read (the time zone of those without an offset); UTC by default. */
+  epoch?: EpochReader
 }
 
 /**
@@ -148,7 +150,7 @@ export function mapApplication(row: DotRow, context: ApplicationContext, report:
     skip_authorization: flag(row.skip_authorization),
     introspection: false,
     owner_sub: owner !== null && context.users.has(owner) ? owner : null,
-    created_at: epochSeconds(row.created) ?? context.now,
+    created_at: (context.epoch ?? epochSeconds)(row.created) ?? context.now,
     secret_hash,
     // DOT took a secret in a Basic header or in the body (RFC 6749 §2.3.1): both keep working.
     metadata: type === 'public' ? {} : { secret_methods: ['client_secret_basic', 'client_secret_post'] },

@@ -1,6 +1,6 @@
 import type { UserRecord } from '@grantline/core'
 import type { DotRow } from './dot-reader.js'
-import { epochSeconds, flag, key, text } from './dot-values.js'
+import { type EpochReader, epochSeconds, flag, key, text } from './dot-values.js'
 import type { TableReport } from './import-report.js'
 
 /** The auth_user columns the import reads. */
@@ -40,7 +40,13 @@ function claimsOf(row: DotRow): Record<string, unknown> {
  * Django's `pbkdf2_sha256` hashes and rehashes them at the next login). Answers null, with the
  * reason in the report, for a user that is not imported.
  */
-export function mapUser(row: DotRow, now: number, existing: ExistingUsers, report: TableReport): UserRecord | null {
+export function mapUser(
+  row: DotRow,
+  now: number,
+  existing: ExistingUsers,
+  report: TableReport,
+  epoch: EpochReader = epochSeconds,
+): UserRecord | null {
   const id = key(row.id) ?? ''
   const username = text(row.username)
   const sub = subOf(id)
@@ -70,6 +76,6 @@ export function mapUser(row: DotRow, now: number, existing: ExistingUsers, repor
     username,
     password_hash: password,
     claims: claimsOf(row),
-    created_at: epochSeconds(row.date_joined) ?? now,
+    created_at: epoch(row.date_joined) ?? now,
   }
 }

@@ -1,7 +1,10 @@
 import type Postgres from 'postgres'
+import { toPostgresPlaceholders } from '../../postgres-sql.js'
 import { CliError } from '../cli-error.js'
 import { describeDatabase } from '../open-database.js'
-import { type DotReader, type DotRow, PAGE_SIZE, quoteName } from './dot-reader.js'
+import { type DotReader, type DotRow, lookupSql, pageSql, quoteName } from './dot-reader.js'
+
+type PostgresValue = string | number | null
 
 async function loadPostgres(): Promise<typeof Postgres> {
   try {
@@ -36,10 +39,16 @@ export async function postgresDotReader(url: string): Promise<DotReader> {
       const [row] = await sql.unsafe(`SELECT COUNT(*) AS n FROM ${quoteName(table)}`)
       return Number(row?.n ?? 0)
     },
-    async *rows(table, columns) {
-      const list = columns.map(quoteName).join(', ')
-      const cursor = sql.unsafe(`SELECT ${list} FROM ${quoteName(table)} ORDER BY ${quoteName('id')}`).cursor(PAGE_SIZE)
-      for await (const page of cursor) yield page as unknown as DotRow[]
+    async page(table, columns, after, limit) {
+      const values = after === undefined ? [limit] : [after, limit]
+      return (await sql.unsafe(toPostgresPlaceholders(pageSql(table, columns, after)), values as PostgresValue[])) as unknown as DotRow[]
+    },
+    async lookup(table, columns, column, values) {
+      const rows: DotRow[] = []
+      for (const query of lookupSql(table, columns, column, values)) {
+        rows.push(...((await sql.unsafe(toPostgresPlaceholders(query.text), query.values as PostgresValue[])) as unknown as DotRow[]))
+      }
+      return rows
     },
     async close() {
       await sql.end({ timeout: 5 })

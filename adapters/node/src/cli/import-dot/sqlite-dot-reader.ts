@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type BetterSqlite3 from 'better-sqlite3'
 import { CliError } from '../cli-error.js'
-import { type DotReader, type DotRow, PAGE_SIZE, quoteName } from './dot-reader.js'
+import { type DotReader, type DotRow, lookupSql, pageSql, quoteName } from './dot-reader.js'
+
+type SqliteValue = string | number | bigint | null
 
 /** Opens a DOT SQLite database read-only: the import never writes to its source. */
 export function sqliteDotReader(path: string): DotReader {
@@ -36,18 +38,16 @@ export function sqliteDotReader(path: string): DotReader {
       const row = db.prepare(`SELECT COUNT(*) AS n FROM ${quoteName(table)}`).get() as { n: number }
       return Number(row.n)
     },
-    async *rows(table, columns) {
-      const list = columns.map(quoteName).join(', ')
-      const statement = db.prepare(`SELECT ${list} FROM ${quoteName(table)} ORDER BY ${quoteName('id')}`)
-      let page: DotRow[] = []
-      for (const row of statement.iterate() as Iterable<DotRow>) {
-        page.push(row)
-        if (page.length < PAGE_SIZE) continue
-        // The iterator holds the statement open; yielding it lets a progress timer run between pages.
-        yield page
-        page = []
+    async page(table, columns, after, limit) {
+      const values = after === undefined ? [limit] : [after, limit]
+      return db.prepare(pageSql(table, columns, after)).all(...(values as SqliteValue[])) as DotRow[]
+    },
+    async lookup(table, columns, column, values) {
+      const rows: DotRow[] = []
+      for (const query of lookupSql(table, columns, column, values)) {
+        rows.push(...(db.prepare(query.text).all(...(query.values as SqliteValue[])) as DotRow[]))
       }
-      if (page.length > 0) yield page
+      return rows
     },
     async close() {
       db.close()
