@@ -97,14 +97,14 @@ describe('loadClient', () => {
     // Registered by the operator (not dynamic): the record is the registration.
     await s.config.storage.putClient({ ...(await s.documents.load(CLIENT_ID)).client, client_name: 'Registered', dynamic: false })
     const calls = s.calls.length
-    const client = await loadClient({ config: s.config, clientMetadataDocuments: s.documents }, CLIENT_ID)
+    const client = await loadClient({ config: s.config, clientMetadataDocuments: s.documents }, {}, CLIENT_ID)
     expect(client?.client_name).toBe('Registered')
     expect(s.calls).toHaveLength(calls)
   })
 
   it('draft-ietf-oauth-client-id-metadata-document §5: an unregistered client_id URL is read from its document', async () => {
     const s = cached('max-age=300')
-    const client = await loadClient({ config: s.config, clientMetadataDocuments: s.documents }, CLIENT_ID)
+    const client = await loadClient({ config: s.config, clientMetadataDocuments: s.documents }, {}, CLIENT_ID)
     expect(client).toMatchObject({ client_id: CLIENT_ID, client_type: 'public', token_endpoint_auth_method: 'none' })
     expect(s.calls).toHaveLength(1)
   })
@@ -116,46 +116,47 @@ describe('loadClient', () => {
     const writes: string[] = []
     const putClient = s.config.storage.putClient.bind(s.config.storage)
     s.config.storage.putClient = (client) => (writes.push(client.client_name), putClient(client))
-    const first = await loadClient(provider, CLIENT_ID)
-    await loadClient(provider, CLIENT_ID)
+    const first = await loadClient(provider, {}, CLIENT_ID)
+    await loadClient(provider, {}, CLIENT_ID)
     expect(writes).toStrictEqual([])
     await storeDocumentClient(provider, first!)
     await storeDocumentClient(provider, first!)
     expect(writes).toStrictEqual(['First'])
     name = 'Renamed'
     s.clock.advance(60)
-    expect((await loadClient(provider, CLIENT_ID))?.client_name).toBe('Renamed')
+    expect((await loadClient(provider, {}, CLIENT_ID))?.client_name).toBe('Renamed')
     expect(writes).toStrictEqual(['First', 'Renamed'])
     expect((await s.config.storage.getClient(CLIENT_ID))?.client_name).toBe('Renamed')
   })
 
   it('RFC 6585 §4: one address may cause at most 30 document fetches in 10 minutes; cached documents do not count', async () => {
     const s = cimdSetup((url) => jsonResponse(documentFor({ client_id: url })))
-    const provider = { config: s.config, clientMetadataDocuments: s.documents, clientAddress: '203.0.113.9' }
-    for (let i = 0; i < 30; i++) await loadClient(provider, `https://app.example.com/c/${i}.json`)
-    await loadClient(provider, 'https://app.example.com/c/0.json')
-    await expect(loadClient(provider, 'https://app.example.com/c/30.json')).rejects.toMatchObject({ error: 'temporarily_unavailable', status: 429 })
+    const provider = { config: s.config, clientMetadataDocuments: s.documents }
+    const call = { clientAddress: '203.0.113.9' }
+    for (let i = 0; i < 30; i++) await loadClient(provider, call, `https://app.example.com/c/${i}.json`)
+    await loadClient(provider, call, 'https://app.example.com/c/0.json')
+    await expect(loadClient(provider, call, 'https://app.example.com/c/30.json')).rejects.toMatchObject({ error: 'temporarily_unavailable', status: 429 })
     expect(s.calls).toHaveLength(30)
     // Another address has its own count.
-    expect(await loadClient({ ...provider, clientAddress: '198.51.100.7' }, 'https://app.example.com/c/31.json')).not.toBeNull()
+    expect(await loadClient(provider, { clientAddress: '198.51.100.7' }, 'https://app.example.com/c/31.json')).not.toBeNull()
   })
 
   it('an id that is not a URL is looked up in storage only', async () => {
     const s = cached('max-age=300')
-    expect(await loadClient({ config: s.config, clientMetadataDocuments: s.documents }, 'abc123')).toBeNull()
+    expect(await loadClient({ config: s.config, clientMetadataDocuments: s.documents }, {}, 'abc123')).toBeNull()
     expect(s.calls).toHaveLength(0)
   })
 
   it('draft-ietf-oauth-client-id-metadata-document §3: an http client_id URL is refused by name, not fetched', async () => {
     const s = cached('max-age=300')
-    const attempt = loadClient({ config: s.config, clientMetadataDocuments: s.documents }, 'http://app.example.com/client.json')
+    const attempt = loadClient({ config: s.config, clientMetadataDocuments: s.documents }, {}, 'http://app.example.com/client.json')
     await expect(attempt).rejects.toMatchObject(refusal('must use the https scheme'))
     expect(s.calls).toHaveLength(0)
   })
 
   it('with the feature off a client_id URL is only a storage key: unknown, and never fetched', async () => {
     const s = cached('max-age=300')
-    expect(await loadClient({ config: s.config, clientMetadataDocuments: null }, CLIENT_ID)).toBeNull()
+    expect(await loadClient({ config: s.config, clientMetadataDocuments: null }, {}, CLIENT_ID)).toBeNull()
     expect(s.calls).toHaveLength(0)
   })
 })

@@ -1,8 +1,8 @@
 import { createFakeClock, testAccounts } from '@grantline/testing'
 import { expect } from 'vitest'
 import { createClientMetadataDocuments } from '../../packages/core/src/clients/metadata-document-cache.js'
-import { type ProviderConfig, resolveConfig } from '../../packages/core/src/config.js'
-import { memoryStorage } from '../../packages/core/src/memory-storage.js'
+import { type ProviderConfig, resolveConfig } from '../../packages/core/src/config/config.js'
+import { memoryStorage } from '../../packages/core/src/storage/memory-storage.js'
 
 export const CLIENT_ID = 'https://app.example.com/oauth/client.json'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fetchClientMetadataDocument } from '../../packages/core/src/clients/metadata-document.js'
-import { isPublicAddress } from '../../packages/core/src/clients/special-use-address.js'
+import { isPublicAddress } from '../../packages/core/src/protocol/special-use-address.js'
 import { CLIENT_ID, cimdSetup, documentFor, jsonResponse, refusal } from './metadata-document-support.js'
 
 const serving = (document: unknown) => cimdSetup(() => jsonResponse(document))

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { base64, base64url, randomBytes, s256, sha256Hex, timingSafeEqual } from '../../packages/core/src/crypto.js'
+import { base64, base64url, randomBytes, s256, sha256Hex, timingSafeEqual } from '../../packages/core/src/primitives/crypto.js'
 
 describe('the core byte and string helpers agree with the platform', () => {
   it('base64 and base64url encode as Buffer does (RFC 4648 §4 with padding, §5 without)', () => {

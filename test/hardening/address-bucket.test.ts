@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addressBucket } from '../../packages/core/src/http/address-bucket.js'
+import { addressBucket } from '../../packages/core/src/rate-limit/address-bucket.js'
 import { form, setup } from '../support/provider.js'
 
 describe('RFC 6585 §4: rate limits count an IPv6 caller by its /64', () => {

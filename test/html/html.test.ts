@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { html, raw } from '../../packages/core/src/html/html.js'
-import { page } from '../../packages/core/src/pages/layout.js'
+import { page } from '../../packages/core/src/html/layout.js'
 
 const CORE_SRC = new URL('../../packages/core/src/', import.meta.url).pathname
 

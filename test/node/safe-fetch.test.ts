@@ -5,8 +5,8 @@ import { safeFetch } from '@grantline/node'
 import { testAccounts } from '@grantline/testing'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { fetchClientMetadataDocument } from '../../packages/core/src/clients/metadata-document.js'
-import { resolveConfig } from '../../packages/core/src/config.js'
-import { memoryStorage } from '../../packages/core/src/memory-storage.js'
+import { resolveConfig } from '../../packages/core/src/config/config.js'
+import { memoryStorage } from '../../packages/core/src/storage/memory-storage.js'
 
 // A loopback server that counts every connection: a refused fetch must leave it at zero.
 let connections = 0

@@ -1,54 +1,28 @@
-import { createRateLimiter } from './client-auth/rate-limit.js'
 import { createClientAuthRegistry } from './client-auth/registry.js'
 import { createClientKeys } from './clients/client-keys.js'
+import { createClientsApi } from './clients/clients-api.js'
 import { createClientMetadataDocuments } from './clients/metadata-document-cache.js'
 import { CLIENT_JWT_ALGS } from './clients/verify-client-jwt.js'
-import { type ClientsApi, createClientsApi } from './clients.js'
-import { type ProviderConfig, resolveConfig } from './config.js'
-import type { ProviderContext } from './context.js'
+import { type ProviderConfig, resolveConfig } from './config/config.js'
+import { FAPI2_ALGS, fapi2ClientAuth } from './config/fapi2.js'
+import { unusedClientDays } from './config/registration.js'
+import type { ProviderContext, RequestContext } from './contracts/context.js'
+import type { Provider } from './contracts/provider.js'
 import { createInitialAccessToken } from './endpoints/register/initial-access-token.js'
-import { unusedClientDays } from './endpoints/register/options.js'
-import { ConfigError } from './errors.js'
-import { emit } from './events.js'
+import { emit } from './events/emit.js'
 import { createGrantRegistry } from './grants/registry.js'
 import { createClientAddress } from './http/client-address.js'
 import { createCorsOrigins, withoutCors } from './http/cors.js'
 import { pathnameOf } from './http/pathname.js'
 import { renderError } from './http/render-error.js'
-import { longestJwtTtl } from './jwt-access-token.js'
 import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
-import { FAPI2_ALGS, fapi2ClientAuth } from './profile/fapi2.js'
+import { ConfigError } from './primitives/errors.js'
+import { createHashSlots } from './primitives/hash-slots.js'
+import { longestJwtTtl } from './protocol/resources.js'
+import { createRateLimiter } from './rate-limit/rate-limiter.js'
 import { createRouter } from './router.js'
-import { type VerifiedToken, type VerifyOptions, verifyAccessToken } from './verify-access-token.js'
-
-export interface Provider {
-  /** Maps a request to a response. Bound: pass it detached to any Fetch runtime. */
-  handle(request: Request, ...rest: unknown[]): Promise<Response>
-  /** Whether a request's path is one of Grantline's, for host routers. */
-  owns(request: Request): boolean
-  verifyAccessToken(request: Request, options?: VerifyOptions): Promise<VerifiedToken | Response>
-  clients: ClientsApi
-  /**
-   * Adds a signing key that is published now and signs once relying parties have re-fetched the
-   * JWKS (docs/architecture.md "Formats"); needs `oidc`.
-   */
-  rotateSigningKey(): Promise<{ kid: string; activate_at: number }>
-  /**
-   * Makes an initial access token for client registration under `registration.policy: 'token'`
-   * (RFC 7591 §3): shown once, stored hashed, registers one client, valid `expiresIn` seconds
-   * (default 7 days).
-   */
-  createInitialAccessToken(options?: { expiresIn?: number }): Promise<{ token: string; expires_at: number }>
-  /**
-   * DOT's cleartokens: removes up to `limit` expired or revoked rows, and dynamic clients
-   * (RFC 7591) unused for `registration.unusedClientDays` (30 when registration is off).
-   */
-  cleanup(limit?: number): Promise<number>
-  readonly issuer: string
-  /** Where the endpoints live, e.g. `/o`. */
-  readonly basePath: string
-}
+import { verifyAccessToken } from './tokens/verify-access-token.js'
 
 /** Creates the provider; validates the configuration once and throws a coded ConfigError if bad. */
 export function createProvider(input: ProviderConfig): Provider {
@@ -89,6 +63,8 @@ export function createProvider(input: ProviderConfig): Provider {
     clientMetadataDocuments: config.clientIdMetadataDocuments ? createClientMetadataDocuments(config) : null,
     clientKeys: createClientKeys(config),
     clientJwtAlgs,
+    // Django-hashed client secrets share the accounts' bound on PBKDF2 when they lend theirs.
+    hashSlots: config.accounts.hashSlots ?? createHashSlots(2),
   }
   const router = createRouter(context)
   const route = (request: Request) => router(pathnameOf(request.url))
@@ -106,20 +82,20 @@ export function createProvider(input: ProviderConfig): Provider {
     async handle(request, ...rest) {
       const waitUntil = findWaitUntil(rest)
       const clientAddress = addressOf(request, rest, waitUntil !== undefined)
-      const ctx: ProviderContext = waitUntil || clientAddress ? { ...context, waitUntil, clientAddress } : context
+      const call: RequestContext = { request, waitUntil, clientAddress }
       const found = route(request)
       // The host's pages (localAccounts' login and logout), with the same generic error page.
       if (!found && config.accounts.pages?.owns(request)) {
         const pages = config.accounts.pages
         const response = await pages
-          .handle(request, { emit: (event) => emit(ctx, event), clientAddress })
+          .handle(request, { emit: (event) => emit(context, call, event), clientAddress })
           .catch((error: unknown) => renderError(error, 'page', request, config.onError))
         return withoutCors(response)
       }
       if (!found) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } })
       let response: Response
       try {
-        response = await found.endpoint(ctx, request)
+        response = await found.endpoint(context, request, call)
       } catch (error) {
         response = renderError(error, found.errors, request, config.onError)
       }

@@ -1,21 +1,19 @@
-import type { ProviderContext } from './context.js'
-import { DEVICE_CODE_GRANT } from './device/user-code.js'
+import type { Endpoint, ProviderContext } from './contracts/context.js'
 import { authorize } from './endpoints/authorize/authorize.js'
 import { deviceAuthorization } from './endpoints/device-authorization.js'
 import { deviceVerification } from './endpoints/device-verification.js'
+import { discovery, jwks } from './endpoints/discovery.js'
 import { introspect } from './endpoints/introspect.js'
+import { logout } from './endpoints/logout/logout.js'
 import { pushedAuthorizationRequest } from './endpoints/par.js'
 import { clientConfiguration } from './endpoints/register/client-configuration.js'
 import { register } from './endpoints/register/register.js'
 import { revoke } from './endpoints/revoke.js'
 import { token } from './endpoints/token.js'
+import { userinfo } from './endpoints/userinfo.js'
 import { withClientCors } from './http/cors.js'
 import { isManagePath, manage } from './manage/routes.js'
-import { discovery, jwks } from './oidc/discovery.js'
-import { logout } from './oidc/logout.js'
-import { userinfo } from './oidc/userinfo.js'
-
-export type Endpoint = (provider: ProviderContext, request: Request) => Promise<Response>
+import { DEVICE_CODE_GRANT } from './protocol/user-code.js'
 
 /** An endpoint and how its errors render: a page for a person's browser, JSON for a client. */
 export interface Route {

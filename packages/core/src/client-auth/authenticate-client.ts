@@ -1,23 +1,16 @@
+import { upgradeDjangoSecret } from '../clients/django-secret.js'
 import { loadClient } from '../clients/load-client.js'
-import type { ProviderContext } from '../context.js'
-import { OAuthError } from '../errors.js'
-import { emit } from '../events.js'
-import type { Params } from '../http/form.js'
-import { endpointUrls } from '../oidc/discovery.js'
-import type { Client } from '../storage.js'
-import { acceptsMethod } from './accepted-methods.js'
-import type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from './client-auth-method.js'
+import type { ClientAuthContext, ClientAuthMethod, ClientCredentials } from '../contracts/client-auth-method.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { Params } from '../contracts/params.js'
+
+import type { Client } from '../contracts/storage.js'
+import { emit } from '../events/emit.js'
+import { OAuthError } from '../primitives/errors.js'
+import { endpointUrls } from '../protocol/capabilities.js'
+import { acceptsMethod } from '../protocol/client-auth-methods.js'
+import { rateLimitKey } from '../rate-limit/rate-limiter.js'
 import { BASIC_CHALLENGE } from './client-secret-basic.js'
-import { upgradeDjangoSecret } from './django-secret.js'
-import { rateLimitKey } from './rate-limit.js'
-
-/** The client each request authenticated as, for what answers after the endpoint (CORS). */
-const authenticated = new WeakMap<Request, Client>()
-
-/** The client `request` authenticated as, once `authenticateClient` succeeded for it. */
-export function authenticatedClient(request: Request): Client | undefined {
-  return authenticated.get(request)
-}
 
 /**
  * Authenticates the caller of the token, revocation or introspection endpoint (RFC 6749 §2.3):
@@ -31,11 +24,11 @@ export function authenticatedClient(request: Request): Client | undefined {
  */
 export async function authenticateClient(
   provider: ProviderContext,
-  request: Request,
+  call: RequestContext,
   params: Params,
   options: { endpoint: string; challenge?: boolean },
 ): Promise<Client> {
-  const address = provider.clientAddress
+  const { request, clientAddress: address } = call
   let method: ClientAuthMethod | undefined
   let credentials: ClientCredentials | undefined
   let basic = false
@@ -51,7 +44,7 @@ export async function authenticateClient(
     }
   } catch (error) {
     // A malformed Basic header: presented credentials that failed, naming no usable client_id.
-    if (error instanceof OAuthError && error.error === 'invalid_client') failed(provider, 'invalid_credentials', undefined, address)
+    if (error instanceof OAuthError && error.error === 'invalid_client') failed(provider, call, 'invalid_credentials', undefined, address)
     throw error
   }
   // A challenge names a scheme the server offers, or it would mislead the caller.
@@ -64,7 +57,7 @@ export async function authenticateClient(
   if (limiter) {
     const verdict = await limiter.check(key, now)
     if (!verdict.allowed) {
-      failed(provider, 'rate_limited', clientId, address)
+      failed(provider, call, 'rate_limited', clientId, address)
       const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfter)))
       throw new OAuthError('temporarily_unavailable', 'too many failed client authentications; retry later', {
         status: 429,
@@ -75,7 +68,7 @@ export async function authenticateClient(
   const bodyClientId = params.get('client_id')
   const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
   // A refused Client ID Metadata Document counts as an unknown client: a failure like any other.
-  const found = mismatch || !clientId ? null : await loadClient(provider, clientId).catch(unknownOnRefusal)
+  const found = mismatch || !clientId ? null : await loadClient(provider, call, clientId).catch(unknownOnRefusal)
   // A secret still in the Django hash an import kept is checked once by PBKDF2, then stored as SHA-256.
   const client = found && acceptsMethod(found, method.name) ? await upgradeDjangoSecret(provider, found, credentials.secret) : found
   const { storage } = provider.config
@@ -91,10 +84,10 @@ export async function authenticateClient(
   }
   if (!client || !acceptsMethod(client, method.name) || !(await verify(method, client, credentials, context))) {
     if (limiter) await limiter.fail(key, now)
-    failed(provider, 'invalid_credentials', clientId, address)
+    failed(provider, call, 'invalid_credentials', clientId, address)
     throw invalidClient(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed', basic || challenge)
   }
-  authenticated.set(request, client)
+  call.client = client
   return client
 }
 
@@ -112,11 +105,12 @@ const SECRET_PREFIX = /^gl_(?:cs|at|rt|ac|ra|ia)_/
 
 function failed(
   provider: ProviderContext,
+  call: RequestContext,
   reason: 'invalid_credentials' | 'rate_limited',
   clientId: string | undefined,
   address: string | undefined,
 ): void {
-  emit(provider, {
+  emit(provider, call, {
     type: 'client_authentication.failed',
     reason,
     ...(clientId && !SECRET_PREFIX.test(clientId) ? { client_id: clientId.slice(0, 255) } : {}),

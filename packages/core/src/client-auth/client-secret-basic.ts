@@ -1,5 +1,5 @@
-import { OAuthError } from '../errors.js'
-import type { ClientAuthMethod } from './client-auth-method.js'
+import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
+import { OAuthError } from '../primitives/errors.js'
 import { verifySecret } from './verify-secret.js'
 
 /** Undoes the form-urlencoding RFC 6749 §2.3.1 applies to id and secret before Basic encoding. */

@@ -1,4 +1,4 @@
-import type { ClientAuthMethod } from './client-auth-method.js'
+import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
 import { verifySecret } from './verify-secret.js'
 
 /** RFC 6749 §2.3.1: `client_id` and `client_secret` in the form body. */

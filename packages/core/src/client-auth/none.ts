@@ -1,4 +1,4 @@
-import type { ClientAuthMethod } from './client-auth-method.js'
+import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
 
 /**
  * A public client identifies itself with `client_id` alone (RFC 6749 §2.1, §3.2.1). A request

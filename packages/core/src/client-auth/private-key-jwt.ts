@@ -1,8 +1,8 @@
 import { decodeJwt } from 'jose'
 import { CLIENT_JWT_ALGS, verifyClientJwt } from '../clients/verify-client-jwt.js'
-import { sha256Hex } from '../crypto.js'
-import { OAuthError } from '../errors.js'
-import type { ClientAuthContext, ClientAuthMethod } from './client-auth-method.js'
+import type { ClientAuthContext, ClientAuthMethod } from '../contracts/client-auth-method.js'
+import { sha256Hex } from '../primitives/crypto.js'
+import { OAuthError } from '../primitives/errors.js'
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'

@@ -1,23 +1,13 @@
-import { ConfigError } from '../errors.js'
-import type { ClientAuthMethod } from './client-auth-method.js'
+import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
+import { ConfigError } from '../primitives/errors.js'
+import { CLIENT_SECRET_JWT_REFUSED } from '../protocol/client-auth-methods.js'
 import { clientSecretBasic } from './client-secret-basic.js'
 import { clientSecretPost } from './client-secret-post.js'
 import { none } from './none.js'
 import { createPrivateKeyJwt, privateKeyJwt } from './private-key-jwt.js'
 
-/** A `token_endpoint_auth_method` name: visible ASCII (RFC 7591 §2 names are strings; these are stored and listed). */
-export const AUTH_METHOD_NAME = /^[\x21-\x7e]{1,100}$/
-
 /** The built-in client authentication methods, by RFC 7591 name; private_key_jwt when the storage can remember a jti. */
 export const defaultClientAuthMethods: readonly ClientAuthMethod[] = [clientSecretBasic, clientSecretPost, none]
-
-/**
- * Why client_secret_jwt (RFC 7523 §2.2 with an HMAC, OIDC Core §9) is refused, in configuration
- * and at registration: the server stores client secrets as SHA-256 hashes, so it holds no key to
- * check an HMAC with.
- */
-export const CLIENT_SECRET_JWT_REFUSED =
-  'client_secret_jwt is not supported: client secrets are stored hashed, so the server has no shared key to check an HMAC with; use private_key_jwt'
 
 /**
  * The methods the token, revocation, introspection and PAR endpoints accept and discovery lists

@@ -1,6 +1,6 @@
-import { sha256Hex, timingSafeEqual } from '../crypto.js'
-import type { Client } from '../storage.js'
-import type { ClientAuthContext, ClientCredentials } from './client-auth-method.js'
+import type { ClientAuthContext, ClientCredentials } from '../contracts/client-auth-method.js'
+import type { Client } from '../contracts/storage.js'
+import { sha256Hex, timingSafeEqual } from '../primitives/crypto.js'
 
 /**
  * Compares the SHA-256 of the presented secret with the stored one in constant time, and with

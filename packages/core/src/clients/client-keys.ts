@@ -1,11 +1,13 @@
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
-import type { ResolvedConfig } from '../config.js'
-import { OAuthError } from '../errors.js'
-import type { Client } from '../storage.js'
+import { createLocalJWKSet, errors, type JSONWebKeySet } from 'jose'
+import type { PublicJwks } from '../contracts/clients.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { ClientKeys } from '../contracts/services.js'
+import type { Client } from '../contracts/storage.js'
+import { OAuthError } from '../primitives/errors.js'
+import { publicJwksProblem, withoutEmptyMembers } from '../protocol/public-jwks.js'
+import { refusedHost } from '../protocol/special-use-address.js'
 import { documentCacheSeconds } from './metadata-document.js'
-import { type PublicJwks, publicJwksProblem, withoutEmptyMembers } from './public-jwks.js'
 import { readDocument } from './read-document.js'
-import { refusedHost } from './special-use-address.js'
 
 /** Key sets kept per provider; the least recently used goes first. */
 const MAX_ENTRIES = 1000
@@ -22,16 +24,6 @@ interface Entry {
   keySet: KeySet
   fetchedAt: number
   expiresAt: number
-}
-
-/** The per-provider reader of clients' public keys (RFC 7591 §2 `jwks`, `jwks_uri`), with its cache. */
-export interface ClientKeys {
-  /**
-   * A jose key resolver over the client's keys: its `jwks`, or its `jwks_uri` fetched and cached,
-   * refetched once (rate-limited) when a JWT names a `kid` the cached set lacks (OIDC Core §10.1.1).
-   * Throws OAuthError `invalid_client` when the client has no keys or they cannot be read.
-   */
-  resolver(client: Client): JWTVerifyGetKey
 }
 
 function keysError(description: string): OAuthError {

@@ -1,23 +1,11 @@
 import * as v from 'valibot'
-import { ConfigError } from '../errors.js'
-import { canonicalRedirectUri } from '../redirect-uri.js'
-import type { Client } from '../storage.js'
-import { metadataDocumentError } from './client-id-url.js'
-import { type PublicJwks, publicJwksProblem, withoutEmptyMembers } from './public-jwks.js'
-
-/** What the consent page may show beside the Client record: the document's identity and links. */
-export interface ClientDisplay {
-  /** The host of the client_id URL: the identity the user can check (§8.5). */
-  host: string
-  client_uri?: string
-  logo_uri?: string
-}
-
-/** A client read from its metadata document. */
-export interface MetadataDocumentClient {
-  client: Client
-  display: ClientDisplay
-}
+import type { PublicJwks } from '../contracts/clients.js'
+import type { MetadataDocumentClient } from '../contracts/services.js'
+import type { Client } from '../contracts/storage.js'
+import { ConfigError } from '../primitives/errors.js'
+import { metadataDocumentError } from '../protocol/client-id-url.js'
+import { publicJwksProblem, withoutEmptyMembers } from '../protocol/public-jwks.js'
+import { canonicalRedirectUri } from '../protocol/redirect-uri.js'
 
 const httpsUrl = v.pipe(
   v.string('must be a string'),

@@ -1,7 +1,7 @@
-import type { ProviderContext } from '../context.js'
-import { checkAddressRate } from '../http/address-rate.js'
-import type { Client } from '../storage.js'
-import { looksLikeClientIdUrl } from './client-id-url.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { Client } from '../contracts/storage.js'
+import { looksLikeClientIdUrl } from '../protocol/client-id-url.js'
+import { checkAddressRate } from '../rate-limit/address-rate.js'
 
 /**
  * Document fetches one client address may cause (cache misses), per window: a host uses a few
@@ -24,7 +24,8 @@ const DOCUMENT_FETCHES = { max: 30, windowSeconds: 600 }
  * as an unknown client, never redirect to the client.
  */
 export async function loadClient(
-  provider: Pick<ProviderContext, 'config' | 'clientMetadataDocuments' | 'clientAddress'>,
+  provider: Pick<ProviderContext, 'config' | 'clientMetadataDocuments'>,
+  call: Pick<RequestContext, 'clientAddress'>,
   clientId: string,
 ): Promise<Client | null> {
   const stored = await provider.config.storage.getClient(clientId)
@@ -34,6 +35,7 @@ export async function loadClient(
   if (!documents.cached(clientId)) {
     await checkAddressRate(
       provider,
+      call.clientAddress,
       'client_metadata',
       DOCUMENT_FETCHES,
       'too many client metadata documents from this address; retry later',

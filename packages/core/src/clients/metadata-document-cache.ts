@@ -1,17 +1,10 @@
-import type { ResolvedConfig } from '../config.js'
-import type { MetadataDocumentClient } from './document-to-client.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { ClientMetadataDocuments, MetadataDocumentClient } from '../contracts/services.js'
+
 import { fetchClientMetadataDocument } from './metadata-document.js'
 
 /** Documents kept per provider; the least recently used goes first. */
 const MAX_ENTRIES = 1000
-
-/** The per-provider reader of Client ID Metadata Documents, with its cache. */
-export interface ClientMetadataDocuments {
-  /** The client a Client Identifier URL names: cached, or fetched and validated; throws invalid_client. */
-  load(clientId: string): Promise<MetadataDocumentClient>
-  /** Whether `load` would answer from the cache, without a fetch. */
-  cached(clientId: string): boolean
-}
 
 /**
  * draft-ietf-oauth-client-id-metadata-document §5.2: an in-memory cache per provider, bounded in

@@ -1,6 +1,7 @@
-import type { ResolvedConfig } from '../config.js'
-import { metadataDocumentError, parseClientIdUrl } from './client-id-url.js'
-import { documentToClient, type MetadataDocumentClient } from './document-to-client.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { MetadataDocumentClient } from '../contracts/services.js'
+import { metadataDocumentError, parseClientIdUrl } from '../protocol/client-id-url.js'
+import { documentToClient } from './document-to-client.js'
 import { readDocument } from './read-document.js'
 
 /** A client read from its document, and how long it may be served from cache. */

@@ -1,5 +1,5 @@
-import { OAuthError } from '../errors.js'
-import { metadataDocumentError } from './client-id-url.js'
+import { OAuthError } from '../primitives/errors.js'
+import { metadataDocumentError } from '../protocol/client-id-url.js'
 
 /** A document that was fetched and parsed, with the Cache-Control it came with. */
 export interface FetchedDocument {

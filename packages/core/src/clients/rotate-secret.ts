@@ -1,18 +1,11 @@
-import { isDjangoSecret } from '../client-auth/django-secret.js'
-import { randomSecret, sha256Hex } from '../crypto.js'
-import { ConfigError } from '../errors.js'
-import type { Client, Storage } from '../storage.js'
+import type { RotatedSecret } from '../contracts/clients.js'
+import type { Client, Storage } from '../contracts/storage.js'
+import { randomSecret, sha256Hex } from '../primitives/crypto.js'
+import { ConfigError } from '../primitives/errors.js'
+import { isDjangoSecret } from './django-secret.js'
 
 /** The longest overlap a rotation may give the old secret: a year. */
 export const MAX_SECRET_GRACE_SECONDS = 366 * 86_400
-
-/** A new client secret, shown once, and until when the old one still authenticates. */
-export interface RotatedSecret {
-  client: Client
-  client_secret: string
-  /** Epoch seconds; null when the old secret ended at once (a grace of 0). */
-  previous_secret_expires_at: number | null
-}
 
 /**
  * Gives a confidential client a new secret. With `graceSeconds` > 0 the old one keeps

@@ -1,7 +1,7 @@
 import { errors, type JWTPayload, jwtVerify } from 'jose'
-import { OAuthError } from '../errors.js'
-import type { Client } from '../storage.js'
-import type { ClientKeys } from './client-keys.js'
+import type { ClientKeys } from '../contracts/services.js'
+import type { Client } from '../contracts/storage.js'
+import { OAuthError } from '../primitives/errors.js'
 
 /**
  * The algorithms a client may sign with (RFC 7523 §3, RFC 9101 §10.2): asymmetric only, never

@@ -1,8 +1,8 @@
-import type { ResolvedConfig } from '../config.js'
-import { sha256Hex } from '../crypto.js'
-import { OAuthError } from '../errors.js'
-import { createDpopNonces } from './nonce.js'
-import { dpopHeader, type VerifiedProof, verifyProof } from './proof.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import { sha256Hex } from '../primitives/crypto.js'
+import { OAuthError } from '../primitives/errors.js'
+import { createDpopNonces } from '../protocol/dpop-nonce.js'
+import { dpopHeader, type VerifiedProof, verifyProof } from '../protocol/dpop-proof.js'
 
 /** Where a proof is checked: the URL it must name, and the access token it comes with, if any. */
 export interface ProofTarget {

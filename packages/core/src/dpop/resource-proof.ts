@@ -1,7 +1,7 @@
-import type { ResolvedConfig } from '../config.js'
-import { OAuthError } from '../errors.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import { OAuthError } from '../primitives/errors.js'
+import { normalizeHtu } from '../protocol/dpop-proof.js'
 import { checkProof } from './check-proof.js'
-import { normalizeHtu } from './proof.js'
 
 type DpopConfig = Pick<ResolvedConfig, 'dpop' | 'storage' | 'secrets' | 'seconds' | 'issuer'>
 

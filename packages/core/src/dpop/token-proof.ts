@@ -1,9 +1,9 @@
-import type { ProviderContext } from '../context.js'
-import { OAuthError } from '../errors.js'
-import { endpointUrls } from '../oidc/discovery.js'
-import type { Client } from '../storage.js'
+import type { ProviderContext } from '../contracts/context.js'
+import type { Client } from '../contracts/storage.js'
+import { OAuthError } from '../primitives/errors.js'
+import { endpointUrls } from '../protocol/capabilities.js'
+import type { VerifiedProof } from '../protocol/dpop-proof.js'
 import { checkProof } from './check-proof.js'
-import type { VerifiedProof } from './proof.js'
 
 /**
  * RFC 9449 §5: the DPoP proof of a token request, checked against the token endpoint's URL as the

@@ -1,14 +1,14 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
-import { randomSecret, sha256Hex } from '../crypto.js'
-import { DEVICE_CODE_GRANT, newUserCode, normaliseUserCode, userCodeHash } from '../device/user-code.js'
-import { OAuthError } from '../errors.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { Storage } from '../contracts/storage.js'
 import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
-import { endpointUrls } from '../oidc/discovery.js'
-import { requestedResources, resolveResources } from '../resources.js'
-import { resolveScopes } from '../scopes.js'
-import type { Storage } from '../storage.js'
+import { randomSecret, sha256Hex } from '../primitives/crypto.js'
+import { OAuthError } from '../primitives/errors.js'
+import { endpointUrls } from '../protocol/capabilities.js'
+import { requestedResources, resolveResources } from '../protocol/resources.js'
+import { resolveScopes } from '../protocol/scopes.js'
+import { DEVICE_CODE_GRANT, newUserCode, normaliseUserCode, userCodeHash } from '../protocol/user-code.js'
 import { checkPost } from './token.js'
 
 /** RFC 8628 §3.5: the default minimum seconds between polls. */
@@ -28,11 +28,11 @@ async function freshUserCode(storage: Storage, now: number): Promise<{ shown: st
  * token endpoint and must be allowed the device grant. The scope (defaults included) and the
  * resources (RFC 8707) are resolved now and are exactly what the tokens will carry.
  */
-export async function deviceAuthorization(provider: ProviderContext, request: Request): Promise<Response> {
+export async function deviceAuthorization(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
   const { config } = provider
-  const client = await authenticateClient(provider, request, params, { endpoint: endpointUrls(provider).device_authorization_endpoint })
+  const client = await authenticateClient(provider, call, params, { endpoint: endpointUrls(provider).device_authorization_endpoint })
   if (!client.grant_types.includes(DEVICE_CODE_GRANT))
     throw new OAuthError('unauthorized_client', 'this client may not use the device grant')
   const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)

@@ -1,14 +1,15 @@
-import type { AccountSession } from '../accounts.js'
-import { consentServices, recordConsent } from '../consents.js'
-import type { ProviderContext } from '../context.js'
-import { checkEntryRate } from '../device/entry-rate.js'
-import { normaliseUserCode, userCodeHash } from '../device/user-code.js'
-import { OAuthError } from '../errors.js'
-import { emit } from '../events.js'
+import type { AccountSession } from '../contracts/accounts.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { Params } from '../contracts/params.js'
+import { emit } from '../events/emit.js'
 import { signFor, verifyFor } from '../html/csrf.js'
-import { type Params, queryParams, readForm } from '../http/form.js'
-import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from '../pages/device-page.js'
-import { resourceLabel } from '../resources.js'
+import { deviceConfirmPage, deviceDonePage, deviceEntryPage } from '../html/device-page.js'
+import { queryParams, readForm } from '../http/form.js'
+import { OAuthError } from '../primitives/errors.js'
+import { resourceLabel } from '../protocol/resources.js'
+import { normaliseUserCode, userCodeHash } from '../protocol/user-code.js'
+import { checkEntryRate } from '../rate-limit/device-entry.js'
+import { consentServices, recordConsent } from '../tokens/consents.js'
 
 const WRONG_CODE = 'That code is not valid or has expired. Check the code on your device and try again.'
 
@@ -24,7 +25,7 @@ const csrfFor = (provider: ProviderContext, user: AccountSession, code = '') =>
  * verification_uri_complete, §3.3.1), sees the application and what it asks for, and approves or
  * denies once. Approval records a Consent, so the grant is listed and revocable like any other.
  */
-export async function deviceVerification(provider: ProviderContext, request: Request): Promise<Response> {
+export async function deviceVerification(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   const { config } = provider
   if (request.method !== 'GET' && request.method !== 'POST') {
     throw new OAuthError('invalid_request', 'use GET or POST', { status: 405, headers: { allow: 'GET, POST' } })
@@ -42,16 +43,22 @@ export async function deviceVerification(provider: ProviderContext, request: Req
   const form = await readForm(request)
   const code = normaliseUserCode(form.get('user_code') ?? '')
   const decision = form.get('decision')
-  return decision === undefined ? enterCode(provider, user, form, code) : decide(provider, user, form, code, decision)
+  return decision === undefined ? enterCode(provider, call, user, form, code) : decide(provider, call, user, form, code, decision)
 }
 
 /** A code entry: CSRF, rate limit, then the lookup; a wrong code shows the form again. */
-async function enterCode(provider: ProviderContext, user: AccountSession, form: Params, code: string | undefined): Promise<Response> {
+async function enterCode(
+  provider: ProviderContext,
+  call: RequestContext,
+  user: AccountSession,
+  form: Params,
+  code: string | undefined,
+): Promise<Response> {
   const { config } = provider
   if (!(await verifyFor(config.secrets, 'device', form.get('csrf') ?? '', user.sessionId, ''))) {
     throw new OAuthError('invalid_request', 'the form is invalid or belongs to another session')
   }
-  await checkEntryRate(provider, user.sessionId)
+  await checkEntryRate(provider, call, user.sessionId)
   const entry = { action: action(provider), csrf: await csrfFor(provider, user) }
   const record = code === undefined ? null : await config.storage.findDeviceAuthorization?.(userCodeHash(code), config.seconds())
   const client = record ? await config.storage.getClient(record.client_id) : null
@@ -71,6 +78,7 @@ async function enterCode(provider: ProviderContext, user: AccountSession, form: 
 /** The decision, bound by its CSRF value to this session and this code; recorded once. */
 async function decide(
   provider: ProviderContext,
+  call: RequestContext,
   user: AccountSession,
   form: Params,
   code: string | undefined,
@@ -90,12 +98,12 @@ async function decide(
     const existing = await storage.findConsent(user.sub, record.client_id)
     const grant = { sub: user.sub, client_id: record.client_id, scopes: record.scopes }
     // Recorded before the decision, so that the first poll after it finds the consent.
-    await recordConsent(consentServices(provider), grant, existing)
+    await recordConsent(consentServices(provider, call), grant, existing)
   }
   const outcome = approved ? ({ status: 'approved', sub: user.sub, auth_time: user.authTime } as const) : ({ status: 'denied' } as const)
   if (!(await storage.decideDeviceAuthorization?.(hash, outcome, now))) {
     throw new OAuthError('invalid_request', 'this code was already answered or has expired')
   }
-  if (!approved) emit(provider, { type: 'consent.denied', client_id: record.client_id, sub: user.sub, scopes: record.scopes })
+  if (!approved) emit(provider, call, { type: 'consent.denied', client_id: record.client_id, sub: user.sub, scopes: record.scopes })
   return deviceDonePage(approved)
 }

@@ -1,9 +1,9 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
 import { readForm, required } from '../http/form.js'
 import { json } from '../http/responses.js'
-import { endpointUrls } from '../oidc/discovery.js'
-import { findToken } from './find-token.js'
+import { endpointUrls } from '../protocol/capabilities.js'
+import { findToken } from '../tokens/find-token.js'
 import { checkPost } from './token.js'
 
 /**
@@ -12,10 +12,10 @@ import { checkPost } from './token.js'
  * unknown, expired, revoked or used token, gets exactly `{"active": false}` (§2.2). A caller that
  * fails to authenticate gets 401 invalid_client with a challenge (§2.3, RFC 6749 §5.2).
  */
-export async function introspect(provider: ProviderContext, request: Request): Promise<Response> {
+export async function introspect(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
-  const client = await authenticateClient(provider, request, params, {
+  const client = await authenticateClient(provider, call, params, {
     endpoint: endpointUrls(provider).introspection_endpoint,
     challenge: true,
   })

@@ -1,11 +1,11 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
 import { checkProof, nonceHeader } from '../dpop/check-proof.js'
-import { OAuthError } from '../errors.js'
 import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
-import { endpointUrls } from '../oidc/discovery.js'
 import { pushRequest } from '../par/pushed-request.js'
+import { OAuthError } from '../primitives/errors.js'
+import { endpointUrls } from '../protocol/capabilities.js'
 import { RedirectableError, validateAuthorizationRequest } from './authorize/authorization-request.js'
 import { checkPost } from './token.js'
 
@@ -16,12 +16,12 @@ import { checkPost } from './token.js'
  * (§2.1); then it is stored, single use, and answered 201 with its request_uri (§2.2). Every
  * error is JSON (§2.3): nothing here redirects.
  */
-export async function pushedAuthorizationRequest(provider: ProviderContext, request: Request): Promise<Response> {
+export async function pushedAuthorizationRequest(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   checkPost(request)
   const form = await readForm(request)
   const urls = endpointUrls(provider)
   // RFC 9126 §2.3: invalid_client is a 401, which carries a challenge (RFC 9110 §15.5.2).
-  const client = await authenticateClient(provider, request, form, {
+  const client = await authenticateClient(provider, call, form, {
     endpoint: urls.pushed_authorization_request_endpoint,
     challenge: true,
   })
@@ -34,7 +34,7 @@ export async function pushedAuthorizationRequest(provider: ProviderContext, requ
   let validated: Awaited<ReturnType<typeof validateAuthorizationRequest>>
   try {
     // A signed `request` (RFC 9101) is verified here too, and its parameters are the request.
-    validated = await validateAuthorizationRequest(provider, params)
+    validated = await validateAuthorizationRequest(provider, call, params)
   } catch (error) {
     // Nothing redirects from here: the client hears of it in the response (RFC 9126 §2.3).
     throw error instanceof RedirectableError ? error.error : error

@@ -1,10 +1,10 @@
 import { authenticateClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
-import { OAuthError } from '../errors.js'
-import { emit } from '../events.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import { emit } from '../events/emit.js'
 import { readForm, required } from '../http/form.js'
-import { endpointUrls } from '../oidc/discovery.js'
-import { findToken } from './find-token.js'
+import { OAuthError } from '../primitives/errors.js'
+import { endpointUrls } from '../protocol/capabilities.js'
+import { findToken } from '../tokens/find-token.js'
 import { checkPost } from './token.js'
 
 /**
@@ -13,10 +13,10 @@ import { checkPost } from './token.js'
  * A caller that fails to authenticate gets 401 invalid_client with a challenge (§2.1, §2.2.1 with
  * RFC 6749 §5.2).
  */
-export async function revoke(provider: ProviderContext, request: Request): Promise<Response> {
+export async function revoke(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
-  const client = await authenticateClient(provider, request, params, {
+  const client = await authenticateClient(provider, call, params, {
     endpoint: endpointUrls(provider).revocation_endpoint,
     challenge: true,
   })
@@ -27,7 +27,7 @@ export async function revoke(provider: ProviderContext, request: Request): Promi
     if (found.token.client_id !== client.client_id) throw new OAuthError('invalid_request', 'the token was not issued to this client')
     if (found.kind === 'refresh_token') await storage.revokeFamily(found.family.id, now)
     else await storage.revokeAccessToken(found.token.hash, now)
-    emit(provider, {
+    emit(provider, call, {
       type: 'token.revoked',
       by: 'revocation_endpoint',
       client_id: client.client_id,

@@ -1,12 +1,12 @@
-import { sha256Hex } from '../crypto.js'
-import { checkCodeBinding } from '../dpop/code-binding.js'
-import { OAuthError } from '../errors.js'
-import { tokenIssued } from '../events.js'
+import type { GrantHandler } from '../contracts/grant-handler.js'
+import { tokenIssued } from '../events/emit.js'
 import { required } from '../http/form.js'
-import { checkVerifier } from '../pkce.js'
-import { narrowResources } from '../resources.js'
-import { issuesRefresh, mintRefreshToken, tokenResponse } from '../tokens.js'
-import type { GrantHandler } from './grant-handler.js'
+import { sha256Hex } from '../primitives/crypto.js'
+import { OAuthError } from '../primitives/errors.js'
+import { checkCodeBinding } from '../protocol/dpop-code-binding.js'
+import { checkVerifier } from '../protocol/pkce.js'
+import { narrowResources } from '../protocol/resources.js'
+import { issuesRefresh, mintRefreshToken, tokenResponse } from '../tokens/mint.js'
 
 /**
  * RFC 6749 §4.1.3: redeems a single-use code bound to its client, redirect_uri and PKCE challenge,

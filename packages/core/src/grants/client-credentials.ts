@@ -1,7 +1,7 @@
-import { OAuthError } from '../errors.js'
-import { requestedResources, resolveResources } from '../resources.js'
-import { resolveScopes } from '../scopes.js'
-import type { GrantHandler } from './grant-handler.js'
+import type { GrantHandler } from '../contracts/grant-handler.js'
+import { OAuthError } from '../primitives/errors.js'
+import { requestedResources, resolveResources } from '../protocol/resources.js'
+import { resolveScopes } from '../protocol/scopes.js'
 
 /**
  * RFC 6749 §4.4: a confidential client acting for itself; no refresh token (§4.4.3). RFC 8707

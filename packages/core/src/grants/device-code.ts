@@ -1,8 +1,8 @@
-import { sha256Hex } from '../crypto.js'
-import { DEVICE_CODE_GRANT } from '../device/user-code.js'
-import { OAuthError } from '../errors.js'
+import type { GrantHandler } from '../contracts/grant-handler.js'
 import { required } from '../http/form.js'
-import type { GrantHandler } from './grant-handler.js'
+import { sha256Hex } from '../primitives/crypto.js'
+import { OAuthError } from '../primitives/errors.js'
+import { DEVICE_CODE_GRANT } from '../protocol/user-code.js'
 
 /**
  * RFC 8628 §3.4, §3.5: the device polls with its device_code. Each answer follows the user's

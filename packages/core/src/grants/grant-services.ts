@@ -1,11 +1,18 @@
-import type { ProviderContext } from '../context.js'
-import { emit, tokenIssued } from '../events.js'
-import { signIdToken, wantsIdToken } from '../oidc/id-token.js'
-import type { Client } from '../storage.js'
-import { issueGrant, mintAccessToken } from '../tokens.js'
-import type { GrantConfig, GrantServices } from './grant-handler.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { GrantConfig, GrantServices } from '../contracts/grant-handler.js'
+import type { Client } from '../contracts/storage.js'
+import { emit, tokenIssued } from '../events/emit.js'
+import { signIdToken, wantsIdToken } from '../tokens/id-token.js'
+import { issueGrant, mintAccessToken } from '../tokens/mint.js'
 
 /** The settings a grant may read, copied so that a grant holds no secret and changes nothing. */
+// GrantConfig is written out for the published API; this fails to compile when it and the
+// resolved config drift apart.
+type ResolvedGrantConfig = Readonly<Pick<ResolvedConfig, keyof GrantConfig>>
+const grantConfigMatches: [GrantConfig, ResolvedGrantConfig] extends [ResolvedGrantConfig, GrantConfig] ? true : false = true
+void grantConfigMatches
+
 function grantConfig(provider: ProviderContext): GrantConfig {
   const { issuer, scopes, defaultScopes, ttl, resources, grantTypes, rotateRefreshTokens, refreshGraceSeconds } = provider.config
   return Object.freeze({ issuer, scopes, defaultScopes, ttl, resources, grantTypes, rotateRefreshTokens, refreshGraceSeconds })
@@ -18,17 +25,18 @@ function grantConfig(provider: ProviderContext): GrantConfig {
  */
 export function grantServices(
   provider: ProviderContext,
+  call: RequestContext,
   client: Client,
   grantType: string,
   now: number,
   dpopJkt: string | null = null,
 ): GrantServices {
-  const report = (event: Parameters<GrantServices['emit']>[0]) => emit(provider, event)
+  const report = (event: Parameters<GrantServices['emit']>[0]) => emit(provider, call, event)
   return {
     config: grantConfig(provider),
     storage: provider.config.storage,
     accounts: provider.config.accounts,
-    ...(provider.clientAddress ? { clientAddress: provider.clientAddress } : {}),
+    ...(call.clientAddress ? { clientAddress: call.clientAddress } : {}),
     emit: report,
     async issue(fields, options) {
       const { family, response } = await issueGrant(provider, client, fields, now, options?.refresh ?? false, dpopJkt)

@@ -1,9 +1,9 @@
-import { consentCovering } from '../consents.js'
-import { OAuthError } from '../errors.js'
+import type { GrantHandler } from '../contracts/grant-handler.js'
 import { required } from '../http/form.js'
-import { requestedResources, resolveResources } from '../resources.js'
-import { resolveScopes } from '../scopes.js'
-import type { GrantHandler } from './grant-handler.js'
+import { OAuthError } from '../primitives/errors.js'
+import { requestedResources, resolveResources } from '../protocol/resources.js'
+import { resolveScopes } from '../protocol/scopes.js'
+import { consentCovering } from '../tokens/consents.js'
 
 /** RFC 6749 §4.3, off unless enabled for the server and the client (RFC 9700 §2.4). */
 export const password: GrantHandler = {

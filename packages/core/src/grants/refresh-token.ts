@@ -1,12 +1,13 @@
-import { sha256Hex } from '../crypto.js'
-import { OAuthError } from '../errors.js'
-import { grantFields } from '../events.js'
+import type { GrantContext, GrantHandler } from '../contracts/grant-handler.js'
+import type { Family } from '../contracts/storage.js'
+import type { TokenResponse } from '../contracts/tokens.js'
+import { grantFields } from '../events/emit.js'
 import { required } from '../http/form.js'
-import { narrowResources } from '../resources.js'
-import { parseScope } from '../scopes.js'
-import type { Family } from '../storage.js'
-import { mintRefreshToken, type TokenResponse, tokenResponse } from '../tokens.js'
-import type { GrantContext, GrantHandler } from './grant-handler.js'
+import { sha256Hex } from '../primitives/crypto.js'
+import { OAuthError } from '../primitives/errors.js'
+import { narrowResources } from '../protocol/resources.js'
+import { parseScope } from '../protocol/scopes.js'
+import { mintRefreshToken, tokenResponse } from '../tokens/mint.js'
 
 /**
  * RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2): each use marks the token used

@@ -1,7 +1,7 @@
+import type { GrantHandler } from '../contracts/grant-handler.js'
 import { authorizationCode } from './authorization-code.js'
 import { clientCredentials } from './client-credentials.js'
 import { deviceCode } from './device-code.js'
-import type { GrantHandler } from './grant-handler.js'
 import { password } from './password.js'
 import { refreshToken } from './refresh-token.js'
 

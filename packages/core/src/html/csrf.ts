@@ -1,4 +1,4 @@
-import { hmac, timingSafeEqual } from '../crypto.js'
+import { hmac, timingSafeEqual } from '../primitives/crypto.js'
 
 /**
  * What a signed value is for. Each form (and the login marker, which also travels through the

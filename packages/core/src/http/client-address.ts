@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../config.js'
+import type { ResolvedConfig } from '../contracts/config.js'
 
 /**
  * What runtimes and adapters pass `provider.handle(request, ...rest)` that names the caller:

@@ -1,16 +1,10 @@
-import { authenticatedClient } from '../client-auth/authenticate-client.js'
-import type { ProviderContext } from '../context.js'
-import type { Endpoint } from '../router.js'
-import type { Storage } from '../storage.js'
+import type { Endpoint, ProviderContext } from '../contracts/context.js'
+import type { CorsOrigins } from '../contracts/services.js'
+import type { Storage } from '../contracts/storage.js'
 import { renderError } from './render-error.js'
 
 /** How long the union of the clients' allowed origins is trusted before it is read again. */
 const ORIGINS_TTL_SECONDS = 60
-
-/** The origins some client lists in `allowed_cors_origins`. */
-export interface CorsOrigins {
-  has(origin: string): Promise<boolean>
-}
 
 /**
  * A preflight names no client, so it is granted for any origin that some client allows: the union
@@ -51,12 +45,12 @@ function requestOrigin(request: Request): string | undefined {
  * `Access-Control-Allow-Credentials`: client credentials travel in the request, not in cookies.
  */
 export function withClientCors(endpoint: Endpoint): Endpoint {
-  return async (provider, request) => {
+  return async (provider, request, call) => {
     const origin = requestOrigin(request)
     if (request.method === 'OPTIONS') return preflight(provider, request, origin)
     let response: Response
     try {
-      response = await endpoint(provider, request)
+      response = await endpoint(provider, request, call)
     } catch (error) {
       response = renderError(error, 'json', request, provider.config.onError)
     }
@@ -64,7 +58,7 @@ export function withClientCors(endpoint: Endpoint): Endpoint {
     // one without CORS headers is what any request without an Origin gets.
     if (origin === undefined) return response
     response.headers.append('vary', 'Origin')
-    if (authenticatedClient(request)?.allowed_cors_origins.includes(origin)) {
+    if (call.client?.allowed_cors_origins.includes(origin)) {
       response.headers.set('access-control-allow-origin', origin)
       // RFC 9449 §8: a browser client reads the server's nonce.
       response.headers.set('access-control-expose-headers', 'DPoP-Nonce')

@@ -1,16 +1,10 @@
-import { OAuthError } from '../errors.js'
+import type { Params } from '../contracts/params.js'
+import { OAuthError } from '../primitives/errors.js'
 
 /** Request bodies are capped before parsing (docs/architecture.md "The request pipeline"). */
 export const MAX_BODY_BYTES = 64 * 1024
 const MAX_PARAMETERS = 100
 const encoder = new TextEncoder()
-
-/**
- * Request parameters, each present at most once; empty values count as absent (RFC 6749 §3.1).
- * The one parameter that may repeat, RFC 8707's `resource`, holds its values joined by a space
- * (a URI has none).
- */
-export type Params = Map<string, string>
 
 /**
  * Parses `application/x-www-form-urlencoded` pairs, refusing repeated parameters: RFC 6749 §3.1

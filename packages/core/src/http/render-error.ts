@@ -1,5 +1,5 @@
-import { OAuthError } from '../errors.js'
-import { errorPage } from '../pages/error-page.js'
+import { errorPage } from '../html/error-page.js'
+import { OAuthError } from '../primitives/errors.js'
 import { json } from './responses.js'
 
 /**

@@ -1,5 +1,5 @@
 import { CompactEncrypt, compactDecrypt, base64url as joseBase64url } from 'jose'
-import { ConfigError } from '../errors.js'
+import { ConfigError } from '../primitives/errors.js'
 
 const encoder = new TextEncoder()
 

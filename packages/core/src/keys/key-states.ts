@@ -1,4 +1,4 @@
-import type { SigningKeyRecord } from '../storage.js'
+import type { SigningKeyRecord } from '../contracts/storage.js'
 
 export interface KeyStates {
   /** The key that signs now: the newest whose activation time has come. */

@@ -1,10 +1,9 @@
 import { exportJWK, generateKeyPair, importJWK } from 'jose'
-import { randomId } from '../crypto.js'
-import type { SigningKeyRecord, Storage } from '../storage.js'
+import type { Signer, SigningAlg, SigningKeys } from '../contracts/services.js'
+import type { SigningKeyRecord, Storage } from '../contracts/storage.js'
+import { randomId } from '../primitives/crypto.js'
 import { decryptJwk, encryptJwk } from './key-encryption.js'
 import { keyStates } from './key-states.js'
-
-export type SigningAlg = 'RS256' | 'ES256' | 'EdDSA'
 
 export interface SigningKeysOptions {
   storage: Storage
@@ -18,12 +17,6 @@ export interface SigningKeysOptions {
   retainSeconds: number
   /** Make the first key inside a request when none exists (not on Workers: there the CLI or scheduled() does). */
   createOnDemand: boolean
-}
-
-export interface Signer {
-  kid: string
-  alg: SigningAlg
-  privateKey: CryptoKey
 }
 
 /** Keys are re-read at least this often, so every instance sees a rotation. */
@@ -48,7 +41,7 @@ async function newKey(options: SigningKeysOptions, activateAt: number): Promise<
 }
 
 /** Signing keys stored encrypted, created without races, rotated through next -> active -> retired. */
-export function createSigningKeys(options: SigningKeysOptions) {
+export function createSigningKeys(options: SigningKeysOptions): SigningKeys {
   let cache: { keys: SigningKeyRecord[]; loadedAt: number } | undefined
   const signers = new Map<string, Promise<Signer>>()
 
@@ -104,5 +97,3 @@ export function createSigningKeys(options: SigningKeysOptions) {
     },
   }
 }
-
-export type SigningKeys = ReturnType<typeof createSigningKeys>

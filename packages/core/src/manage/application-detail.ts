@@ -1,8 +1,8 @@
+import type { Client } from '../contracts/storage.js'
 import { html, type SafeHtml } from '../html/html.js'
-import type { Client } from '../storage.js'
-import { rotateSecretForm } from './application-secret.js'
 import { formatTime, type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownApplication } from './ownership.js'
+import { rotateSecretForm } from './rotate-secret-form.js'
 
 const list = (items: string[], empty: string) =>
   items.length === 0

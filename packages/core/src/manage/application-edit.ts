@@ -1,8 +1,8 @@
-import { dpopEnabled } from '../dpop/options.js'
-import { ConfigError } from '../errors.js'
+import type { Client } from '../contracts/storage.js'
 import { html } from '../html/html.js'
 import { redirect } from '../http/responses.js'
-import type { Client } from '../storage.js'
+import { ConfigError } from '../primitives/errors.js'
+import { dpopEnabled } from '../protocol/capabilities.js'
 import { applicationPage } from './application-detail.js'
 import {
   type ApplicationFormValues,

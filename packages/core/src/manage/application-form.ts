@@ -1,7 +1,7 @@
-import type { ClientUpdate } from '../clients.js'
+import type { ClientUpdate } from '../contracts/clients.js'
+import type { Params } from '../contracts/params.js'
+import type { Client, ClientType } from '../contracts/storage.js'
 import { html, raw, type SafeHtml } from '../html/html.js'
-import type { Params } from '../http/form.js'
-import type { Client, ClientType } from '../storage.js'
 import { csrfField } from './manage-page.js'
 
 const GRANT_LABELS: Record<string, string> = {

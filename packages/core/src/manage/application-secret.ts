@@ -1,30 +1,11 @@
-import type { RotatedSecret } from '../clients/rotate-secret.js'
-import { ConfigError } from '../errors.js'
+import type { RotatedSecret } from '../contracts/clients.js'
+import type { Client } from '../contracts/storage.js'
 import { html, type SafeHtml } from '../html/html.js'
-import type { Client } from '../storage.js'
+import { ConfigError } from '../primitives/errors.js'
 import { applicationPage } from './application-detail.js'
-import { csrfField, formatTime, type ManageContext, notFound, problemPage } from './manage-page.js'
+import { formatTime, type ManageContext, notFound, problemPage } from './manage-page.js'
 import { ownApplication } from './ownership.js'
-
-/** How long the old secret may keep working after a rotation, in seconds, as the form offers it. */
-const GRACE_CHOICES: [seconds: number, label: string][] = [
-  [0, 'No: it stops now'],
-  [3600, 'For 1 hour'],
-  [86_400, 'For 1 day'],
-  [7 * 86_400, 'For 7 days'],
-]
-
-/** The detail page's "Rotate secret" form: only for a client that authenticates with a secret. */
-export function rotateSecretForm(ctx: ManageContext, client: Client): SafeHtml | undefined {
-  if (client.client_type !== 'confidential' || client.secret_hash === null) return undefined
-  const options = GRACE_CHOICES.map(
-    ([seconds, label]) => html`<option value="${String(seconds)}"${seconds === 86_400 ? html` selected` : ''}>${label}</option>`,
-  )
-  return html`<form method="post" action="${ctx.paths.rotateSecret(client.client_id)}" class="rotate">${csrfField(ctx.csrf)}
-<h2>Rotate secret</h2><p>A new client secret, shown once. Deploy it, then let the old one go.</p>
-<label for="grace">Keep the old secret working</label><select id="grace" name="grace">${options}</select>
-<div class="actions"><button type="submit">Rotate secret</button></div></form>`
-}
+import { GRACE_CHOICES } from './rotate-secret-form.js'
 
 /** The new secret, once, and until when the old one still works (RFC 7591 §3.2.1: the new one does not expire). */
 function rotatedNotice(client: Client, rotated: RotatedSecret): SafeHtml {

@@ -1,7 +1,7 @@
-import { emit } from '../events.js'
+import type { Consent } from '../contracts/storage.js'
+import { emit } from '../events/emit.js'
 import { html, type SafeHtml } from '../html/html.js'
 import { redirect } from '../http/responses.js'
-import type { Consent } from '../storage.js'
 import { csrfField, formatTime, type ManageContext, managePage, notFound } from './manage-page.js'
 import { ownConsent } from './ownership.js'
 
@@ -56,7 +56,13 @@ export async function revokeAuthorizedToken(ctx: ManageContext, consentId: strin
   const consent = await ownConsent(ctx, consentId)
   if (!consent) return notFound(ctx.paths)
   if (await ctx.provider.config.storage.revokeConsent(consent.id, ctx.provider.config.seconds())) {
-    emit(ctx.provider, { type: 'token.revoked', by: 'consent', client_id: consent.client_id, sub: consent.sub, consent_id: consent.id })
+    emit(ctx.provider, ctx.call, {
+      type: 'token.revoked',
+      by: 'consent',
+      client_id: consent.client_id,
+      sub: consent.sub,
+      consent_id: consent.id,
+    })
   }
   return redirect(ctx.paths.authorizedTokens)
 }

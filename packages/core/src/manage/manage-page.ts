@@ -1,15 +1,17 @@
-import type { AccountSession } from '../accounts.js'
-import type { ClientsApi } from '../clients.js'
-import type { ProviderContext } from '../context.js'
+import type { AccountSession } from '../contracts/accounts.js'
+import type { ClientsApi } from '../contracts/clients.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { Params } from '../contracts/params.js'
 import { html, raw, type SafeHtml } from '../html/html.js'
-import type { Params } from '../http/form.js'
-import { page } from '../pages/layout.js'
+
+import { page } from '../html/layout.js'
 import type { ManagePaths } from './paths.js'
 
 /** What every management page handler receives, once the user is known. */
 export interface ManageContext {
   provider: ProviderContext
   request: Request
+  call: RequestContext
   user: AccountSession
   clients: ClientsApi
   paths: ManagePaths

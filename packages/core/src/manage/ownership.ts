@@ -1,4 +1,4 @@
-import type { Client, Consent } from '../storage.js'
+import type { Client, Consent } from '../contracts/storage.js'
 import type { ManageContext } from './manage-page.js'
 
 /**

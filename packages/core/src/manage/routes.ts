@@ -1,8 +1,9 @@
-import { createClientsApi } from '../clients.js'
-import type { ProviderContext } from '../context.js'
-import { OAuthError } from '../errors.js'
+import { createClientsApi } from '../clients/clients-api.js'
+import type { ProviderContext, RequestContext } from '../contracts/context.js'
+import type { Params } from '../contracts/params.js'
 import { signFor, verifyFor } from '../html/csrf.js'
-import { type Params, readForm } from '../http/form.js'
+import { readForm } from '../http/form.js'
+import { OAuthError } from '../primitives/errors.js'
 import { confirmDelete, deleteApplication } from './application-delete.js'
 import { showApplication } from './application-detail.js'
 import { register, showRegisterForm, showUpdateForm, update } from './application-edit.js'
@@ -58,7 +59,7 @@ function match(parts: string[]): Route | undefined {
  * A signed-out user gets the host app's login response; every POST must carry the session's CSRF
  * value. Bad requests become pages; unexpected errors go to the provider's one renderer.
  */
-export async function manage(provider: ProviderContext, request: Request): Promise<Response> {
+export async function manage(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   const { config } = provider
   const paths = managePaths(config.basePath)
   const { pathname } = new URL(request.url)
@@ -95,5 +96,5 @@ export async function manage(provider: ProviderContext, request: Request): Promi
     config.seconds,
     provider.clientAuth.map((method) => method.name),
   )
-  return handler({ provider, request, user, clients, paths, csrf, form })
+  return handler({ provider, request, call, user, clients, paths, csrf, form })
 }

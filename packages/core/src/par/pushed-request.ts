@@ -1,8 +1,8 @@
-import type { ProviderContext } from '../context.js'
-import { base64url, randomBytes, sha256Hex } from '../crypto.js'
-import { OAuthError } from '../errors.js'
-import type { Params } from '../http/form.js'
-import type { Client } from '../storage.js'
+import type { ProviderContext } from '../contracts/context.js'
+import type { Params } from '../contracts/params.js'
+import type { Client } from '../contracts/storage.js'
+import { base64url, randomBytes, sha256Hex } from '../primitives/crypto.js'
+import { OAuthError } from '../primitives/errors.js'
 
 /** RFC 9126 §2.2: the URN namespace of a request_uri answered by the PAR endpoint. */
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:'

@@ -1,20 +1,21 @@
 import { loadClient } from '../../clients/load-client.js'
-import type { ProviderContext } from '../../context.js'
-import { requestedDpopJkt } from '../../dpop/code-binding.js'
+import type { ProviderContext, RequestContext } from '../../contracts/context.js'
+import type { Params } from '../../contracts/params.js'
+import type { Client, CodeRecord } from '../../contracts/storage.js'
 import { checkBoundResponseType } from '../../dpop/token-proof.js'
-import { OAuthError } from '../../errors.js'
-import type { Params } from '../../http/form.js'
-import { supportedResponseTypes } from '../../oidc/discovery.js'
-import { checkChallenge } from '../../pkce.js'
-import { matchRedirectUri } from '../../redirect-uri.js'
-import { requestedResources, resolveResources, scopesForAudience } from '../../resources.js'
-import { resolveScopes } from '../../scopes.js'
-import type { Client, CodeRecord } from '../../storage.js'
+import { OAuthError } from '../../primitives/errors.js'
+
+import { supportedResponseTypes } from '../../protocol/capabilities.js'
+import { requestedDpopJkt } from '../../protocol/dpop-code-binding.js'
+import { checkChallenge } from '../../protocol/pkce.js'
+import { matchRedirectUri } from '../../protocol/redirect-uri.js'
+import { requestedResources, resolveResources, scopesForAudience } from '../../protocol/resources.js'
+import { normaliseResponseType, type ResponseType, responseParts } from '../../protocol/response-type.js'
+import { resolveScopes } from '../../protocol/scopes.js'
 import { LOGIN_MARKER } from './login-marker.js'
 import { checkOidcRequest, type OidcRequest } from './oidc-request.js'
 import { resolveRequestObject } from './request-object.js'
 import { checkResponseMode, defaultResponseMode, type ResponseMode } from './response-mode.js'
-import { normaliseResponseType, type ResponseType, responseParts } from './response-type.js'
 
 export type { ResponseMode } from './response-mode.js'
 
@@ -86,11 +87,11 @@ export class RedirectableError {
   ) {}
 }
 
-async function checkClient(provider: ProviderContext, params: Params): Promise<Client> {
+async function checkClient(provider: ProviderContext, call: RequestContext, params: Params): Promise<Client> {
   const clientId = params.get('client_id')
   if (clientId === undefined) throw new OAuthError('invalid_request', 'the client_id parameter is required')
   // A Client ID Metadata Document that is refused throws here, before any redirect is trusted.
-  const client = await loadClient(provider, clientId)
+  const client = await loadClient(provider, call, clientId)
   if (!client) throw new OAuthError('invalid_request', 'the client_id is unknown')
   return client
 }
@@ -168,8 +169,12 @@ async function signedParameters(provider: ProviderContext, client: Client, param
  * Runs the checks of RFC 6749 §4.1.1 and OIDC Core §3.1.2.2 in order; anything after the redirect
  * check is redirectable, in the response mode the request asked for once that is known to be valid.
  */
-export async function validateAuthorizationRequest(provider: ProviderContext, input: Params): Promise<AuthorizationRequest> {
-  const client = await checkClient(provider, input)
+export async function validateAuthorizationRequest(
+  provider: ProviderContext,
+  call: RequestContext,
+  input: Params,
+): Promise<AuthorizationRequest> {
+  const client = await checkClient(provider, call, input)
   const signed = input.has('request')
   const params = signed ? await signedParameters(provider, client, input) : input
   const redirectUri = checkRedirectUri(provider, client, params)

@@ -1,14 +1,15 @@
-import { looksLikeClientIdUrl } from '../../clients/client-id-url.js'
-import { consentCovering, consentServices, covers } from '../../consents.js'
-import type { ProviderContext } from '../../context.js'
-import { randomId } from '../../crypto.js'
-import { OAuthError } from '../../errors.js'
+import type { ConsentContext } from '../../contracts/consent.js'
+import type { ProviderContext, RequestContext } from '../../contracts/context.js'
+import type { Consent } from '../../contracts/storage.js'
+import { consentPage } from '../../html/consent-page.js'
 import { signFor } from '../../html/csrf.js'
 import { queryParams, readForm } from '../../http/form.js'
-import { type ConsentContext, consentPage } from '../../pages/consent-page.js'
 import { loadPushedRequest, pushRequired } from '../../par/pushed-request.js'
-import { resourceLabel } from '../../resources.js'
-import type { Consent } from '../../storage.js'
+import { randomId } from '../../primitives/crypto.js'
+import { OAuthError } from '../../primitives/errors.js'
+import { looksLikeClientIdUrl } from '../../protocol/client-id-url.js'
+import { resourceLabel } from '../../protocol/resources.js'
+import { consentCovering, consentServices, covers } from '../../tokens/consents.js'
 import { type AuthorizationRequest, RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
 import { identityAssured } from './client-identity.js'
 import { decide } from './decide.js'
@@ -24,17 +25,17 @@ import { redirectError, respond } from './respond.js'
  * other (§5, §6). Errors go back to the client, in the request's response mode, only once the
  * client and redirect_uri are validated; before that they are shown on a local page.
  */
-export async function authorize(provider: ProviderContext, request: Request): Promise<Response> {
+export async function authorize(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'POST') {
     throw new OAuthError('invalid_request', 'use GET or POST', { status: 405, headers: { allow: 'GET, POST' } })
   }
   const params = request.method === 'GET' ? queryParams(request) : await readForm(request)
-  if (request.method === 'POST' && params.has('interaction')) return decide(provider, request, params)
+  if (request.method === 'POST' && params.has('interaction')) return decide(provider, request, call, params)
   // RFC 9126 §4: a pushed request is read from storage, consumed; its query is then ignored.
   const pushed = await loadPushedRequest(provider, params)
   try {
-    const authz = await validateAuthorizationRequest(provider, pushed ?? params)
-    if (pushed) return await handleRequest(provider, request, { ...authz, pushed: true })
+    const authz = await validateAuthorizationRequest(provider, call, pushed ?? params)
+    if (pushed) return await handleRequest(provider, request, call, { ...authz, pushed: true })
     if (pushRequired(provider, authz.client)) {
       // RFC 9126 §5, §6: the client and redirect_uri are valid, so the client hears of it.
       throw new RedirectableError(
@@ -42,7 +43,7 @@ export async function authorize(provider: ProviderContext, request: Request): Pr
         authz.target,
       )
     }
-    return await handleRequest(provider, request, authz)
+    return await handleRequest(provider, request, call, authz)
   } catch (error) {
     if (error instanceof RedirectableError) return redirectError(provider, request, error.target, error.error)
     throw error
@@ -78,7 +79,12 @@ function unverified(authz: AuthorizationRequest): { redirectHost: string; docume
   return looksLikeClientIdUrl(authz.client.client_id) ? { ...redirect, documentHost: new URL(authz.client.client_id).host } : redirect
 }
 
-async function handleRequest(provider: ProviderContext, request: Request, authz: AuthorizationRequest): Promise<Response> {
+async function handleRequest(
+  provider: ProviderContext,
+  request: Request,
+  call: RequestContext,
+  authz: AuthorizationRequest,
+): Promise<Response> {
   const { config } = provider
   const user = await config.accounts.current(request)
   if (!user || needsLogin(provider, authz, user) || needsAccountSelection(authz) || (await otherUserHinted(provider, authz, user))) {
@@ -87,8 +93,8 @@ async function handleRequest(provider: ProviderContext, request: Request, authz:
   const consent = await config.storage.findConsent(user.sub, authz.client.client_id)
   if (approvedWithoutPage(provider, authz, consent)) {
     // Skipping the page still records the grant as a consent, so the user sees and can revoke it.
-    const granted = await consentCovering(consentServices(provider), grantOf(user.sub, authz), consent)
-    return respond(provider, request, authz, user, granted)
+    const granted = await consentCovering(consentServices(provider, call), grantOf(user.sub, authz), consent)
+    return respond(provider, request, call, authz, user, granted)
   }
   if (authz.oidc.prompt.has('none')) {
     // OIDC Core §3.1.2.6: prompt=none never shows a page.

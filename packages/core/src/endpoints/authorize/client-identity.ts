@@ -1,4 +1,4 @@
-import type { Client } from '../../storage.js'
+import type { Client } from '../../contracts/storage.js'
 
 /** Hosts that name the user's own machine (RFC 8252 §7.3, RFC 6761 §6.3), in the form URL parsing gives them. */
 function isLoopbackHost(name: string): boolean {

@@ -1,9 +1,10 @@
-import { consentServices, recordConsent } from '../../consents.js'
-import type { ProviderContext } from '../../context.js'
-import { OAuthError } from '../../errors.js'
-import { emit } from '../../events.js'
+import type { ProviderContext, RequestContext } from '../../contracts/context.js'
+import type { Params } from '../../contracts/params.js'
+import { emit } from '../../events/emit.js'
 import { verifyFor } from '../../html/csrf.js'
-import { type Params, required } from '../../http/form.js'
+import { required } from '../../http/form.js'
+import { OAuthError } from '../../primitives/errors.js'
+import { consentServices, recordConsent } from '../../tokens/consents.js'
 import { RedirectableError, validateAuthorizationRequest } from './authorization-request.js'
 import { grantOf } from './record-consent.js'
 import { redirectError, respond } from './respond.js'
@@ -15,7 +16,7 @@ const refused = (description: string) => new OAuthError('invalid_request', descr
  * interaction is consumed once, and the request is validated again against the client's current
  * registration before anything is issued. Tampered or replayed forms never redirect.
  */
-export async function decide(provider: ProviderContext, request: Request, form: Params): Promise<Response> {
+export async function decide(provider: ProviderContext, request: Request, call: RequestContext, form: Params): Promise<Response> {
   const { config } = provider
   const { storage } = config
   const user = await config.accounts.current(request)
@@ -31,14 +32,14 @@ export async function decide(provider: ProviderContext, request: Request, form: 
   if (interaction.session_id !== user.sessionId || interaction.sub !== user.sub)
     throw refused('the consent form belongs to another session')
   try {
-    const authz = await validateAuthorizationRequest(provider, new Map(Object.entries(interaction.params)))
+    const authz = await validateAuthorizationRequest(provider, call, new Map(Object.entries(interaction.params)))
     if (!form.has('allow')) {
-      emit(provider, { type: 'consent.denied', client_id: authz.client.client_id, sub: user.sub, scopes: authz.scopes })
+      emit(provider, call, { type: 'consent.denied', client_id: authz.client.client_id, sub: user.sub, scopes: authz.scopes })
       return redirectError(provider, request, authz.target, new OAuthError('access_denied', 'the user denied the request'))
     }
     const existing = await storage.findConsent(user.sub, authz.client.client_id)
-    const consent = await recordConsent(consentServices(provider), grantOf(user.sub, authz), existing)
-    return await respond(provider, request, authz, user, consent)
+    const consent = await recordConsent(consentServices(provider, call), grantOf(user.sub, authz), existing)
+    return await respond(provider, request, call, authz, user, consent)
   } catch (error) {
     if (error instanceof RedirectableError) return redirectError(provider, request, error.target, error.error)
     throw error

@@ -1,6 +1,6 @@
-import type { ProviderContext } from '../../context.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import { formPostPage } from '../../html/form-post-page.js'
 import { redirect, withParams } from '../../http/responses.js'
-import { formPostPage } from '../../pages/form-post-page.js'
 import type { RedirectTarget } from './authorization-request.js'
 
 /** 302 answers a GET; a POSTed form gets 303 so the browser does not re-POST (RFC 9700 §4.12). */

@@ -1,7 +1,7 @@
-import type { AccountSession } from '../../accounts.js'
-import type { ProviderContext } from '../../context.js'
-import { OAuthError } from '../../errors.js'
-import { verifyIdTokenHint } from '../../oidc/id-token-hint.js'
+import type { AccountSession } from '../../contracts/accounts.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import { OAuthError } from '../../primitives/errors.js'
+import { verifyIdTokenHint } from '../../tokens/id-token-hint.js'
 import { type AuthorizationRequest, RedirectableError } from './authorization-request.js'
 
 /**

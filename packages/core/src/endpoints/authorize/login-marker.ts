@@ -1,6 +1,6 @@
-import type { ProviderContext } from '../../context.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import type { Params } from '../../contracts/params.js'
 import { signFor, verifyFor } from '../../html/csrf.js'
-import type { Params } from '../../http/form.js'
 
 /**
  * The parameter Grantline adds to `returnTo` when it sends a user to sign in for prompt=login or

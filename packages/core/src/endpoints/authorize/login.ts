@@ -1,7 +1,7 @@
-import type { AccountSession, LoginContext } from '../../accounts.js'
-import type { ProviderContext } from '../../context.js'
-import { OAuthError } from '../../errors.js'
+import type { AccountSession, LoginContext } from '../../contracts/accounts.js'
+import type { ProviderContext } from '../../contracts/context.js'
 import { pushedContinuation } from '../../par/pushed-request.js'
+import { OAuthError } from '../../primitives/errors.js'
 import { type AuthorizationRequest, RedirectableError } from './authorization-request.js'
 import { LOGIN_MARKER, loginMarker } from './login-marker.js'
 

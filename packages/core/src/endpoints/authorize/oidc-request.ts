@@ -1,6 +1,7 @@
-import type { ProviderContext } from '../../context.js'
-import { OAuthError } from '../../errors.js'
-import type { Params } from '../../http/form.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import type { Params } from '../../contracts/params.js'
+import { OAuthError } from '../../primitives/errors.js'
+
 import { LOGIN_MARKER, readLoginMarker } from './login-marker.js'
 
 export type Prompt = 'none' | 'login' | 'consent' | 'select_account'

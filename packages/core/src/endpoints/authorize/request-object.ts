@@ -1,9 +1,9 @@
 import { verifyClientJwt } from '../../clients/verify-client-jwt.js'
-import type { ProviderContext } from '../../context.js'
-import { sha256Hex } from '../../crypto.js'
-import { OAuthError } from '../../errors.js'
-import type { Params } from '../../http/form.js'
-import type { Client } from '../../storage.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import type { Params } from '../../contracts/params.js'
+import type { Client } from '../../contracts/storage.js'
+import { sha256Hex } from '../../primitives/crypto.js'
+import { OAuthError } from '../../primitives/errors.js'
 
 /** The JWT claims of a request object that are not authorization request parameters (RFC 7519 §4.1). */
 const JWT_CLAIMS = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'sub'])

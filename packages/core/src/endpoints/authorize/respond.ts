@@ -1,16 +1,17 @@
-import type { AccountSession } from '../../accounts.js'
 import { storeDocumentClient } from '../../clients/load-client.js'
-import type { ProviderContext } from '../../context.js'
-import { sha256Hex } from '../../crypto.js'
-import { newCode } from '../../dpop/code-binding.js'
-import { OAuthError } from '../../errors.js'
-import { emit, tokenIssued } from '../../events.js'
-import { signIdToken } from '../../oidc/id-token.js'
-import type { AccessTokenRecord, Consent, Family } from '../../storage.js'
-import { type Minted, mintAccessToken, newFamily } from '../../tokens.js'
+import type { AccountSession } from '../../contracts/accounts.js'
+import type { ProviderContext, RequestContext } from '../../contracts/context.js'
+import type { AccessTokenRecord, Consent, Family } from '../../contracts/storage.js'
+import type { Minted } from '../../contracts/tokens.js'
+import { emit, tokenIssued } from '../../events/emit.js'
+import { sha256Hex } from '../../primitives/crypto.js'
+import { OAuthError } from '../../primitives/errors.js'
+import { newCode } from '../../protocol/dpop-code-binding.js'
+import { responseParts } from '../../protocol/response-type.js'
+import { signIdToken } from '../../tokens/id-token.js'
+import { mintAccessToken, newFamily } from '../../tokens/mint.js'
 import type { AuthorizationRequest, RedirectTarget } from './authorization-request.js'
 import { deliver } from './deliver.js'
-import { responseParts } from './response-type.js'
 
 /** Sends an authorization error back to a validated redirect URI, with state and iss (RFC 9207). */
 export function redirectError(provider: ProviderContext, request: Request, target: RedirectTarget, error: OAuthError): Response {
@@ -29,6 +30,7 @@ export function redirectError(provider: ProviderContext, request: Request, targe
 export async function respond(
   provider: ProviderContext,
   request: Request,
+  call: RequestContext,
   authz: AuthorizationRequest,
   user: AccountSession,
   consent: Consent,
@@ -82,7 +84,7 @@ export async function respond(
   }
   await store(provider, authz, family, now, code, access?.record)
   // A code is not a token yet: its redemption reports the issue. An access token from here is implicit's.
-  if (access) emit(provider, tokenIssued('implicit', family))
+  if (access) emit(provider, call, tokenIssued('implicit', family))
   return deliver(provider, request, authz.target, params)
 }
 

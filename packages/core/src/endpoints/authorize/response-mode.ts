@@ -1,5 +1,5 @@
-import type { ProviderContext } from '../../context.js'
-import { OAuthError } from '../../errors.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import { OAuthError } from '../../primitives/errors.js'
 
 /** OAuth 2.0 Multiple Response Types §2.1 and OAuth 2.0 Form Post Response Mode §2. */
 export type ResponseMode = 'query' | 'fragment' | 'form_post'

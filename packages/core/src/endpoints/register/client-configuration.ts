@@ -1,14 +1,14 @@
-import type { ProviderContext } from '../../context.js'
-import { randomSecret, sha256Hex, timingSafeEqual } from '../../crypto.js'
-import { OAuthError } from '../../errors.js'
-import { emit } from '../../events.js'
+import type { RegistrationConfig } from '../../config/registration.js'
+import type { ProviderContext, RequestContext } from '../../contracts/context.js'
+import type { Client } from '../../contracts/storage.js'
+import { emit } from '../../events/emit.js'
 import { pathnameOf } from '../../http/pathname.js'
 import { json, NO_STORE } from '../../http/responses.js'
-import type { Client } from '../../storage.js'
+import { randomSecret, sha256Hex, timingSafeEqual } from '../../primitives/crypto.js'
+import { OAuthError } from '../../primitives/errors.js'
 import { clientInformation, toDynamicClient } from './client-information.js'
 import { invalidMetadata, parseClientMetadata } from './client-metadata.js'
 import { authenticateRegistration } from './credentials.js'
-import type { RegistrationConfig } from './options.js'
 import { decideMetadata } from './policy.js'
 import { readJson } from './read-json.js'
 
@@ -30,18 +30,18 @@ function clientIdOf(provider: ProviderContext, request: Request): string {
  * access token; any failure to present it is one 401 `invalid_token`, never a 404 that would
  * tell which client_ids exist.
  */
-export async function clientConfiguration(provider: ProviderContext, request: Request): Promise<Response> {
+export async function clientConfiguration(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   const registration = provider.config.registration
   if (!registration) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } })
   if (request.method !== 'GET' && request.method !== 'PUT' && request.method !== 'DELETE') {
     throw new OAuthError('invalid_request', 'use GET, PUT or DELETE', { status: 405, headers: { allow: 'GET, PUT, DELETE' } })
   }
   const client = await authenticateRegistration(provider, request, clientIdOf(provider, request))
-  const address = provider.clientAddress ? { address: provider.clientAddress } : {}
+  const address = call.clientAddress ? { address: call.clientAddress } : {}
   if (request.method === 'GET') return json(clientInformation(provider, client, {}))
-  if (request.method === 'PUT') return update(provider, registration, request, client)
+  if (request.method === 'PUT') return update(provider, call, registration, request, client)
   await provider.config.storage.deleteClient(client.client_id, provider.config.seconds())
-  emit(provider, { type: 'client.deleted', client_id: client.client_id, ...address })
+  emit(provider, call, { type: 'client.deleted', client_id: client.client_id, ...address })
   return new Response(null, { status: 204, headers: NO_STORE })
 }
 
@@ -64,11 +64,21 @@ function checkIdentity(body: unknown, client: Client): void {
  * defaults. The client secret stays; the registration access token is rotated, and the new one
  * returned: the old one stops working at once.
  */
-async function update(provider: ProviderContext, registration: RegistrationConfig, request: Request, current: Client): Promise<Response> {
+async function update(
+  provider: ProviderContext,
+  call: RequestContext,
+  registration: RegistrationConfig,
+  request: Request,
+  current: Client,
+): Promise<Response> {
   const body = await readJson(request)
   checkIdentity(body, current)
   const requested = parseClientMetadata(body)
-  const metadata = await decideMetadata(provider, registration, requested, { request, action: 'update', client_id: current.client_id })
+  const metadata = await decideMetadata(provider, call, registration, requested, {
+    request,
+    action: 'update',
+    client_id: current.client_id,
+  })
   if ((metadata.token_endpoint_auth_method === 'none') !== (current.client_type === 'public')) {
     throw invalidMetadata('token_endpoint_auth_method cannot change between none and a client secret; register a new client')
   }
@@ -82,10 +92,10 @@ async function update(provider: ProviderContext, registration: RegistrationConfi
     registration_token_hash: sha256Hex(registration_access_token),
   })
   await provider.config.storage.putClient(client)
-  emit(provider, {
+  emit(provider, call, {
     type: 'client.updated',
     client_id: client.client_id,
-    ...(provider.clientAddress ? { address: provider.clientAddress } : {}),
+    ...(call.clientAddress ? { address: call.clientAddress } : {}),
   })
   return json(clientInformation(provider, client, { registration_access_token }))
 }

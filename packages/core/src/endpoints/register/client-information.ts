@@ -1,10 +1,11 @@
-import { type ClientBase, type ClientInput, randomClientId, toClient } from '../../clients.js'
-import type { ProviderContext } from '../../context.js'
-import { randomSecret, sha256Hex } from '../../crypto.js'
-import { ConfigError, OAuthError } from '../../errors.js'
-import type { Client, TokenEndpointAuthMethod } from '../../storage.js'
+import { type ClientBase, randomClientId, toClient } from '../../clients/clients-api.js'
+import type { ClientInput } from '../../contracts/clients.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import type { RegistrationMetadata } from '../../contracts/registration.js'
+import type { Client, TokenEndpointAuthMethod } from '../../contracts/storage.js'
+import { randomSecret, sha256Hex } from '../../primitives/crypto.js'
+import { ConfigError, OAuthError } from '../../primitives/errors.js'
 import { informational, invalidMetadata } from './client-metadata.js'
-import type { RegistrationMetadata } from './options.js'
 
 /** RFC 7592 §1: where the client manages its registration, `{basePath}/register/{client_id}`. */
 export function registrationClientUri(provider: ProviderContext, clientId: string): string {
@@ -19,7 +20,7 @@ function defaultName(metadata: RegistrationMetadata, clientId: string): string {
 }
 
 /**
- * The Client record of a registration, through the same validation as every client (clients.ts):
+ * The Client record of a registration, through the same validation as every client (clients/clients-api.ts):
  * a public client when it authenticates with `none`, a confidential one otherwise. A problem
  * there is the registrant's: `invalid_redirect_uri` or `invalid_client_metadata` (RFC 7591 §3.2.2).
  */

@@ -1,12 +1,12 @@
 import * as v from 'valibot'
-import { CLIENT_SECRET_JWT_REFUSED } from '../../client-auth/registry.js'
-import { publicJwksProblem } from '../../clients/public-jwks.js'
 import { CLIENT_JWT_ALGS } from '../../clients/verify-client-jwt.js'
-import { ConfigError, OAuthError } from '../../errors.js'
-import { canonicalRedirectUri } from '../../redirect-uri.js'
-import type { ClientMetadata } from '../../storage.js'
-import { derivedResponseTypes } from '../authorize/response-type.js'
-import type { RegistrationMetadata } from './options.js'
+import type { RegistrationMetadata } from '../../contracts/registration.js'
+import type { ClientMetadata } from '../../contracts/storage.js'
+import { ConfigError, OAuthError } from '../../primitives/errors.js'
+import { CLIENT_SECRET_JWT_REFUSED } from '../../protocol/client-auth-methods.js'
+import { publicJwksProblem } from '../../protocol/public-jwks.js'
+import { canonicalRedirectUri } from '../../protocol/redirect-uri.js'
+import { derivedResponseTypes } from '../../protocol/response-type.js'
 
 const text = (max: number) => v.pipe(v.string('must be a string'), v.maxLength(max, `must be at most ${max} characters`))
 const list = <T extends v.GenericSchema<unknown, string>>(item: T, max: number) =>

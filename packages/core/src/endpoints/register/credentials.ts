@@ -1,7 +1,7 @@
-import type { ProviderContext } from '../../context.js'
-import { sha256Hex, timingSafeEqual } from '../../crypto.js'
-import { OAuthError } from '../../errors.js'
-import type { Client } from '../../storage.js'
+import type { ProviderContext } from '../../contracts/context.js'
+import type { Client } from '../../contracts/storage.js'
+import { sha256Hex, timingSafeEqual } from '../../primitives/crypto.js'
+import { OAuthError } from '../../primitives/errors.js'
 
 /** The token of an `Authorization: Bearer` header (RFC 6750 §2.1); undefined without one. */
 function bearerToken(request: Request): string | undefined {

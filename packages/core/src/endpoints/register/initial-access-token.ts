@@ -1,6 +1,6 @@
-import type { ResolvedConfig } from '../../config.js'
-import { randomSecret, sha256Hex } from '../../crypto.js'
-import { ConfigError } from '../../errors.js'
+import type { ResolvedConfig } from '../../contracts/config.js'
+import { randomSecret, sha256Hex } from '../../primitives/crypto.js'
+import { ConfigError } from '../../primitives/errors.js'
 
 /** Seven days: long enough to hand a token to a developer, short enough that a forgotten one dies. */
 export const DEFAULT_INITIAL_ACCESS_TOKEN_SECONDS = 7 * 86_400

@@ -1,7 +1,8 @@
-import type { ProviderContext } from '../../context.js'
-import { normaliseResponseType } from '../authorize/response-type.js'
+import type { RegistrationConfig } from '../../config/registration.js'
+import type { ProviderContext, RequestContext } from '../../contracts/context.js'
+import type { RegistrationContext, RegistrationMetadata } from '../../contracts/registration.js'
+import { normaliseResponseType } from '../../protocol/response-type.js'
 import { invalidMetadata, parseClientMetadata } from './client-metadata.js'
-import type { RegistrationConfig, RegistrationContext, RegistrationMetadata } from './options.js'
 
 /**
  * What a registration may ask for by itself (RFC 7591 §5, RFC 9700 §2.1): the code flow with PKCE
@@ -45,6 +46,7 @@ function checkServerSupports(provider: ProviderContext, metadata: RegistrationMe
  */
 export async function decideMetadata(
   provider: ProviderContext,
+  call: RequestContext,
   registration: RegistrationConfig,
   requested: RegistrationMetadata,
   context: Omit<RegistrationContext, 'beyondPolicy' | 'clientAddress'>,
@@ -55,7 +57,7 @@ export async function decideMetadata(
     ? await hook(structuredClone(requested), {
         ...context,
         beyondPolicy: beyond,
-        ...(provider.clientAddress ? { clientAddress: provider.clientAddress } : {}),
+        ...(call.clientAddress ? { clientAddress: call.clientAddress } : {}),
       })
     : undefined
   if ((answer === undefined || answer === null) && beyond.length > 0) {

@@ -1,12 +1,12 @@
-import type { ProviderContext } from '../../context.js'
-import { OAuthError } from '../../errors.js'
-import { emit } from '../../events.js'
+import type { ProviderContext, RequestContext } from '../../contracts/context.js'
+import { emit } from '../../events/emit.js'
 import { json } from '../../http/responses.js'
+import { OAuthError } from '../../primitives/errors.js'
+import { checkRegistrationRate } from '../../rate-limit/registration.js'
 import { clientInformation, newDynamicClient } from './client-information.js'
 import { parseClientMetadata } from './client-metadata.js'
 import { checkInitialAccessToken, consumeInitialAccessToken } from './credentials.js'
 import { decideMetadata } from './policy.js'
-import { checkRegistrationRate } from './rate-limit.js'
 import { readJson } from './read-json.js'
 
 /**
@@ -16,21 +16,21 @@ import { readJson } from './read-json.js'
  * the initial access token (policy 'token'), the metadata, the policy and onRegister; only then
  * is the initial access token spent and the client stored.
  */
-export async function register(provider: ProviderContext, request: Request): Promise<Response> {
+export async function register(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   const registration = provider.config.registration
   if (!registration) return new Response('Not Found', { status: 404, headers: { 'content-type': 'text/plain' } })
   if (request.method !== 'POST') throw new OAuthError('invalid_request', 'use POST', { status: 405, headers: { allow: 'POST' } })
-  await checkRegistrationRate(provider, registration)
+  await checkRegistrationRate(provider, call, registration)
   const initialToken = registration.policy === 'token' ? await checkInitialAccessToken(provider, request) : undefined
   const requested = parseClientMetadata(await readJson(request))
-  const metadata = await decideMetadata(provider, registration, requested, { request, action: 'register' })
+  const metadata = await decideMetadata(provider, call, registration, requested, { request, action: 'register' })
   const { client, client_secret, registration_access_token } = newDynamicClient(provider, metadata)
   if (initialToken !== undefined) await consumeInitialAccessToken(provider, initialToken)
   await provider.config.storage.putClient(client)
-  emit(provider, {
+  emit(provider, call, {
     type: 'client.registered',
     client_id: client.client_id,
-    ...(provider.clientAddress ? { address: provider.clientAddress } : {}),
+    ...(call.clientAddress ? { address: call.clientAddress } : {}),
   })
   return json(clientInformation(provider, client, { client_secret, registration_access_token }), 201)
 }
