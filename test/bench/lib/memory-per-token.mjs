@@ -32,7 +32,7 @@ function settledHeap() {
 async function grantlineBytes(count) {
   const { memoryStorage } = await import('@grantline/core')
   // Internal to the core (not exported): the functions the token endpoint builds its records with.
-  const { newFamily, mintAccessToken } = await import(pathToFileURL(join(root, 'packages/core/dist/tokens.js')).href)
+  const { newFamily, mintAccessToken } = await import(pathToFileURL(join(root, 'packages/core/dist/tokens/mint.js')).href)
   const storage = memoryStorage()
   // The client id is one string shared by every record, as the client read from the storage gives it.
   const clientId = 'bench-client-0123456789abcdef'
