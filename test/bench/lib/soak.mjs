@@ -137,7 +137,11 @@ export async function soakStorage(storage, { minutes = 10, rate = 300, ttl = 10,
   const agent = new Agent({ keepAlive: true, maxSockets: 16 })
   const auth = `Basic ${btoa(`${encodeURIComponent(server.clientId)}:${encodeURIComponent(server.secret)}`)}`
   const body = 'grant_type=client_credentials'
-  const counts = { ok: 0, failed: 0, skipped: 0, removed: 0 }
+  const counts = { ok: 0, failed: 0, skipped: 0, removed: 0, failures: {} }
+  const fail = (why) => {
+    counts.failed++
+    counts.failures[why] = (counts.failures[why] ?? 0) + 1
+  }
   let inFlight = 0
   const issue = () => {
     // Never more than 64 waiting: a stalled server shows as skipped requests, not as our own memory.
@@ -160,13 +164,13 @@ export async function soakStorage(storage, { minutes = 10, rate = 300, ttl = 10,
         res.on('end', () => {
           inFlight--
           if (res.statusCode === 200) counts.ok++
-          else counts.failed++
+          else fail(String(res.statusCode))
         })
       },
     )
-    req.on('error', () => {
+    req.on('error', (error) => {
       inFlight--
-      counts.failed++
+      fail(error.code ?? error.message)
     })
     req.end(body)
   }
@@ -196,6 +200,8 @@ export async function soakStorage(storage, { minutes = 10, rate = 300, ttl = 10,
   }, 60_000)
   await new Promise((resolve) => setTimeout(resolve, durationMs))
   clearInterval(load)
+  // The requests still on their way finish before the server stops.
+  for (let waited = 0; inFlight > 0 && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
   clearInterval(sampler)
   clearInterval(progress)
   if (clearer) clearInterval(clearer)
@@ -234,7 +240,8 @@ export async function soak({ storages = STORAGES, log = (line) => process.stdout
     const { ok, failed, skipped, removed } = result.requests
     log(
       `${result.pass ? 'PASS' : 'FAIL'} soak ${storage}: RSS median ${first} MiB (window 1), ${second} MiB (window 2), ${last} MiB (last); ` +
-        `slope ${result.slope_mib_per_minute} MiB/min; ${ok} tokens, ${failed} failed, ${skipped} skipped${result.requests.removed ? `, ${removed} rows cleared` : ''}`,
+        `slope ${result.slope_mib_per_minute} MiB/min; ${ok} tokens, ${failed} failed${failed ? ` ${JSON.stringify(result.requests.failures)}` : ''}, ` +
+        `${skipped} skipped${removed ? `, ${removed} rows cleared` : ''}`,
     )
     results.push(result)
   }
