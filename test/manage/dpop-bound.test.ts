@@ -38,7 +38,7 @@ async function saveEditForm(s: Setup, cookie: string, clientId: string, change: 
 }
 
 async function tokenWithout(s: Setup, clientId: string, secret: string) {
-  const client = { client_id: clientId }
+  const client: oauth.Client = { client_id: clientId }
   const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(secret), new URLSearchParams(), {
     [oauth.customFetch]: s.fetch,
   })
