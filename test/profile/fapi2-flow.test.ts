@@ -237,6 +237,14 @@ describe("profile 'fapi2': the FAPI 2.0 Security Profile end to end with oauth4w
     expect(await response.json()).toMatchObject({ error: 'invalid_dpop_proof' })
   })
 
+  it('RFC 8414 §2: discovery lists the assertion algorithms of private_key_jwt, the only method, for each endpoint (FAPI 2.0 §5.4.1)', async () => {
+    const s = await fapi2Setup()
+    expect(s.as.token_endpoint_auth_methods_supported).toStrictEqual(['private_key_jwt'])
+    for (const endpoint of ['token', 'revocation', 'introspection']) {
+      expect(s.as[`${endpoint}_endpoint_auth_signing_alg_values_supported`], endpoint).toStrictEqual(['ES256', 'PS256', 'EdDSA'])
+    }
+  })
+
   it('FAPI 2.0 §5.3.2.1: dynamic registration refuses any method but private_key_jwt', async () => {
     const s = await fapi2Setup({ registration: { policy: 'open', rateLimit: false } })
     const response = await s.fetch(`${ISSUER}/register/`, {

@@ -89,6 +89,8 @@ export function fapi2ClientAuth(methods: readonly ClientAuthMethod[]): readonly 
   return [
     {
       name: method.name,
+      // RFC 8414 §2: discovery must list the algorithms of a method that takes a signed assertion.
+      ...(method.signingAlgs ? { signingAlgs: method.signingAlgs } : {}),
       extract: (request, params) => method.extract(request, params),
       async verify(client, credentials, context) {
         if (credentials.assertion) checkFapi2Assertion(credentials.assertion.value, context.issuer)
