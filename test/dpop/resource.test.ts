@@ -72,6 +72,45 @@ for (const [mode, make] of Object.entries(modes)) {
       expect(challenge(response)).toMatch(/algs="[^"]*ES256/)
     })
 
+    it('RFC 9449 §7.1, §7.2: no token, or an unknown one under either scheme, is a 401 naming DPoP with its algs beside Bearer; the error is on the scheme used', async () => {
+      const s = dpopSetup()
+      const server = await make(s)
+      const keys = await dpopKeys()
+      /** The challenges as oauth4webapi reads them when an API answers `response`, scheme by scheme. */
+      const schemes = async (response: Response) => {
+        const error = await oauth
+          .protectedResourceRequest('t', 'GET', new URL(MCP), new Headers(), null, { [oauth.customFetch]: async () => response })
+          .catch((thrown: unknown) => thrown)
+        expect(error).toBeInstanceOf(oauth.WWWAuthenticateChallengeError)
+        return (error as oauth.WWWAuthenticateChallengeError).cause.map(({ scheme, parameters }) => ({
+          scheme,
+          error: parameters.error,
+          algs: parameters.algs,
+        }))
+      }
+      const none = (await server.verify(new Request(MCP))) as Response
+      expect(none.status).toBe(401)
+      expect(await schemes(none)).toEqual([
+        { scheme: 'bearer', error: undefined, algs: undefined },
+        { scheme: 'dpop', error: undefined, algs: 'ES256 RS256 PS256 EdDSA' },
+      ])
+      const asBearer = (await server.verify(new Request(MCP, { headers: { authorization: 'Bearer gl_at_unknown' } }))) as Response
+      expect(asBearer.status).toBe(401)
+      expect(await schemes(asBearer)).toEqual([
+        { scheme: 'bearer', error: 'invalid_token', algs: undefined },
+        { scheme: 'dpop', error: undefined, algs: 'ES256 RS256 PS256 EdDSA' },
+      ])
+      const dpop = await proof(keys, { htu: MCP, ath: await ath('gl_at_unknown') })
+      const asDpop = (await server.verify(
+        new Request(MCP, { method: 'POST', headers: { authorization: 'DPoP gl_at_unknown', dpop } }),
+      )) as Response
+      expect(asDpop.status).toBe(401)
+      expect(await schemes(asDpop)).toEqual([
+        { scheme: 'dpop', error: 'invalid_token', algs: 'ES256 RS256 PS256 EdDSA' },
+        { scheme: 'bearer', error: undefined, algs: undefined },
+      ])
+    })
+
     it('RFC 9449 §7.1: a DPoP token without a proof, with a proof missing ath, or with a wrong ath is invalid_dpop_proof', async () => {
       const s = dpopSetup()
       const server = await make(s)
@@ -157,6 +196,20 @@ describe('DPoP at the provider itself', () => {
     const first = await request().catch((error: unknown) => error)
     expect(oauth.isDPoPNonceError(first)).toBe(true)
     expect((await request()).status).toBe(200)
+  })
+
+  it('RFC 9449 §7.2: with dpop.required no Bearer token is issued, so the resource offers DPoP alone, with its algs', async () => {
+    const s = dpopSetup({ dpop: { required: true, algs: ['ES256', 'EdDSA'] } })
+    const none = await s.provider.verifyAccessToken(new Request(MCP))
+    expect(none).toBeInstanceOf(Response)
+    expect((none as Response).headers.get('www-authenticate')).toBe(`DPoP realm="${ISSUER}", algs="ES256 EdDSA"`)
+    const unknown = (await s.provider.verifyAccessToken(
+      new Request(MCP, { headers: { authorization: 'Bearer gl_at_unknown' } }),
+    )) as Response
+    expect(unknown.status).toBe(401)
+    expect(unknown.headers.get('www-authenticate')).toBe(
+      `DPoP realm="${ISSUER}", error="invalid_token", error_description="the access token is invalid, expired or revoked", algs="ES256 EdDSA"`,
+    )
   })
 
   it('RFC 9449 §7.1: the UserInfo endpoint accepts a DPoP token with a proof, and refuses it as Bearer', async () => {

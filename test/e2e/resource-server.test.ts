@@ -26,7 +26,9 @@ async function challenge(request: Promise<Response>) {
   const error = await request.catch((e: unknown) => e)
   expect(error).toBeInstanceOf(oauth.WWWAuthenticateChallengeError)
   const { status, cause } = error as oauth.WWWAuthenticateChallengeError
-  expect(cause).toHaveLength(1)
+  // RFC 9449 §7.2: the server takes DPoP proofs, so the DPoP scheme and its algs come beside Bearer.
+  expect(cause).toHaveLength(2)
+  expect(cause[1]).toMatchObject({ scheme: 'dpop', parameters: { realm: ISSUER, algs: 'ES256 RS256 PS256 EdDSA' } })
   return { status, scheme: cause[0]!.scheme, parameters: cause[0]!.parameters }
 }
 
@@ -51,13 +53,13 @@ describe('resource server: provider.verifyAccessToken (RFC 6750)', () => {
     })
   })
 
-  it('RFC 6750 §3.1: a request without a token gets 401 with a bare Bearer challenge and no error', async () => {
+  it('RFC 6750 §3.1: a request without a token gets 401 with bare Bearer and DPoP challenges (RFC 9449 §7.2) and no error', async () => {
     const s = setup()
     const response = await s.provider.verifyAccessToken(new Request(API))
     expect(response).toBeInstanceOf(Response)
     const refused = response as Response
     expect(refused.status).toBe(401)
-    expect(refused.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}"`)
+    expect(refused.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}", DPoP realm="${ISSUER}", algs="ES256 RS256 PS256 EdDSA"`)
     expect(refused.headers.get('www-authenticate')).not.toContain('error')
   })
 

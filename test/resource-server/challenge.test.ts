@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { apiRequest, asResponse, clientCredentialsToken, createAgent, MCP, MCP_METADATA, remoteResourceServer, setupAs } from './support.js'
+import { withResourceMetadata } from '../../packages/resource-server/src/challenge.js'
+import {
+  apiRequest,
+  asResponse,
+  clientCredentialsToken,
+  createAgent,
+  DPOP_OFFER,
+  MCP,
+  MCP_METADATA,
+  remoteResourceServer,
+  setupAs,
+} from './support.js'
 
 const METADATA = `resource_metadata="${MCP_METADATA}"`
 
@@ -9,7 +20,7 @@ describe('RFC 6750 §3 challenges, each naming the metadata URL (RFC 9728 §5.1)
     const { server, calls } = await remoteResourceServer(s)
     const response = asResponse(await server.verify(apiRequest()))
     expect(response.status).toBe(401)
-    expect(response.headers.get('www-authenticate')).toBe(`Bearer ${METADATA}`)
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer ${METADATA}, ${DPOP_OFFER}`)
     expect(await response.text()).toBe('')
     expect(calls).toHaveLength(0)
   })
@@ -30,7 +41,7 @@ describe('RFC 6750 §3 challenges, each naming the metadata URL (RFC 9728 §5.1)
     for (const request of requests) {
       const response = asResponse(await server.verify(request))
       expect(response.status).toBe(401)
-      expect(response.headers.get('www-authenticate')).toBe(`Bearer ${METADATA}`)
+      expect(response.headers.get('www-authenticate')).toBe(`Bearer ${METADATA}, ${DPOP_OFFER}`)
     }
   })
 
@@ -54,7 +65,7 @@ describe('RFC 6750 §3 challenges, each naming the metadata URL (RFC 9728 §5.1)
     const response = asResponse(await server.verify(apiRequest('Bearer gl_at_unknown')))
     expect(response.status).toBe(401)
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer ${METADATA}, error="invalid_token", error_description="the access token is invalid, expired or revoked"`,
+      `Bearer ${METADATA}, error="invalid_token", error_description="the access token is invalid, expired or revoked", ${DPOP_OFFER}`,
     )
     expect(response.headers.get('cache-control')).toBe('no-store')
   })
@@ -66,8 +77,32 @@ describe('RFC 6750 §3 challenges, each naming the metadata URL (RFC 9728 §5.1)
     const response = asResponse(await server.verify(apiRequest(`Bearer ${token}`), { scopes: ['read', 'write'] }))
     expect(response.status).toBe(403)
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer ${METADATA}, error="insufficient_scope", error_description="the access token lacks a required scope", scope="read write"`,
+      `Bearer ${METADATA}, error="insufficient_scope", error_description="the access token lacks a required scope", scope="read write", ${DPOP_OFFER}`,
     )
     expect(await server.verify(apiRequest(`Bearer ${token}`), { scopes: ['read'] })).toMatchObject({ scopes: ['read'] })
+  })
+})
+
+describe('same-process challenges (RFC 9728 §5.1 with RFC 9110 §11.6.1)', () => {
+  it('RFC 9728 §5.1: resource_metadata goes on each Bearer and DPoP challenge, never inside a quoted value', () => {
+    const header = [
+      'Bearer realm="https://as.example/o", error="invalid_token", error_description="not for this resource, DPoP x=1"',
+      'DPoP algs="ES256 EdDSA"',
+      'Basic realm="x"',
+    ].join(', ')
+    const refused = new Response(null, { status: 401, headers: { 'www-authenticate': header } })
+    expect(withResourceMetadata(refused, MCP_METADATA).headers.get('www-authenticate')).toBe(
+      [
+        `Bearer realm="https://as.example/o", error="invalid_token", error_description="not for this resource, DPoP x=1", ${METADATA}`,
+        `DPoP algs="ES256 EdDSA", ${METADATA}`,
+        'Basic realm="x"',
+      ].join(', '),
+    )
+    const bare = new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer, DPoP algs="ES256"' } })
+    expect(withResourceMetadata(bare, MCP_METADATA).headers.get('www-authenticate')).toBe(
+      `Bearer ${METADATA}, DPoP algs="ES256", ${METADATA}`,
+    )
+    const none = new Response(null, { status: 401 })
+    expect(withResourceMetadata(none, MCP_METADATA).headers.get('www-authenticate')).toBe(`Bearer ${METADATA}`)
   })
 })

@@ -5,6 +5,7 @@ import {
   asResponse,
   clientCredentialsToken,
   createAgent,
+  DPOP_OFFER,
   INTROSPECTION_ENDPOINT,
   MCP,
   MCP_METADATA,
@@ -20,7 +21,7 @@ async function expectInvalidToken(result: unknown, description: string) {
   const response = asResponse(result)
   expect(response.status).toBe(401)
   expect(response.headers.get('www-authenticate')).toBe(
-    `Bearer resource_metadata="${MCP_METADATA}", error="invalid_token", error_description="${description}"`,
+    `Bearer resource_metadata="${MCP_METADATA}", error="invalid_token", error_description="${description}", ${DPOP_OFFER}`,
   )
 }
 

@@ -1,7 +1,19 @@
 import { memoryStorage, type Storage } from '@grantline/core'
 import { createResourceServer, type SameProcessProvider } from '@grantline/resource-server'
 import { describe, expect, it } from 'vitest'
-import { apiRequest, asResponse, clientCredentialsToken, createAgent, MCP, MCP_METADATA, OTHER, revoke, setupAs } from './support.js'
+import { ISSUER } from '../support/provider.js'
+import {
+  apiRequest,
+  asResponse,
+  clientCredentialsToken,
+  createAgent,
+  DPOP_OFFER,
+  MCP,
+  MCP_METADATA,
+  OTHER,
+  revoke,
+  setupAs,
+} from './support.js'
 
 const bearer = (token: string) => apiRequest(`Bearer ${token}`)
 const METADATA = `resource_metadata="${MCP_METADATA}"`
@@ -65,7 +77,7 @@ describe('same-process mode: a real provider in the same Worker', () => {
     const response = asResponse(await server.verify(bearer(token)))
     expect(response.status).toBe(401)
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer ${METADATA}, error="invalid_token", error_description="the access token is not meant for this resource"`,
+      `Bearer ${METADATA}, error="invalid_token", error_description="the access token is not meant for this resource", ${DPOP_OFFER}`,
     )
   })
 
@@ -79,18 +91,28 @@ describe('same-process mode: a real provider in the same Worker', () => {
     expect(asResponse(await server.verify(bearer(token))).status).toBe(401)
   })
 
-  it('RFC 6750 §3.1: no token, a malformed header and a missing scope get the same challenges as remote mode', async () => {
+  it("RFC 6750 §3.1, RFC 9449 §7.2: no token and a missing scope get the provider's challenges (Bearer, and DPoP with its algs) with resource_metadata on each", async () => {
     const s = setupAs()
     const server = createResourceServer({ resource: MCP, provider: s.provider })
+    const realm = `realm="${ISSUER}"`
+    const dpop = `DPoP ${realm}, algs="ES256 RS256 PS256 EdDSA", ${METADATA}`
     const missing = asResponse(await server.verify(apiRequest()))
-    expect([missing.status, missing.headers.get('www-authenticate')]).toEqual([401, `Bearer ${METADATA}`])
+    expect([missing.status, missing.headers.get('www-authenticate')]).toEqual([401, `Bearer ${realm}, ${METADATA}, ${dpop}`])
     expect(asResponse(await server.verify(apiRequest('Bearer a b'))).status).toBe(400)
     const token = await clientCredentialsToken(s, await createAgent(s), MCP, 'read')
     const scoped = asResponse(await server.verify(bearer(token), { scopes: ['write'] }))
     expect(scoped.status).toBe(403)
     expect(scoped.headers.get('www-authenticate')).toBe(
-      `Bearer ${METADATA}, error="insufficient_scope", error_description="the access token lacks a required scope", scope="write"`,
+      `Bearer ${realm}, error="insufficient_scope", error_description="the access token lacks a required scope", scope="write", ${METADATA}, ${dpop}`,
     )
+  })
+
+  it('RFC 9449 §7.2: a provider that takes no DPoP proofs (no Storage.remember) offers Bearer alone', async () => {
+    const { remember: _, ...storage } = memoryStorage()
+    const s = setupAs({}, storage as Storage)
+    const server = createResourceServer({ resource: MCP, provider: s.provider })
+    const missing = asResponse(await server.verify(apiRequest()))
+    expect([missing.status, missing.headers.get('www-authenticate')]).toEqual([401, `Bearer realm="${ISSUER}", ${METADATA}`])
   })
 
   it('a storage failure in the provider is 503 with no detail, and goes to onError', async () => {

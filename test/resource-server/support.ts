@@ -7,6 +7,8 @@ import { basic, form, ISSUER, type Setup, setup } from '../support/provider.js'
 export const MCP = 'https://mcp.example/mcp'
 export const OTHER = 'https://other.example/api'
 export const MCP_METADATA = 'https://mcp.example/.well-known/oauth-protected-resource/mcp'
+/** RFC 9449 §7.2: the DPoP challenge a remote resource offers beside Bearer, with the algs it takes. */
+export const DPOP_OFFER = `DPoP resource_metadata="${MCP_METADATA}", algs="ES256 RS256 PS256 EdDSA"`
 export const INTROSPECTION_ENDPOINT = `${ISSUER}/introspect/`
 
 /** A provider that issues tokens for two resources, with a fake clock (and one client address). */

@@ -1,5 +1,5 @@
 import { presentedToken } from './bearer-token.js'
-import { bearerChallenge, dpopChallenge, temporarilyUnavailable } from './challenge.js'
+import { bearerChallenge, dpopChallenge, temporarilyUnavailable, tokenChallenge } from './challenge.js'
 import { createProofReplayCache, DPOP_ALGS, verifyResourceProof } from './dpop-proof.js'
 import { createIntrospection, type TokenCheck } from './introspect.js'
 import { metadataResponse } from './metadata.js'
@@ -19,7 +19,7 @@ import type { RemoteOptions, ResourceServer, ResourceServerOptions, SameProcessO
 export function createResourceServer(options: ResourceServerOptions): ResourceServer {
   const { resource, metadataUrl, document } = resolveOptions(options)
   const sameProcess = 'provider' in options && options.provider !== undefined
-  const check: (token: string, request: Request) => Promise<TokenCheck | Response> = sameProcess
+  const check: (token: string, request: Request, scopes: string[]) => Promise<TokenCheck | Response> = sameProcess
     ? createSameProcessCheck((options as SameProcessOptions).provider, resource, metadataUrl)
     : createIntrospection(options as RemoteOptions, resource)
   const now = sameProcess ? Date.now : ((options as RemoteOptions).now ?? Date.now)
@@ -52,6 +52,17 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
       )
     return null
   }
+  /**
+   * RFC 6750 §3.1, RFC 9449 §7.2: a request without a token hears which schemes to use. Remote
+   * mode takes Bearer and DPoP; the same-process provider answers with the schemes it takes.
+   */
+  async function noToken(request: Request): Promise<Response> {
+    if (sameProcess) {
+      const answer = await check('', request, [])
+      if (answer instanceof Response) return answer
+    }
+    return tokenChallenge(401, metadataUrl, 'bearer', DPOP_ALGS)
+  }
   const metadataPath = new URL(metadataUrl)
   const owns = (request: Request) => {
     const url = new URL(request.url)
@@ -68,19 +79,28 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     },
     async verify(request, { scopes = [] } = {}) {
       const presented = presentedToken(request)
-      if (presented === undefined) return bearerChallenge(401, metadataUrl)
+      if (presented === undefined) return noToken(request)
       if (presented === 'malformed') return bearerChallenge(400, metadataUrl, 'invalid_request', 'the Authorization header is malformed')
-      const result = await check(presented.value, request)
+      const scheme = presented.dpop ? 'dpop' : 'bearer'
+      const result = await check(presented.value, request, scopes)
       if (result instanceof Response) return result
       if ('unavailable' in result) {
         options.onError?.(result.unavailable, request)
         return temporarilyUnavailable()
       }
-      if ('refused' in result) return bearerChallenge(401, metadataUrl, 'invalid_token', result.refused)
+      if ('refused' in result) return tokenChallenge(401, metadataUrl, scheme, DPOP_ALGS, 'invalid_token', result.refused)
       const refusal = await checkBinding(request, presented.value, presented.dpop, result)
       if (refusal) return refusal
       if (scopes.some((scope) => !result.scopes.includes(scope))) {
-        return bearerChallenge(403, metadataUrl, 'insufficient_scope', 'the access token lacks a required scope', scopes.join(' '))
+        return tokenChallenge(
+          403,
+          metadataUrl,
+          scheme,
+          DPOP_ALGS,
+          'insufficient_scope',
+          'the access token lacks a required scope',
+          scopes.join(' '),
+        )
       }
       return result
     },

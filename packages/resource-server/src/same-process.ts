@@ -11,10 +11,11 @@ import type { SameProcessProvider } from './types.js'
  */
 export function createSameProcessCheck(provider: SameProcessProvider, resource: string, metadataUrl: string) {
   // The provider reads the token from the request itself, header checks included.
-  return async function check(_token: string, request: Request): Promise<TokenCheck | Response> {
+  // Its challenges (no token, a missing scope) name the schemes it takes: Bearer, and DPoP when on.
+  return async function check(_token: string, request: Request, required: string[] = []): Promise<TokenCheck | Response> {
     let result: Awaited<ReturnType<SameProcessProvider['verifyAccessToken']>>
     try {
-      result = await provider.verifyAccessToken(request, { resource })
+      result = await provider.verifyAccessToken(request, { resource, ...(required.length > 0 ? { scopes: required } : {}) })
     } catch (error) {
       return { unavailable: error }
     }

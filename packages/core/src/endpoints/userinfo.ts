@@ -8,7 +8,13 @@ import { json, NO_STORE } from '../http/responses.js'
 import { OAuthError } from '../primitives/errors.js'
 import { endpointUrls } from '../protocol/capabilities.js'
 import { storedClaimsRequest } from '../tokens/id-token.js'
-import { bearerChallenge, checkPresentedToken, type PresentedToken, presentedFromHeader } from '../tokens/verify-access-token.js'
+import {
+  bearerChallenge,
+  checkPresentedToken,
+  type PresentedToken,
+  presentedFromHeader,
+  tokenChallenge,
+} from '../tokens/verify-access-token.js'
 
 /**
  * A bearer-token API answers any origin: the token, never a cookie, authorizes the request, so
@@ -52,7 +58,15 @@ async function answer(provider: ProviderContext, request: Request): Promise<Resp
   const found = await checkPresentedToken(provider, request, presented, ['openid'], endpointUrls(provider).userinfo_endpoint)
   if (found instanceof Response) return found
   const { token, family } = found
-  if (token.sub === null) return bearerChallenge(401, provider.config.issuer, 'invalid_token', 'the access token does not belong to a user')
+  if (token.sub === null) {
+    return tokenChallenge(
+      provider.config,
+      401,
+      presented.dpop ? 'dpop' : 'bearer',
+      'invalid_token',
+      'the access token does not belong to a user',
+    )
+  }
   const claims = await releasedClaims(provider, token.sub, token, family)
   return prefersJwt(request.headers.get('accept')) ? signedResponse(provider, claims, token.client_id) : json(claims)
 }
@@ -68,7 +82,7 @@ async function presentedToken(provider: ProviderContext, request: Request): Prom
   if (fromHeader !== undefined && fromBody !== undefined) {
     return bearerChallenge(400, realm, 'invalid_request', 'the access token was sent in more than one way')
   }
-  return fromHeader ?? (fromBody === undefined ? bearerChallenge(401, realm) : { value: fromBody, dpop: false })
+  return fromHeader ?? (fromBody === undefined ? tokenChallenge(provider.config, 401, 'bearer') : { value: fromBody, dpop: false })
 }
 
 /**

@@ -3,6 +3,7 @@ import type { VerifiedToken, VerifyOptions } from '../contracts/provider.js'
 import type { AccessTokenRecord, TokenWithFamily } from '../contracts/storage.js'
 import { bindingRefusal, resourceProof } from '../dpop/resource-proof.js'
 import { sha256Hex } from '../primitives/crypto.js'
+import { dpopEnabled } from '../protocol/capabilities.js'
 import { canonicalResource } from '../protocol/resources.js'
 
 /**
@@ -16,6 +17,45 @@ export function bearerChallenge(status: 400 | 401 | 403, realm: string, error?: 
   if (scope) parts.push(`scope="${scope}"`)
   const headers: Record<string, string> = { 'www-authenticate': `Bearer ${parts.join(', ')}`, 'cache-control': 'no-store' }
   // No token, no error (RFC 6750 §3.1): the challenge alone, with no body to type.
+  if (!error) return new Response(null, { status, headers })
+  headers['content-type'] = 'application/json'
+  return new Response(JSON.stringify({ error, error_description: description }), { status, headers })
+}
+
+/** The authentication scheme a token came under: Bearer (RFC 6750) or DPoP (RFC 9449 §7.1). */
+export type TokenScheme = 'bearer' | 'dpop'
+
+/**
+ * RFC 6750 §3 and RFC 9449 §7.1, §7.2: the challenge of a protected resource that refuses a
+ * request. When the server takes DPoP proofs it offers the DPoP scheme with its `algs` beside
+ * Bearer (Bearer is left out under `dpop.required`, which issues no Bearer token); the error, if
+ * any, goes on the scheme the token came under. No error (no token): the challenges alone, no body.
+ */
+export function tokenChallenge(
+  config: Pick<ProviderContext['config'], 'issuer' | 'dpop' | 'storage'>,
+  status: 401 | 403,
+  scheme: TokenScheme,
+  error?: string,
+  description?: string,
+  scope?: string,
+): Response {
+  const dpop = dpopEnabled(config.storage)
+  if (!dpop) return bearerChallenge(status, config.issuer, error, description, scope)
+  const bearer = !config.dpop.required
+  const realm = `realm="${config.issuer}"`
+  const details = [
+    ...(error ? [`error="${error}"`] : []),
+    ...(description ? [`error_description="${description}"`] : []),
+    ...(scope ? [`scope="${scope}"`] : []),
+  ]
+  const onDpop = scheme === 'dpop' || !bearer
+  const challenges = [
+    ...(bearer ? [`Bearer ${[realm, ...(onDpop ? [] : details)].join(', ')}`] : []),
+    `DPoP ${[realm, ...(onDpop ? details : []), `algs="${config.dpop.algs.join(' ')}"`].join(', ')}`,
+  ]
+  // The challenge carrying the error comes first.
+  if (onDpop) challenges.reverse()
+  const headers: Record<string, string> = { 'www-authenticate': challenges.join(', '), 'cache-control': 'no-store' }
   if (!error) return new Response(null, { status, headers })
   headers['content-type'] = 'application/json'
   return new Response(JSON.stringify({ error, error_description: description }), { status, headers })
@@ -84,13 +124,13 @@ export async function checkBearerToken(
   required: readonly string[] = [],
   proofJkt: string | null = null,
 ): Promise<TokenWithFamily<AccessTokenRecord> | Response> {
-  const realm = provider.config.issuer
+  const scheme: TokenScheme = proofJkt === null ? 'bearer' : 'dpop'
   const found = await provider.config.storage.findAccessToken(sha256Hex(value), provider.config.seconds())
-  if (!found) return bearerChallenge(401, realm, 'invalid_token', 'the access token is invalid, expired or revoked')
+  if (!found) return tokenChallenge(provider.config, 401, scheme, 'invalid_token', 'the access token is invalid, expired or revoked')
   const refusal = bindingRefusal(provider.config, found.token.cnf_jkt, proofJkt)
   if (refusal) return refusal
   if (required.some((scope) => !found.token.scopes.includes(scope))) {
-    return bearerChallenge(403, realm, 'insufficient_scope', 'the access token lacks a required scope', required.join(' '))
+    return tokenChallenge(provider.config, 403, scheme, 'insufficient_scope', 'the access token lacks a required scope', required.join(' '))
   }
   return found
 }
@@ -98,7 +138,8 @@ export async function checkBearerToken(
 /**
  * RFC 6750 §2.1 and §3: checks the Bearer token of a request to a protected resource, the
  * analogue of DOT's ProtectedResourceView. Answers the token, or a ready 400/401/403 Response
- * with its `WWW-Authenticate: Bearer` challenge. A DPoP-bound token (RFC 9449 §7.1) comes as
+ * with its `WWW-Authenticate: Bearer` challenge (and the DPoP one with its `algs` when the server
+ * takes DPoP proofs, RFC 9449 §7.2). A DPoP-bound token (RFC 9449 §7.1) comes as
  * `Authorization: DPoP` with a proof for this request's URL (without query) carrying `ath`;
  * refusals of those answer a `WWW-Authenticate: DPoP` challenge.
  */
@@ -108,13 +149,19 @@ export async function verifyAccessToken(
   options: VerifyOptions = {},
 ): Promise<VerifiedToken | Response> {
   const presented = presentedFromHeader(provider, request)
-  if (presented === undefined) return bearerChallenge(401, provider.config.issuer)
+  if (presented === undefined) return tokenChallenge(provider.config, 401, 'bearer')
   if (presented instanceof Response) return presented
   const found = await checkPresentedToken(provider, request, presented, options.scopes)
   if (found instanceof Response) return found
   const { token } = found
   if (options.resource !== undefined && !token.audience.includes(canonicalResource(options.resource) ?? options.resource)) {
-    return bearerChallenge(401, provider.config.issuer, 'invalid_token', 'the access token is not meant for this resource')
+    return tokenChallenge(
+      provider.config,
+      401,
+      presented.dpop ? 'dpop' : 'bearer',
+      'invalid_token',
+      'the access token is not meant for this resource',
+    )
   }
   return { sub: token.sub, client_id: token.client_id, scopes: token.scopes, expires_at: token.expires_at, audience: token.audience }
 }
