@@ -56,6 +56,22 @@ describe('private_key_jwt security (RFC 7523 §3, RFC 7521 §4.2, OIDC Core §9)
     expect(await c.token(await c.assertion({ aud: TOKEN_ENDPOINT }))).toHaveProperty('status', 200)
   })
 
+  it('RFC 6749 §5.2, RFC 9110 §15.5.2: a malformed client_assertion is a 400 at the token endpoint, never a 401 without a challenge', async () => {
+    const c = await withClient()
+    const unsigned = `${btoa('{"alg":"ES256"}')}.${btoa('{}')}.AA`
+    for (const malformed of ['a.b.c', unsigned]) {
+      const response = await c.token(malformed)
+      expect(response.status, malformed).toBe(400)
+      expect(response.headers.get('www-authenticate')).toBeNull()
+      expect(await response.json()).toMatchObject({ error: 'invalid_client' })
+      // Introspection answers every invalid_client with a Basic challenge (RFC 7662 §2.3).
+      const body = { token: 'x', client_assertion_type: ASSERTION_TYPE, client_assertion: malformed }
+      const introspection = await c.provider.handle(new Request(`${ISSUER}/introspect/`, form(body)))
+      expect(introspection.status).toBe(401)
+      expect(introspection.headers.get('www-authenticate')).toMatch(/^Basic /)
+    }
+  })
+
   it('RFC 7523 §3: a jti is single use even when the same jti comes in a new assertion', async () => {
     const c = await withClient()
     expect((await c.token(await c.assertion({ jti: 'same' }))).status).toBe(200)

@@ -32,6 +32,8 @@ export async function authenticateClient(
   let method: ClientAuthMethod | undefined
   let credentials: ClientCredentials | undefined
   let basic = false
+  // A challenge names a scheme the server offers, or it would mislead the caller.
+  const challenge = options.challenge === true && provider.clientAuth.some((candidate) => candidate.name === 'client_secret_basic')
   try {
     for (const candidate of provider.clientAuth) {
       const found = candidate.extract(request, params)
@@ -44,11 +46,11 @@ export async function authenticateClient(
     }
   } catch (error) {
     // A malformed Basic header: presented credentials that failed, naming no usable client_id.
-    if (error instanceof OAuthError && error.error === 'invalid_client') failed(provider, call, 'invalid_credentials', undefined, address)
-    throw error
+    if (!(error instanceof OAuthError) || error.error !== 'invalid_client') throw error
+    failed(provider, call, 'invalid_credentials', undefined, address)
+    // A method's refusal without a challenge (a malformed client_assertion) is answered as any failure here.
+    throw 'www-authenticate' in error.headers ? error : invalidClient(error.message, challenge)
   }
-  // A challenge names a scheme the server offers, or it would mislead the caller.
-  const challenge = options.challenge === true && provider.clientAuth.some((candidate) => candidate.name === 'client_secret_basic')
   if (!method || !credentials) throw invalidClient('client authentication is required', challenge)
   const { clientId } = credentials
   const key = rateLimitKey(clientId, address)
