@@ -182,6 +182,19 @@ describe('grantline serve and migrate', () => {
     expect(response.headers.getSetCookie()).toEqual([expect.stringMatching(/^gl_csrf=.*; Secure$/)])
   })
 
+  it('FAPI 2.0, RFC 9449, RFC 9126: serve --config takes "profile", "dpop" and "par", so the standalone server can run the profile', async () => {
+    const discovery = async (config: Record<string, unknown>) => {
+      const server = await startServer(ws, { config })
+      return (await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>
+    }
+    expect(await discovery({ profile: 'fapi2', dpop: { algs: ['ES256'], nonce: true } })).toMatchObject({
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      require_pushed_authorization_requests: true,
+      dpop_signing_alg_values_supported: ['ES256'],
+    })
+    expect(await discovery({ par: { required: true } })).toMatchObject({ require_pushed_authorization_requests: true })
+  })
+
   it.each(BACKENDS)('migrate prepares a new %s database, and a second run changes nothing', async (backend) => {
     const fresh = await createWorkspace(backend)
     try {

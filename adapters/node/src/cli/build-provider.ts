@@ -49,6 +49,9 @@ const FILE_OPTIONS = new Set([
   'clientIdMetadataDocuments',
   'resources',
   'registration',
+  'par',
+  'dpop',
+  'profile',
 ])
 
 /** Provider options from a `--config` JSON file; an unknown key is refused, as createProvider refuses one. */
