@@ -299,6 +299,27 @@ describe("profile 'fapi2': the FAPI 2.0 Security Profile end to end with oauth4w
       error: 'invalid_client',
     })
     expect((await push('PS256')).status).toBe(201)
+    // RFC 9101 §6.2 under FAPI 2.0 §5.4.1: an RS256 request object is refused, and the answer names only the profile's algorithms.
+    const request = await new SignJWT({
+      client_id: client.client_id,
+      response_type: 'code',
+      redirect_uri: REDIRECT_URI,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(client.client_id)
+      .setAudience(ISSUER)
+      .setExpirationTime('60s')
+      .sign(await signer('RS256'))
+    const body = { request, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' }
+    const assertionPs256 = await assertion(await signer('PS256'), client.client_id, ISSUER, 'PS256')
+    const refused = await s.provider.handle(new Request(PAR, form({ ...body, client_assertion: assertionPs256 })))
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toStrictEqual({
+      error: 'invalid_request_object',
+      error_description: 'request object: the JWT algorithm is not allowed; use one of ES256, PS256, EdDSA',
+    })
   })
 
   it('RFC 9126 §3, RFC 9101: a signed request object pushed under the profile counts, its redirect_uri inside it; DPoP at PAR still binds the code', async () => {

@@ -62,7 +62,7 @@ export async function verifyClientJwt(
       requiredClaims: ['exp', ...(expect.requiredClaims ?? [])],
     }))
   } catch (error) {
-    throw fail(describe(error))
+    throw fail(describe(error, expect.algs ?? CLIENT_JWT_ALGS))
   }
   if (expect.typ && !expect.typ(typ)) throw fail(`the JWT typ "${typ}" is not the one expected here (RFC 8725 section 3.11)`)
   if (payload.iat !== undefined && payload.iat > expect.now + expect.clockSkew) throw fail('the JWT iat is in the future')
@@ -73,11 +73,11 @@ export async function verifyClientJwt(
 }
 
 /** A description of why jose refused a JWT, from its error codes; the client's own key problems keep their text. */
-function describe(error: unknown): string {
+function describe(error: unknown, algs: readonly string[]): string {
   if (error instanceof OAuthError) return error.message
   if (error instanceof errors.JWTExpired) return 'the JWT has expired'
   if (error instanceof errors.JWTClaimValidationFailed) return `the JWT ${error.claim} claim is missing or wrong (${error.reason})`
-  if (error instanceof errors.JOSEAlgNotAllowed) return `the JWT algorithm is not allowed; use one of ${CLIENT_JWT_ALGS.join(', ')}`
+  if (error instanceof errors.JOSEAlgNotAllowed) return `the JWT algorithm is not allowed; use one of ${algs.join(', ')}`
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the client matches the JWT (kid and alg)'
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the JWT signature does not verify with the client keys'
   if (error instanceof errors.JWKSInvalid) return 'the client keys are not a usable public JWK Set'
