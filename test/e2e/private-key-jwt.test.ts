@@ -102,7 +102,7 @@ describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9) through oauth4webapi',
     expect((await oauth.processClientCredentialsResponse(as, client, grant)).access_token).toMatch(/^gl_at_/)
   })
 
-  it('RFC 9126 §2: at the PAR endpoint an assertion for the issuer, the token endpoint or the PAR endpoint is accepted, one for another endpoint is not', async () => {
+  it('draft-ietf-oauth-rfc7523bis §4: at the PAR endpoint only an assertion for the issuer is accepted; one for the token or PAR endpoint (RFC 9126 §2\'s older rule) is not', async () => {
     const s = realTimeSetup()
     const key = await clientKey('ES256')
     const reg = await registerWithKey(s, key)
@@ -118,18 +118,16 @@ describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9) through oauth4webapi',
       }
       return oauth.pushedAuthorizationRequest(server, reg.client, withAudience(aud), params, via(s))
     }
-    for (const aud of [as.issuer, as.token_endpoint!, server.pushed_authorization_request_endpoint]) {
-      const pushed = await oauth.processPushedAuthorizationResponse(server, reg.client, await push(aud))
-      expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/)
-    }
-    for (const aud of [as.introspection_endpoint!, 'https://other.example/o/par/']) {
+    const pushed = await oauth.processPushedAuthorizationResponse(server, reg.client, await push(as.issuer))
+    expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/)
+    for (const aud of [as.token_endpoint!, server.pushed_authorization_request_endpoint, as.introspection_endpoint!, 'https://other.example/o/par/']) {
       const refused = await push(aud)
       expect(refused.status).toBe(401)
       expect(await refused.json()).toMatchObject({ error: 'invalid_client' })
     }
   })
 
-  it('RFC 7523 §3: introspection and revocation accept an assertion for the token endpoint or their own URL, not for another endpoint', async () => {
+  it('draft-ietf-oauth-rfc7523bis §4: introspection and revocation accept an assertion for the issuer, not for the token endpoint or their own URL', async () => {
     const s = realTimeSetup()
     const key = await clientKey('ES256')
     const reg = await registerWithKey(s, key)
@@ -139,13 +137,15 @@ describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9) through oauth4webapi',
     })
     const grant = await oauth.clientCredentialsGrantRequest(as, reg.client, reg.auth, new URLSearchParams(), via(s))
     const { access_token } = await oauth.processClientCredentialsResponse(as, reg.client, grant)
-    for (const aud of [as.token_endpoint!, as.introspection_endpoint!]) {
-      expect(await introspect(s, withAudience(aud), access_token)).toMatchObject({ active: true })
-    }
+    expect(await introspect(s, withAudience(as.issuer), access_token)).toMatchObject({ active: true })
     // RFC 7662 §2.3, RFC 7009 §2.1: invalid_client is a 401 with a challenge, which oauth4webapi throws.
-    await expect(introspect(s, withAudience(as.revocation_endpoint!), access_token)).rejects.toMatchObject({ status: 401 })
-    await expect(revoke(s, withAudience(as.introspection_endpoint!), access_token)).rejects.toMatchObject({ status: 401 })
-    await revoke(s, withAudience(as.token_endpoint!), access_token)
+    for (const aud of [as.token_endpoint!, as.introspection_endpoint!]) {
+      await expect(introspect(s, withAudience(aud), access_token)).rejects.toMatchObject({ status: 401 })
+    }
+    for (const aud of [as.token_endpoint!, as.revocation_endpoint!]) {
+      await expect(revoke(s, withAudience(aud), access_token)).rejects.toMatchObject({ status: 401 })
+    }
+    await revoke(s, withAudience(as.issuer), access_token)
     expect(await introspect(s, reg, access_token)).toMatchObject({ active: false })
   })
 

@@ -46,14 +46,20 @@ async function refused(response: Response, error = 'invalid_client') {
 }
 
 describe('private_key_jwt security (RFC 7523 §3, RFC 7521 §4.2, OIDC Core §9)', () => {
-  it('RFC 7523 §3: an assertion naming this issuer or the token endpoint is accepted once; a replayed jti is invalid_client', async () => {
+  it('RFC 7523 §3: an assertion naming this issuer is accepted once; a replayed jti is invalid_client', async () => {
     const c = await withClient()
-    expect((await c.token(await c.assertion())).status).toBe(200)
-    const endpointAudience = await c.assertion({ aud: TOKEN_ENDPOINT })
-    expect((await c.token(endpointAudience)).status).toBe(200)
-    await refused(await c.token(endpointAudience))
+    const assertion = await c.assertion()
+    expect((await c.token(assertion)).status).toBe(200)
+    await refused(await c.token(assertion))
     // The same assertion with a fresh jti is fine: the refusal was the replay alone.
-    expect(await c.token(await c.assertion({ aud: TOKEN_ENDPOINT }))).toHaveProperty('status', 200)
+    expect(await c.token(await c.assertion())).toHaveProperty('status', 200)
+  })
+
+  it('draft-ietf-oauth-rfc7523bis §4 (audience injection): aud is the issuer alone, as a string; the token endpoint URL or an array naming this issuer among others is refused', async () => {
+    const c = await withClient()
+    await refused(await c.token(await c.assertion({ aud: TOKEN_ENDPOINT })))
+    await refused(await c.token(await c.assertion({ aud: [ISSUER, 'https://attacker.example'] })))
+    await refused(await c.token(await c.assertion({ aud: [ISSUER] })))
   })
 
   it('RFC 6749 §5.2, RFC 9110 §15.5.2: a malformed client_assertion is a 400 at the token endpoint, never a 401 without a challenge', async () => {

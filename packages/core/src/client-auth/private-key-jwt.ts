@@ -22,7 +22,7 @@ const invalidClient = (description: string) => new OAuthError('invalid_client', 
 /**
  * `private_key_jwt` (RFC 7523 §2.2, §3; OIDC Core §9): the client signs a JWT with a key whose
  * public half it registered (`jwks` or `jwks_uri`). The JWT names the client as `iss` and `sub`,
- * this server's issuer, its token endpoint's URL or the endpoint's URL as `aud`, an `exp` at most five minutes ahead, and a
+ * this server's issuer identifier alone, as a string, as `aud` (see `checkAudience`), an `exp` at most five minutes ahead, and a
  * `jti` that is accepted once (a replay is invalid_client). Signed with RS256, PS256, ES256 or
  * EdDSA (or fewer: `algs`); `none` and HS* are refused (secrets are stored hashed, so no key is shared).
  */
@@ -60,7 +60,7 @@ export function createPrivateKeyJwt(algs: readonly string[] = CLIENT_JWT_ALGS): 
         client,
         assertion.value,
         {
-          audience: assertionAudiences(context),
+          audience: context.issuer,
           now: context.now,
           clockSkew: CLOCK_SKEW,
           subjectIsClient: true,
@@ -73,6 +73,7 @@ export function createPrivateKeyJwt(algs: readonly string[] = CLIENT_JWT_ALGS): 
         },
         invalidClient,
       )
+      checkAudience(payload.aud, context.issuer)
       const { jti, exp } = payload as { jti: unknown; exp: number }
       if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH)
         throw invalidClient('client_assertion jti must be a short string')
@@ -85,14 +86,17 @@ export function createPrivateKeyJwt(algs: readonly string[] = CLIENT_JWT_ALGS): 
 }
 
 /**
- * The `aud` values an assertion may name (one is enough): the issuer and the token endpoint's URL,
- * which both identify this server (RFC 7523 §3, OIDC Core §9), and the URL of the endpoint it is
- * sent to. RFC 9126 §2 requires all three at the pushed authorization request endpoint; the same
- * rule holds at introspection, revocation and device authorization, so that a client may sign
- * every assertion for the token endpoint. An assertion for another endpoint is refused.
+ * The assertion's `aud` is this server's issuer identifier, as a single string, at every endpoint.
+ * RFC 7523 §3 and RFC 9126 §2 also allowed an endpoint's URL, or an array naming this server among
+ * others; both let a malicious authorization server that a client also uses obtain an assertion it
+ * can replay here (the 2025 private_key_jwt audience-injection disclosure), so the update of
+ * RFC 7523 (draft-ietf-oauth-rfc7523bis) and FAPI 2.0 §5.3.2.1 accept the issuer alone.
+ * oauth4webapi and openid-client send the issuer.
  */
-export function assertionAudiences(context: Pick<ClientAuthContext, 'issuer' | 'tokenEndpoint' | 'endpoint'>): string[] {
-  return [...new Set([context.issuer, context.tokenEndpoint, context.endpoint])]
+function checkAudience(aud: unknown, issuer: string): void {
+  if (aud !== issuer) {
+    throw invalidClient('client_assertion aud must be the issuer identifier alone, as a string (draft-ietf-oauth-rfc7523bis)')
+  }
 }
 
 /** private_key_jwt with every algorithm of CLIENT_JWT_ALGS. */

@@ -75,8 +75,9 @@ export function applyFapi2(input: ProviderConfig): ProviderConfig {
 /**
  * FAPI 2.0 Security Profile §5.3.2.1: only confidential clients, authenticated by private_key_jwt
  * (Grantline has no mTLS). Under the profile the other methods are not offered at all, so that
- * discovery lists only this one and no endpoint accepts another; and the assertion must name the
- * issuer alone, as a string, as its audience (§5.3.2.1), signed with an algorithm of §5.4.1.
+ * discovery lists only this one and no endpoint accepts another; and the assertion must be signed
+ * with an algorithm of §5.4.1 (its audience, the issuer alone as a string, private_key_jwt checks
+ * under every profile).
  */
 export function fapi2ClientAuth(methods: readonly ClientAuthMethod[]): readonly ClientAuthMethod[] {
   const method = methods.find((candidate) => candidate.name === FAPI2_CLIENT_AUTH)
@@ -93,7 +94,7 @@ export function fapi2ClientAuth(methods: readonly ClientAuthMethod[]): readonly 
       ...(method.signingAlgs ? { signingAlgs: method.signingAlgs } : {}),
       extract: (request, params) => method.extract(request, params),
       async verify(client, credentials, context) {
-        if (credentials.assertion) checkFapi2Assertion(credentials.assertion.value, context.issuer)
+        if (credentials.assertion) checkFapi2Assertion(credentials.assertion.value)
         return method.verify(client, credentials, context)
       },
     },
@@ -103,16 +104,13 @@ export function fapi2ClientAuth(methods: readonly ClientAuthMethod[]): readonly 
 const invalidAssertion = (description: string) => new OAuthError('invalid_client', `${description} (FAPI 2.0)`)
 
 /** Checked before the method verifies the signature: what the profile adds to RFC 7523 §3. */
-function checkFapi2Assertion(assertion: string, issuer: string): void {
+function checkFapi2Assertion(assertion: string): void {
   let alg: unknown
-  let aud: unknown
   try {
     alg = decodeProtectedHeader(assertion).alg
-    aud = decodeJwt(assertion).aud
   } catch {
     throw invalidAssertion('client_assertion is not a JWT')
   }
   if (!(FAPI2_ALGS as readonly unknown[]).includes(alg))
     throw invalidAssertion('client_assertion must be signed with ES256, PS256 or EdDSA')
-  if (aud !== issuer) throw invalidAssertion('client_assertion aud must be the issuer identifier, as a string')
 }
