@@ -1,10 +1,10 @@
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { createClientKeys } from '../../packages/core/src/clients/client-keys.js'
-import { publicJwksProblem } from '../../packages/core/src/protocol/public-jwks.js'
 import { type ClientJwtExpectation, verifyClientJwt } from '../../packages/core/src/clients/verify-client-jwt.js'
-import { OAuthError } from '../../packages/core/src/primitives/errors.js'
 import type { Client } from '../../packages/core/src/contracts/storage.js'
+import { OAuthError } from '../../packages/core/src/primitives/errors.js'
+import { publicJwksProblem } from '../../packages/core/src/protocol/public-jwks.js'
 
 const JWKS_URI = 'https://client.example/jwks.json'
 const AUD = 'https://as.example/token'

@@ -7,7 +7,7 @@ import { as, codeFlow, introspect, type Registered, revoke, via } from './suppor
 const JWKS_URI = 'https://client.example/jwks.json'
 
 /** A client key pair as oauth4webapi's PrivateKeyJwt takes it, with its public JWK. */
-export async function clientKey(alg: 'ES256' | 'PS256' | 'RS256' | 'EdDSA' = 'ES256', kid = `key-${alg}`) {
+async function clientKey(alg: 'ES256' | 'PS256' | 'RS256' | 'EdDSA' = 'ES256', kid = `key-${alg}`) {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true })
   return { privateKey, kid, jwk: { ...(await exportJWK(publicKey)), kid } }
 }

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose'
 import { CLIENT_JWT_ALGS, verifyClientJwt } from '../clients/verify-client-jwt.js'
-import type { ClientAuthContext, ClientAuthMethod } from '../contracts/client-auth-method.js'
+import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
 import { sha256Hex } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
 

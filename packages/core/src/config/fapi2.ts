@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { decodeProtectedHeader } from 'jose'
 import type { ClientAuthMethod } from '../contracts/client-auth-method.js'
 import type { ProviderConfig } from '../contracts/provider-config.js'
 import { ConfigError, OAuthError } from '../primitives/errors.js'
