@@ -19,9 +19,22 @@ function utf8(value: string): Uint8Array {
   return ascii.subarray(0, value.length)
 }
 
+// noble's `sha256(bytes)` builds a hasher per call (a block buffer and two DataViews), which costs
+// as much as hashing a short secret; copying a fresh state into one reused hasher halves a digest.
+const initial = sha256.create()
+const hasher = sha256.create()
+const digest = new Uint8Array(32)
+
+/** SHA-256 of the UTF-8 bytes of `value`, in a reused buffer: valid until the next call. */
+function sha256Of(value: string): Uint8Array {
+  initial._cloneInto(hasher)
+  hasher.update(utf8(value)).digestInto(digest)
+  return digest
+}
+
 /** Lowercase hex SHA-256 of the UTF-8 bytes: the storage key of every secret (DOT's checksum). */
 export function sha256Hex(value: string): string {
-  return bytesToHex(sha256(utf8(value)))
+  return bytesToHex(sha256Of(value))
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -113,5 +126,5 @@ export async function hmac(secret: string, message: string): Promise<string> {
 
 /** RFC 7636 §4.2: BASE64URL(SHA256(ASCII(code_verifier))). */
 export function s256(verifier: string): string {
-  return base64url(sha256(utf8(verifier)))
+  return base64url(sha256Of(verifier))
 }
