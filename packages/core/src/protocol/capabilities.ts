@@ -25,10 +25,23 @@ export const SCOPE_CLAIMS: Record<string, readonly string[]> = {
   phone: ['phone_number', 'phone_number_verified'],
 }
 
+// The last issuer parsed and its origin: a token request reads endpointUrls up to three times, and
+// parsing the issuer each time cost more than the rest of it.
+let parsedIssuer = ''
+let parsedOrigin = ''
+
+function issuerOrigin(issuer: string): string {
+  if (issuer !== parsedIssuer) {
+    parsedOrigin = new URL(issuer).origin
+    parsedIssuer = issuer
+  }
+  return parsedOrigin
+}
+
 /** The endpoints' absolute URLs: the issuer's origin, then basePath. */
 export function endpointUrls(provider: ProviderContext) {
   const { issuer, basePath } = provider.config
-  const base = `${new URL(issuer).origin}${basePath}`
+  const base = `${issuerOrigin(issuer)}${basePath}`
   return {
     authorization_endpoint: `${base}/authorize/`,
     token_endpoint: `${base}/token/`,
