@@ -15,6 +15,7 @@ import type {
   Storage,
 } from '../contracts/storage.js'
 import { memoryDeviceAuthorizations } from './memory-device-authorizations.js'
+import { expiryIndex } from './memory-expiry.js'
 import {
   accessRecord,
   arrayInterner,
@@ -78,6 +79,12 @@ export function memoryStorage(): Storage {
   const devices = new Map<string, DeviceAuthorization>()
   const remembered = new Map<string, { expires_at: number }>()
   const hits = new Map<string, { window_start: number; hits: number; previous_hits: number; expires_at: number }>()
+  // The tables that grow with traffic are swept through their expiry index, never walked whole.
+  const accessExpiry = expiryIndex()
+  const refreshExpiry = expiryIndex()
+  const familyExpiry = expiryIndex()
+  const hitsExpiry = expiryIndex()
+  const rememberedExpiry = expiryIndex()
 
   const liveFamily = (id: string, now: number): StoredFamily | null => {
     const family = families.get(id)
@@ -94,12 +101,28 @@ export function memoryStorage(): Storage {
 
   const putFamily = (family: Family) => {
     const stored = storedFamily(family, intern)
+    const previous = families.get(stored.id)
     families.set(stored.id, stored)
+    if (previous?.expires_at !== stored.expires_at) familyExpiry.add(stored.id, stored.expires_at, false)
+    if (stored.revoked_at !== null) familyExpiry.revoked(stored.id)
+  }
+
+  const revokeFamily = (family: StoredFamily, now: number) => {
+    family.revoked_at = now
+    familyExpiry.revoked(family.id)
   }
 
   const revokeFamiliesWhere = (match: (family: StoredFamily) => boolean, now: number) => {
     for (const family of families.values()) {
-      if (family.revoked_at === null && match(family)) family.revoked_at = now
+      if (family.revoked_at === null && match(family)) revokeFamily(family, now)
+    }
+  }
+
+  const revokeAccess = (key: string, now: number) => {
+    const token = access.get(key)
+    if (token && token.revoked_at === null) {
+      token.revoked_at = now
+      accessExpiry.revoked(key)
     }
   }
 
@@ -131,8 +154,16 @@ export function memoryStorage(): Storage {
 
   const issue = ({ family, access: at, refresh: rt }: IssuedTokens) => {
     if (family) putFamily(family)
-    access.set(hashKey(at.hash), storedAccess(at, intern))
-    if (rt) refresh.set(hashKey(rt.hash), storedRefresh(rt, intern))
+    const accessKey = hashKey(at.hash)
+    const stored = storedAccess(at, intern)
+    access.set(accessKey, stored)
+    accessExpiry.add(accessKey, stored.expires_at, stored.revoked_at !== null)
+    if (rt) {
+      const refreshKey = hashKey(rt.hash)
+      const storedRt = storedRefresh(rt, intern)
+      refresh.set(refreshKey, storedRt)
+      refreshExpiry.add(refreshKey, storedRt.expires_at, storedRt.revoked_at !== null)
+    }
   }
 
   return {
@@ -234,7 +265,7 @@ export function memoryStorage(): Storage {
     },
     async revokeFamily(id, now) {
       const family = families.get(id)
-      if (family && family.revoked_at === null) family.revoked_at = now
+      if (family && family.revoked_at === null) revokeFamily(family, now)
     },
 
     async issueTokens(tokens) {
@@ -251,20 +282,20 @@ export function memoryStorage(): Storage {
       return token && family ? { token: refreshRecord(hash, token), family: familyRecord(family) } : null
     },
     async revokeAccessToken(hash, now) {
-      const token = access.get(hashKey(hash))
-      if (token && token.revoked_at === null) token.revoked_at = now
+      revokeAccess(hashKey(hash), now)
     },
     async rotateRefresh(oldHash, next, now, graceSeconds): Promise<RotateResult> {
       const old = refresh.get(hashKey(oldHash))
       if (!old || !liveTokenFamily(old, now)) return { status: 'absent' }
       if (old.used_at !== null) {
-        const successor = old.successor_hash ? refresh.get(hashKey(old.successor_hash)) : undefined
+        const successorKey = old.successor_hash ? hashKey(old.successor_hash) : null
+        const successor = successorKey !== null ? refresh.get(successorKey) : undefined
         const inGrace =
           now - old.used_at < graceSeconds && successor !== undefined && successor.used_at === null && successor.revoked_at === null
-        if (!inGrace) return { status: 'reused', family_id: old.family_id }
+        if (!inGrace || successorKey === null) return { status: 'reused', family_id: old.family_id }
         successor.revoked_at = now
-        const successorAccess = successor.access_hash ? access.get(hashKey(successor.access_hash)) : undefined
-        if (successorAccess && successorAccess.revoked_at === null) successorAccess.revoked_at = now
+        refreshExpiry.revoked(successorKey)
+        if (successor.access_hash) revokeAccess(hashKey(successor.access_hash), now)
       }
       // The grace window runs from the first use: re-presenting the old token does not extend it.
       old.used_at ??= now
@@ -286,7 +317,10 @@ export function memoryStorage(): Storage {
       const counts = countsAt(key, now, windowSeconds)
       const start = Math.max(windowStart(now, windowSeconds), hits.get(key)?.window_start ?? 0)
       const next = { current: counts.current + 1, previous: counts.previous }
-      hits.set(key, { window_start: start, hits: next.current, previous_hits: next.previous, expires_at: start + 2 * windowSeconds })
+      const expiresAt = start + 2 * windowSeconds
+      // Filed once per window, not once per hit: the row keeps its expiry until the window moves.
+      if (hits.get(key)?.expires_at !== expiresAt) hitsExpiry.add(key, expiresAt, false)
+      hits.set(key, { window_start: start, hits: next.current, previous_hits: next.previous, expires_at: expiresAt })
       return next
     },
     async countHits(key, now, windowSeconds) {
@@ -298,6 +332,7 @@ export function memoryStorage(): Storage {
       const seen = remembered.get(id)
       if (seen && seen.expires_at > now) return false
       remembered.set(id, { expires_at: expiresAt })
+      rememberedExpiry.add(id, expiresAt, false)
       return true
     },
 
@@ -325,11 +360,11 @@ export function memoryStorage(): Storage {
       sweep(initialAccessTokens)
       sweep(pushedRequests)
       sweep(devices)
-      sweep(access)
-      sweep(refresh)
-      sweep(families)
-      sweep(hits)
-      sweep(remembered)
+      removed += accessExpiry.sweep(access, now, limit - removed)
+      removed += refreshExpiry.sweep(refresh, now, limit - removed)
+      removed += familyExpiry.sweep(families, now, limit - removed)
+      removed += hitsExpiry.sweep(hits, now, limit - removed)
+      removed += rememberedExpiry.sweep(remembered, now, limit - removed)
       for (const [key, consent] of consents) {
         if (removed >= limit) break
         if (consent.revoked_at !== null) {
