@@ -22,6 +22,9 @@ export function expiryIndex(): ExpiryIndex {
   // A binary min-heap of the seconds in `buckets`: one per distinct expiry, not per row.
   const seconds: number[] = []
   let revokedKeys: string[] = []
+  // The bucket filed into last: tokens issued within one second with one lifetime share it.
+  let lastSecond = Number.NaN
+  let lastBucket: string[] = []
 
   const pushSecond = (second: number) => {
     let i = seconds.push(second) - 1
@@ -55,11 +58,17 @@ export function expiryIndex(): ExpiryIndex {
 
   return {
     add(key, expiresAt, revoked) {
-      const bucket = buckets.get(expiresAt)
-      if (bucket) bucket.push(key)
+      if (expiresAt === lastSecond) lastBucket.push(key)
       else {
-        buckets.set(expiresAt, [key])
-        pushSecond(expiresAt)
+        let bucket = buckets.get(expiresAt)
+        if (bucket) bucket.push(key)
+        else {
+          bucket = [key]
+          buckets.set(expiresAt, bucket)
+          pushSecond(expiresAt)
+        }
+        lastSecond = expiresAt
+        lastBucket = bucket
       }
       if (revoked) revokedKeys.push(key)
     },
@@ -94,6 +103,7 @@ export function expiryIndex(): ExpiryIndex {
         if (bucket.length > 0) break
         buckets.delete(second)
         popSecond()
+        if (second === lastSecond) lastSecond = Number.NaN
       }
       return removed
     },

@@ -50,19 +50,32 @@ const EMPTY: readonly string[] = Object.freeze([])
  */
 export function arrayInterner(limit = 4096): (values: readonly string[]) => readonly string[] {
   let table = new Map<string, readonly string[]>()
+  // The last array answered: a token's scopes are usually its family's, stored just before, so
+  // comparing against it first spares joining a key (a new string) and a table lookup.
+  let last: readonly string[] = EMPTY
   return (values) => {
     if (values.length === 0) return EMPTY
+    if (values.length === last.length && sameValues(last, values)) return last
     const key = values.join('\u0000')
     const found = table.get(key)
     // The key joins the values; a value holding U+0000 could make two arrays meet, so compare them.
-    if (found && found.length === values.length && found.every((value, i) => value === values[i])) return found
+    if (found && found.length === values.length && sameValues(found, values)) {
+      last = found
+      return found
+    }
     const own = Object.freeze(values.map(flat))
     if (!found) {
       if (table.size >= limit) table = new Map()
       table.set(key, own)
     }
+    last = own
     return own
   }
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 type Intern = ReturnType<typeof arrayInterner>

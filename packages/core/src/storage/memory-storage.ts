@@ -101,10 +101,9 @@ export function memoryStorage(): Storage {
 
   const putFamily = (family: Family) => {
     const stored = storedFamily(family, intern)
-    const previous = families.get(stored.id)
     families.set(stored.id, stored)
-    if (previous?.expires_at !== stored.expires_at) familyExpiry.add(stored.id, stored.expires_at, false)
-    if (stored.revoked_at !== null) familyExpiry.revoked(stored.id)
+    // A family written again is filed again; the entry of its earlier expiry is dropped when it comes up.
+    familyExpiry.add(stored.id, stored.expires_at, stored.revoked_at !== null)
   }
 
   const revokeFamily = (family: StoredFamily, now: number) => {
@@ -143,8 +142,7 @@ export function memoryStorage(): Storage {
   }
 
   /** A key's counts as seen from the window holding `now`: rolled over when that window is newer. */
-  const countsAt = (key: string, now: number, windowSeconds: number): HitCounts => {
-    const row = hits.get(key)
+  const countsAt = (key: string, now: number, windowSeconds: number, row = hits.get(key)): HitCounts => {
     const start = windowStart(now, windowSeconds)
     if (!row) return { current: 0, previous: 0 }
     // A row from a later window (another instance's clock ran ahead) counts as the current one.
@@ -314,14 +312,20 @@ export function memoryStorage(): Storage {
     },
 
     async hit(key, now, windowSeconds) {
-      const counts = countsAt(key, now, windowSeconds)
-      const start = Math.max(windowStart(now, windowSeconds), hits.get(key)?.window_start ?? 0)
-      const next = { current: counts.current + 1, previous: counts.previous }
+      const row = hits.get(key)
+      const counts = countsAt(key, now, windowSeconds, row)
+      const start = Math.max(windowStart(now, windowSeconds), row?.window_start ?? 0)
+      counts.current++
       const expiresAt = start + 2 * windowSeconds
-      // Filed once per window, not once per hit: the row keeps its expiry until the window moves.
-      if (hits.get(key)?.expires_at !== expiresAt) hitsExpiry.add(key, expiresAt, false)
-      hits.set(key, { window_start: start, hits: next.current, previous_hits: next.previous, expires_at: expiresAt })
-      return next
+      if (row && row.expires_at === expiresAt) {
+        // The same window: counted in place, and already filed under its expiry.
+        row.hits = counts.current
+        row.previous_hits = counts.previous
+        return counts
+      }
+      hitsExpiry.add(key, expiresAt, false)
+      hits.set(key, { window_start: start, hits: counts.current, previous_hits: counts.previous, expires_at: expiresAt })
+      return counts
     },
     async countHits(key, now, windowSeconds) {
       return countsAt(key, now, windowSeconds)
