@@ -1,4 +1,13 @@
-import { type Accounts, ConfigError, createProvider, memoryStorage, type ProviderConfig, type Storage } from '@grantline/core'
+import {
+  type AccountStore,
+  type Accounts,
+  ConfigError,
+  createProvider,
+  localAccounts,
+  memoryStorage,
+  type ProviderConfig,
+  type Storage,
+} from '@grantline/core'
 import { nonAtomicStorage, testAccounts } from '@grantline/testing'
 import { describe, expect, it } from 'vitest'
 import { ISSUER, SECRET } from '../support/provider.js'
@@ -40,6 +49,35 @@ describe('configuration errors are coded TypeErrors thrown at start-up (DESIGN "
 
   it('DESIGN "Consent": a secret shorter than 32 characters is ERR_INVALID_CONFIG', () => {
     expectConfigError({ ...valid(), secrets: [SECRET, 'short-secret'] }, 'ERR_INVALID_CONFIG', /secret/)
+  })
+
+  it('a secret read from an unset environment variable says what a secret is and how to make one', () => {
+    const howTo =
+      /each secret must be a string of at least 32 characters \(for example from `openssl rand -base64 32`, read from an environment variable such as GRANTLINE_SECRET\)/
+    expectConfigError({ ...valid(), secrets: [undefined] }, 'ERR_INVALID_CONFIG', howTo)
+    expectConfigError({ ...valid(), secrets: ['short-secret'] }, 'ERR_INVALID_CONFIG', howTo)
+    for (const secrets of [[undefined], ['short-secret']]) {
+      let error: unknown
+      try {
+        localAccounts({} as AccountStore, { secrets } as never)
+      } catch (caught) {
+        error = caught
+      }
+      expect(error).toBeInstanceOf(ConfigError)
+      expect(error).toMatchObject({ code: 'ERR_INVALID_CONFIG', message: expect.stringMatching(/^localAccounts secrets\.0: /) })
+      expect((error as ConfigError).message).toMatch(howTo)
+    }
+  })
+
+  it('a missing or malformed oidc.keyEncryptionKey says what it is, where to keep it and how to make one', () => {
+    const howTo =
+      'oidc.keyEncryptionKey: must be base64url of 32 random bytes, kept outside storage (for example in an environment variable); make one with `node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))"`'
+    for (const oidc of [{}, { keyEncryptionKey: undefined }, { keyEncryptionKey: 'too-short' }]) {
+      const error = thrown({ ...valid(), oidc })
+      expect(error).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).code).toBe('ERR_INVALID_CONFIG')
+      expect((error as ConfigError).message).toContain(howTo)
+    }
   })
 
   it('RFC 8414 §2: an issuer that is not an absolute URL (garbage, empty, relative) is ERR_INVALID_CONFIG, not a bare TypeError', () => {

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { SECRET_MESSAGE } from '../config/messages.js'
 import { DEFAULT_ITERATIONS, MAX_ITERATIONS } from '../primitives/django-password.js'
 import { ConfigError } from '../primitives/errors.js'
 
@@ -45,7 +46,7 @@ const path = v.pipe(v.string(), v.regex(/^(\/[A-Za-z0-9._~-]+)+\/$/, 'a path lik
 
 const schema = v.object({
   secrets: v.pipe(
-    v.array(v.pipe(v.string(), v.minLength(32, 'each secret needs at least 32 characters'))),
+    v.array(v.pipe(v.string(SECRET_MESSAGE), v.minLength(32, SECRET_MESSAGE)), SECRET_MESSAGE),
     v.minLength(1, 'secrets needs at least one value (the forms need CSRF protection)'),
   ),
   iterations: v.optional(v.pipe(positive, v.maxValue(MAX_ITERATIONS)), DEFAULT_ITERATIONS),

@@ -14,6 +14,7 @@ import { canonicalResources, longestJwtTtl } from '../protocol/resources.js'
 import { checkDeviceGrant } from './device.js'
 import { checkDpop, dpopSchema } from './dpop.js'
 import { applyFapi2 } from './fapi2.js'
+import { KEY_ENCRYPTION_KEY_MESSAGE, SECRET_MESSAGE } from './messages.js'
 import { parSchema } from './par.js'
 import { checkRegistration, registrationSchema } from './registration.js'
 
@@ -42,7 +43,7 @@ const schema = v.strictObject({
     'accounts must implement the Accounts interface',
   ),
   secrets: v.pipe(
-    v.array(v.pipe(v.string(), v.minLength(32, 'each secret needs at least 32 characters'))),
+    v.array(v.pipe(v.string(SECRET_MESSAGE), v.minLength(32, SECRET_MESSAGE)), SECRET_MESSAGE),
     v.minLength(1, 'secrets needs at least one value'),
   ),
   scopes: v.optional(v.record(scopeToken, v.string()), { read: 'Reading scope', write: 'Writing scope' }),
@@ -74,18 +75,22 @@ const schema = v.strictObject({
   approvalPrompt: v.optional(v.picklist(['auto', 'force']), 'auto'),
   /** OpenID Connect; present means enabled. */
   oidc: v.optional(
-    v.strictObject({
-      /** base64url of 32 random bytes, from the environment: encrypts private signing keys at rest. */
-      keyEncryptionKey: v.string(),
-      signingAlg: v.optional(v.picklist(['RS256', 'ES256', 'EdDSA'], 'signingAlg must be RS256, ES256 or EdDSA'), 'RS256'),
-      /** Cache-Control max-age of the JWKS; a new key is published at least this long before it signs. */
-      jwksMaxAge: v.optional(seconds, 600),
-      idTokenTtl: v.optional(seconds, 3600),
-      /** Make the first signing key inside a request when none exists (off on Workers). */
-      createKeysOnDemand: v.optional(v.boolean(), true),
-      /** Also end the client's grants at RP-initiated logout. */
-      revokeOnLogout: v.optional(v.boolean(), false),
-    }),
+    v.strictObject(
+      {
+        /** base64url of 32 random bytes, from the environment: encrypts private signing keys at rest. */
+        keyEncryptionKey: v.string(KEY_ENCRYPTION_KEY_MESSAGE),
+        signingAlg: v.optional(v.picklist(['RS256', 'ES256', 'EdDSA'], 'signingAlg must be RS256, ES256 or EdDSA'), 'RS256'),
+        /** Cache-Control max-age of the JWKS; a new key is published at least this long before it signs. */
+        jwksMaxAge: v.optional(seconds, 600),
+        idTokenTtl: v.optional(seconds, 3600),
+        /** Make the first signing key inside a request when none exists (off on Workers). */
+        createKeysOnDemand: v.optional(v.boolean(), true),
+        /** Also end the client's grants at RP-initiated logout. */
+        revokeOnLogout: v.optional(v.boolean(), false),
+      },
+      // a missing key is the object's issue: give it the same message as a malformed one
+      (issue) => (issue.expected === '"keyEncryptionKey"' ? KEY_ENCRYPTION_KEY_MESSAGE : issue.message),
+    ),
   ),
   /**
    * RFC 8707 resource indicators: the resources tokens may be issued for (each an absolute https

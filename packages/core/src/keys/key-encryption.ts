@@ -1,4 +1,5 @@
 import { CompactEncrypt, compactDecrypt, base64url as joseBase64url } from 'jose'
+import { KEY_ENCRYPTION_KEY_MESSAGE } from '../config/messages.js'
 import { ConfigError } from '../primitives/errors.js'
 
 const encoder = new TextEncoder()
@@ -11,7 +12,7 @@ export function parseKeyEncryptionKey(value: string): Uint8Array {
   } catch {
     bytes = new Uint8Array()
   }
-  if (bytes.length !== 32) throw new ConfigError('ERR_INVALID_CONFIG', 'oidc.keyEncryptionKey must be base64url of 32 random bytes')
+  if (bytes.length !== 32) throw new ConfigError('ERR_INVALID_CONFIG', `oidc.keyEncryptionKey: ${KEY_ENCRYPTION_KEY_MESSAGE}`)
   return bytes
 }
 
