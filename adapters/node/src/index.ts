@@ -1,6 +1,6 @@
 export { clientAddress } from './client-address.js'
 export type { ConnectionLimits } from './connection-limits.js'
-export { MissingPeerError } from './optional-peer.js'
+export { MissingPeerError, PeerNotBuiltError } from './optional-peer.js'
 export { type PostgresDriverOptions, postgresDriver } from './postgres-driver.js'
 export type { RequestLogger } from './request-log.js'
 export { type SafeFetchOptions, SpecialUseAddressError, safeFetch } from './safe-fetch.js'

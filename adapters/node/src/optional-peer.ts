@@ -30,3 +30,29 @@ export function rethrowMissingPeer(error: unknown, peer: string, usedBy: string)
   if (isMissing(error, peer)) throw new MissingPeerError(peer, usedBy)
   throw error
 }
+
+/**
+ * The error a driver throws when its database client is installed but its native addon was not
+ * built (npm install --ignore-scripts, or npm's allowScripts leaving its install script out): it
+ * names the command that builds it.
+ */
+export class PeerNotBuiltError extends Error {
+  readonly code = 'ERR_GRANTLINE_PEER_NOT_BUILT'
+
+  constructor(
+    readonly peer: string,
+    usedBy: string,
+  ) {
+    super(
+      `${usedBy}: ${peer} is installed but its native addon was not built (its install script did not run): run \`npm rebuild ${peer}\` (and, with npm's allowScripts, allow ${peer}'s scripts)`,
+    )
+    this.name = 'PeerNotBuiltError'
+  }
+}
+
+/** Rethrows the `bindings` package's "Could not locate the bindings file" as a PeerNotBuiltError; anything else as it is. */
+export function rethrowPeerNotBuilt(error: unknown, peer: string, usedBy: string): never {
+  const message = (error as { message?: unknown } | null)?.message
+  if (typeof message === 'string' && message.startsWith('Could not locate the bindings file')) throw new PeerNotBuiltError(peer, usedBy)
+  throw error
+}

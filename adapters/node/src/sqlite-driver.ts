@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import { type SqlDriver, type SqlValue, syncSqliteDriver, walCheckpointer } from '@grantline/sql'
 import type BetterSqlite3 from 'better-sqlite3'
-import { rethrowMissingPeer } from './optional-peer.js'
+import { rethrowMissingPeer, rethrowPeerNotBuilt } from './optional-peer.js'
 
 type Prepared = BetterSqlite3.Statement<SqlValue[]>
 
@@ -48,12 +48,19 @@ function createPrivately(path: string): void {
  * may lose the last commits on power loss only); a writer waits up to 5 s for the lock.
  * Writes are group-committed `BEGIN IMMEDIATE` transactions (see `syncSqliteDriver`); a file's
  * WAL is checkpointed by a worker thread, not by the commits (`walCheckpointer`, checkpoint-worker.ts).
- * Without better-sqlite3 installed it throws a `MissingPeerError` naming it.
+ * Without better-sqlite3 installed it throws a `MissingPeerError` naming it; with better-sqlite3
+ * installed but its native addon not built, a `PeerNotBuiltError` naming `npm rebuild better-sqlite3`.
  */
 export function sqliteDriver(path: string): SqlDriver {
   const Sqlite = loadBetterSqlite3()
   createPrivately(path)
-  const db = new Sqlite(path)
+  let db: BetterSqlite3.Database
+  try {
+    // the native addon loads on the first construction, not on require
+    db = new Sqlite(path)
+  } catch (error) {
+    rethrowPeerNotBuilt(error, 'better-sqlite3', 'sqliteDriver')
+  }
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
