@@ -122,7 +122,7 @@ describe('refresh token grant (oauth4webapi)', () => {
     expect(await introspect(s, reg, rt)).toStrictEqual({ active: false })
   })
 
-  it('DESIGN "Storage": the 14-day lifetime is idle, renewed at each rotation', async () => {
+  it('docs/architecture.md "Storage": the 14-day lifetime is idle, renewed at each rotation', async () => {
     const { s, reg, rt } = await granted()
     s.clock.advance(14 * DAY - 1)
     const next = await refresh(s, reg, rt)
@@ -133,7 +133,7 @@ describe('refresh token grant (oauth4webapi)', () => {
     await expect(refresh(s, reg, later.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' })
   })
 
-  it('DESIGN "Storage": rotation never outlives the grant family (90 days), nor do its access tokens', async () => {
+  it('docs/architecture.md "Storage": rotation never outlives the grant family (90 days), nor do its access tokens', async () => {
     const { s, reg, rt } = await granted()
     let current = rt
     for (let day = 13; day <= 78; day += 13) {

@@ -50,7 +50,7 @@ describe('token endpoint response shape', () => {
     await expect(oauth.processGenericTokenEndpointResponse(as, reg.client, response)).rejects.toBeInstanceOf(oauth.ResponseBodyError)
   })
 
-  it('DESIGN "Paths": /o/token and /o/token/ both serve the token endpoint', async () => {
+  it('docs/architecture.md "Paths": /o/token and /o/token/ both serve the token endpoint', async () => {
     const s = setup()
     const reg = await register(s, { grant_types: ['client_credentials'] })
     for (const token_endpoint of [`${ISSUER}/token`, `${ISSUER}/token/`]) {
@@ -60,7 +60,7 @@ describe('token endpoint response shape', () => {
     }
   })
 
-  it('DESIGN "Paths": a custom basePath serves every endpoint there, with iss still the issuer', async () => {
+  it('docs/architecture.md "Paths": a custom basePath serves every endpoint there, with iss still the issuer', async () => {
     const s = setup({ basePath: '/oauth' })
     const server = metadata(`${ORIGIN}/oauth`)
     const reg = await register(s)

@@ -33,21 +33,21 @@ function expectConfigError(config: unknown, code: string, message?: RegExp): voi
   if (message) expect((error as ConfigError).message).toMatch(message)
 }
 
-describe('configuration errors are coded TypeErrors thrown at start-up (DESIGN "Configuration")', () => {
+describe('configuration errors are coded TypeErrors thrown at start-up', () => {
   it('a valid configuration is accepted', () => {
     expect(createProvider(valid()).issuer).toBe(ISSUER)
   })
 
-  it('DESIGN "Consent": missing secrets are ERR_INVALID_CONFIG', () => {
+  it('docs/architecture.md "Consent": missing secrets are ERR_INVALID_CONFIG', () => {
     const { secrets: _, ...config } = valid()
     expectConfigError(config, 'ERR_INVALID_CONFIG', /secrets/)
   })
 
-  it('DESIGN "Consent": an empty secrets list is ERR_INVALID_CONFIG', () => {
+  it('docs/architecture.md "Consent": an empty secrets list is ERR_INVALID_CONFIG', () => {
     expectConfigError({ ...valid(), secrets: [] }, 'ERR_INVALID_CONFIG', /secrets/)
   })
 
-  it('DESIGN "Consent": a secret shorter than 32 characters is ERR_INVALID_CONFIG', () => {
+  it('docs/architecture.md "Consent": a secret shorter than 32 characters is ERR_INVALID_CONFIG', () => {
     expectConfigError({ ...valid(), secrets: [SECRET, 'short-secret'] }, 'ERR_INVALID_CONFIG', /secret/)
   })
 
@@ -105,20 +105,20 @@ describe('configuration errors are coded TypeErrors thrown at start-up (DESIGN "
     )
   })
 
-  it('DESIGN "Storage": a storage that is not atomic is ERR_STORAGE_NOT_ATOMIC', () => {
+  it('docs/architecture.md "Storage": a storage that is not atomic is ERR_STORAGE_NOT_ATOMIC', () => {
     expectConfigError({ ...valid(), storage: nonAtomicStorage() }, 'ERR_STORAGE_NOT_ATOMIC', /atomic/)
   })
 
-  it('DESIGN "Storage": a storage that declares no capabilities is ERR_STORAGE_NOT_ATOMIC', () => {
+  it('docs/architecture.md "Storage": a storage that declares no capabilities is ERR_STORAGE_NOT_ATOMIC', () => {
     const { capabilities: _, ...storage } = memoryStorage()
     expectConfigError({ ...valid(), storage: storage as Storage }, 'ERR_STORAGE_NOT_ATOMIC')
   })
 
-  it('DESIGN "Configuration": a storage that is not a Storage is ERR_INVALID_CONFIG', () => {
+  it('docs/architecture.md "Configuration": a storage that is not a Storage is ERR_INVALID_CONFIG', () => {
     expectConfigError({ ...valid(), storage: {} }, 'ERR_INVALID_CONFIG', /storage/)
   })
 
-  it('DESIGN "Configuration": a bad TTL is ERR_INVALID_CONFIG', () => {
+  it('docs/architecture.md "Configuration": a bad TTL is ERR_INVALID_CONFIG', () => {
     expectConfigError({ ...valid(), ttl: { code: 0 } }, 'ERR_INVALID_CONFIG', /ttl/)
   })
 })

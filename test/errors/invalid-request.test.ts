@@ -118,7 +118,7 @@ describe('invalid_request at the token endpoint (RFC 6749 §5.2)', () => {
   })
 })
 
-describe('request body cap (DESIGN "The request pipeline": 64 KiB before parsing)', () => {
+describe('request body cap (docs/architecture.md "The request pipeline": 64 KiB before parsing)', () => {
   const big = `grant_type=client_credentials&pad=${'a'.repeat(KIB_64)}`
 
   it('RFC 9110 §15.5.14: a body declared larger than 64 KiB is 413 invalid_request', async () => {

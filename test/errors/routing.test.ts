@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createClient, expectJsonError } from '../security/support.js'
 import { ISSUER, setup } from '../support/provider.js'
 
-describe('routing (DESIGN "Paths")', () => {
+describe('routing', () => {
   it.each([
     'https://as.example/',
     'https://as.example/o',
@@ -20,12 +20,12 @@ describe('routing (DESIGN "Paths")', () => {
     expect(s.provider.owns(new Request(url))).toBe(false)
   })
 
-  it.each(['token', 'token/', 'authorize', 'authorize/', 'revoke_token/', 'introspect/'])('DESIGN "Paths": /o/%s is owned', (path) => {
+  it.each(['token', 'token/', 'authorize', 'authorize/', 'revoke_token/', 'introspect/'])('docs/architecture.md "Paths": /o/%s is owned', (path) => {
     const s = setup()
     expect(s.provider.owns(new Request(`${ISSUER}/${path}`))).toBe(true)
   })
 
-  it('DESIGN: provider.handle works detached from the provider, with extra runtime arguments', async () => {
+  it('provider.handle works detached from the provider, with extra runtime arguments', async () => {
     const s = setup()
     const c = await createClient(s, { grant_types: ['client_credentials'], redirect_uris: [] })
     const { handle } = s.provider

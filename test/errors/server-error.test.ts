@@ -12,7 +12,7 @@ function broken() {
   return { s, error, onError, fail: (method: Parameters<typeof failOn>[0]) => failOn(method, error) }
 }
 
-describe('server_error (RFC 6749 §4.1.2.1, §5.2; DESIGN "The request pipeline")', () => {
+describe('server_error (RFC 6749 §4.1.2.1, §5.2; docs/architecture.md "The request pipeline")', () => {
   it('RFC 6749 §5.2: a storage failure at the token endpoint is a generic 500 server_error', async () => {
     const { s, error, onError, fail } = broken()
     const c = await createClient(s)

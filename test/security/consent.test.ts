@@ -32,7 +32,7 @@ async function opened() {
   return { s, c, cookie, fields }
 }
 
-describe('DESIGN "Consent": the decision is bound to the session and consumed once (RFC 6749 §10.12, RFC 9700 §4.7)', () => {
+describe('docs/architecture.md "Consent": the decision is bound to the session and consumed once (RFC 6749 §10.12, RFC 9700 §4.7)', () => {
   it('RFC 6749 §10.12: an approved decision answers 303 with the code, state and iss', async () => {
     const { s, cookie, fields } = await opened()
     const response = await decide(s, fields, cookie)
@@ -79,25 +79,25 @@ describe('DESIGN "Consent": the decision is bound to the session and consumed on
     await expectLocalPage(await decide(s, fields, mallory))
   })
 
-  it('DESIGN "Consent": a replayed decision (second POST) is refused on a local page', async () => {
+  it('docs/architecture.md "Consent": a replayed decision (second POST) is refused on a local page', async () => {
     const { s, cookie, fields } = await opened()
     expect((await decide(s, fields, cookie)).status).toBe(303)
     await expectLocalPage(await decide(s, fields, cookie))
     await expectLocalPage(await decide(s, fields, cookie, false))
   })
 
-  it('DESIGN "Consent": a decision after the interaction expired (601 s) is refused on a local page', async () => {
+  it('docs/architecture.md "Consent": a decision after the interaction expired (601 s) is refused on a local page', async () => {
     const { s, cookie, fields } = await opened()
     s.clock.advance(601)
     await expectLocalPage(await decide(s, fields, cookie))
   })
 
-  it('DESIGN "Consent": a decision POST without a session is refused on a local page', async () => {
+  it('docs/architecture.md "Consent": a decision POST without a session is refused on a local page', async () => {
     const { s, fields } = await opened()
     await expectLocalPage(await decide(s, fields, null))
   })
 
-  it('DESIGN "Consent": a decision after sign-out is refused on a local page', async () => {
+  it('docs/architecture.md "Consent": a decision after sign-out is refused on a local page', async () => {
     const { s, cookie, fields } = await opened()
     s.users.signOut(cookie)
     await expectLocalPage(await decide(s, fields, cookie))
@@ -110,7 +110,7 @@ describe('DESIGN "Consent": the decision is bound to the session and consumed on
   })
 })
 
-describe('DESIGN "Consent": the decision re-checks the client against its current registration', () => {
+describe('docs/architecture.md "Consent": the decision re-checks the client against its current registration', () => {
   it('RFC 6749 §4.1.2.1: a client deleted between page and decision gets no redirect', async () => {
     const { s, c, cookie, fields } = await opened()
     await s.provider.clients.delete(c.client_id)

@@ -7,7 +7,7 @@ type Tokens = { access_token: string; refresh_token: string }
 
 const PREFIXES = ['gl_at_', 'gl_rt_', 'gl_ac_', 'gl_cs_']
 
-describe('RFC 6819 §5.1.4.1.3 / DESIGN "Formats": storage never holds a bearer secret', () => {
+describe('RFC 6819 §5.1.4.1.3 / docs/architecture.md "Formats": storage never holds a bearer secret', () => {
   it('RFC 6819 §5.1.4.1.3: no code, token or client secret reaches storage, only their SHA-256', async () => {
     const { storage, calls } = recordingStorage()
     const s = setup({ grantTypes: ['authorization_code', 'refresh_token', 'client_credentials', 'password'] }, storage)
