@@ -150,6 +150,9 @@ try {
     // Server CPU time per request: steadier than req/s when other work shares the cores.
     result.cpu_ticks = cpuTicks(server.pid, server.rss) - ticks
     state.next += result.sent
+    // A code is good for ttl.code (60 s) after it is made (RFC 6749 §4.1.2): the next round takes
+    // codes made for it, never the unused ones of an earlier round.
+    if (spec.seed === 'code') state.next = Math.max(state.next, state.seededTo ?? 0)
     state.estimate = Math.max(state.warm ? state.estimate : 0, result.requests / (result.duration_us / 1e6))
     state.warm = true
     return result
