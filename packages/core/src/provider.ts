@@ -10,6 +10,7 @@ import type { ProviderContext, RequestContext } from './contracts/context.js'
 import type { Provider } from './contracts/provider.js'
 import { createInitialAccessToken } from './endpoints/register/initial-access-token.js'
 import { emit } from './events/emit.js'
+import { grantConfigOf } from './grants/grant-services.js'
 import { createGrantRegistry } from './grants/registry.js'
 import { createClientAddress } from './http/client-address.js'
 import { createCorsOrigins, withoutCors } from './http/cors.js'
@@ -19,6 +20,7 @@ import { parseKeyEncryptionKey } from './keys/key-encryption.js'
 import { createSigningKeys } from './keys/signing-keys.js'
 import { ConfigError } from './primitives/errors.js'
 import { createHashSlots } from './primitives/hash-slots.js'
+import { endpointUrls } from './protocol/capabilities.js'
 import { longestJwtTtl } from './protocol/resources.js'
 import { createRateLimiter } from './rate-limit/rate-limiter.js'
 import { createRouter } from './router.js'
@@ -39,6 +41,8 @@ export function createProvider(input: ProviderConfig): Provider {
   const clientJwtAlgs: readonly string[] = config.profile === 'fapi2' ? FAPI2_ALGS : CLIENT_JWT_ALGS
   const context: ProviderContext = {
     config,
+    endpoints: endpointUrls(config),
+    grantConfig: grantConfigOf(config),
     grants,
     enabledGrants: new Set([...config.grantTypes, ...config.grants.map((grant) => grant.grantType)]),
     clientAuth:

@@ -7,7 +7,6 @@ import type { Params } from '../contracts/params.js'
 import type { Client } from '../contracts/storage.js'
 import { emit } from '../events/emit.js'
 import { OAuthError } from '../primitives/errors.js'
-import { endpointUrls } from '../protocol/capabilities.js'
 import { acceptsMethod } from '../protocol/client-auth-methods.js'
 import { rateLimitKey } from '../rate-limit/rate-limiter.js'
 import { BASIC_CHALLENGE } from './client-secret-basic.js'
@@ -78,7 +77,7 @@ export async function authenticateClient(
     request,
     params,
     endpoint: options.endpoint,
-    tokenEndpoint: endpointUrls(provider).token_endpoint,
+    tokenEndpoint: provider.endpoints.token_endpoint,
     issuer: provider.config.issuer,
     now,
     keys: provider.clientKeys,

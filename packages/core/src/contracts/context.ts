@@ -1,13 +1,17 @@
 import type { HashSlots } from './accounts.js'
 import type { ClientAuthMethod } from './client-auth-method.js'
 import type { ResolvedConfig } from './config.js'
-import type { GrantHandler } from './grant-handler.js'
+import type { GrantConfig, GrantHandler } from './grant-handler.js'
 import type { ClientKeys, ClientMetadataDocuments, CorsOrigins, RateLimiter, SigningKeys } from './services.js'
 import type { Client } from './storage.js'
 
 /** What every endpoint reads: the validated configuration and the registries built from it. */
 export interface ProviderContext {
   config: ResolvedConfig
+  /** The endpoints' absolute URLs, from the issuer's origin and basePath. */
+  endpoints: EndpointUrls
+  /** The settings a grant may read (GrantServices.config): a frozen copy that holds no secret. */
+  grantConfig: GrantConfig
   grants: ReadonlyMap<string, GrantHandler>
   /** The configured grant types plus every user-registered one. */
   enabledGrants: ReadonlySet<string>
@@ -26,6 +30,21 @@ export interface ProviderContext {
   clientJwtAlgs: readonly string[]
   /** Bounds the Django password derivations in flight (clients' imported secrets); the accounts' own when they share theirs. */
   hashSlots: HashSlots
+}
+
+/** The endpoints' absolute URLs, under the names discovery gives them (RFC 8414 §2, RFC 8628 §4). */
+export interface EndpointUrls {
+  readonly authorization_endpoint: string
+  readonly token_endpoint: string
+  readonly revocation_endpoint: string
+  readonly introspection_endpoint: string
+  readonly pushed_authorization_request_endpoint: string
+  readonly userinfo_endpoint: string
+  readonly end_session_endpoint: string
+  readonly jwks_uri: string
+  readonly registration_endpoint: string
+  readonly device_authorization_endpoint: string
+  readonly verification_uri: string
 }
 
 /**

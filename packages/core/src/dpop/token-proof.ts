@@ -1,7 +1,6 @@
 import type { ProviderContext } from '../contracts/context.js'
 import type { Client } from '../contracts/storage.js'
 import { OAuthError } from '../primitives/errors.js'
-import { endpointUrls } from '../protocol/capabilities.js'
 import type { VerifiedProof } from '../protocol/dpop-proof.js'
 import { checkProof } from './check-proof.js'
 
@@ -12,7 +11,7 @@ import { checkProof } from './check-proof.js'
  * is refused without one.
  */
 export async function tokenRequestProof(provider: ProviderContext, request: Request, client: Client): Promise<VerifiedProof | null> {
-  const proof = await checkProof(provider.config, request, { url: endpointUrls(provider).token_endpoint })
+  const proof = await checkProof(provider.config, request, { url: provider.endpoints.token_endpoint })
   if (proof === null && (provider.config.dpop.required || client.metadata.dpop_bound_access_tokens === true)) {
     throw new OAuthError('invalid_dpop_proof', 'a DPoP proof is required for this client (RFC 9449 section 5.2)')
   }

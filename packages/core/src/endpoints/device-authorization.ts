@@ -5,7 +5,6 @@ import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
 import { randomSecret, sha256Hex } from '../primitives/crypto.js'
 import { OAuthError } from '../primitives/errors.js'
-import { endpointUrls } from '../protocol/capabilities.js'
 import { requestedResources, resolveResources } from '../protocol/resources.js'
 import { resolveScopes } from '../protocol/scopes.js'
 import { DEVICE_CODE_GRANT, newUserCode, normaliseUserCode, userCodeHash } from '../protocol/user-code.js'
@@ -32,7 +31,7 @@ export async function deviceAuthorization(provider: ProviderContext, request: Re
   checkPost(request)
   const params = await readForm(request)
   const { config } = provider
-  const client = await authenticateClient(provider, call, params, { endpoint: endpointUrls(provider).device_authorization_endpoint })
+  const client = await authenticateClient(provider, call, params, { endpoint: provider.endpoints.device_authorization_endpoint })
   if (!client.grant_types.includes(DEVICE_CODE_GRANT))
     throw new OAuthError('unauthorized_client', 'this client may not use the device grant')
   const scopes = resolveScopes(params.get('scope'), client, config.scopes, config.defaultScopes)
@@ -58,7 +57,7 @@ export async function deviceAuthorization(provider: ProviderContext, request: Re
     expires_at: now + expiresIn,
     consumed_at: null,
   })
-  const verificationUri = endpointUrls(provider).verification_uri
+  const verificationUri = provider.endpoints.verification_uri
   return json({
     device_code: deviceCode,
     user_code: userCode.shown,

@@ -2,7 +2,6 @@ import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext, RequestContext } from '../contracts/context.js'
 import { readForm, required } from '../http/form.js'
 import { json } from '../http/responses.js'
-import { endpointUrls } from '../protocol/capabilities.js'
 import { findToken } from '../tokens/find-token.js'
 import { checkPost } from './token.js'
 
@@ -16,7 +15,7 @@ export async function introspect(provider: ProviderContext, request: Request, ca
   checkPost(request)
   const params = await readForm(request)
   const client = await authenticateClient(provider, call, params, {
-    endpoint: endpointUrls(provider).introspection_endpoint,
+    endpoint: provider.endpoints.introspection_endpoint,
     challenge: true,
   })
   const { config } = provider

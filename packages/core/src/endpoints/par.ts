@@ -5,7 +5,6 @@ import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
 import { pushRequest } from '../par/pushed-request.js'
 import { OAuthError } from '../primitives/errors.js'
-import { endpointUrls } from '../protocol/capabilities.js'
 import { RedirectableError, validateAuthorizationRequest } from './authorize/authorization-request.js'
 import { checkPost } from './token.js'
 
@@ -19,7 +18,7 @@ import { checkPost } from './token.js'
 export async function pushedAuthorizationRequest(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   checkPost(request)
   const form = await readForm(request)
-  const urls = endpointUrls(provider)
+  const urls = provider.endpoints
   // RFC 9126 §2.3: invalid_client is a 401, which carries a challenge (RFC 9110 §15.5.2).
   const client = await authenticateClient(provider, call, form, {
     endpoint: urls.pushed_authorization_request_endpoint,

@@ -3,7 +3,6 @@ import type { ProviderContext, RequestContext } from '../contracts/context.js'
 import { emit } from '../events/emit.js'
 import { readForm, required } from '../http/form.js'
 import { OAuthError } from '../primitives/errors.js'
-import { endpointUrls } from '../protocol/capabilities.js'
 import { findToken } from '../tokens/find-token.js'
 import { checkPost } from './token.js'
 
@@ -17,7 +16,7 @@ export async function revoke(provider: ProviderContext, request: Request, call: 
   checkPost(request)
   const params = await readForm(request)
   const client = await authenticateClient(provider, call, params, {
-    endpoint: endpointUrls(provider).revocation_endpoint,
+    endpoint: provider.endpoints.revocation_endpoint,
     challenge: true,
   })
   const { storage } = provider.config

@@ -2,11 +2,10 @@ import { authenticateClient } from '../client-auth/authenticate-client.js'
 import type { ProviderContext, RequestContext } from '../contracts/context.js'
 import { nonceHeader } from '../dpop/check-proof.js'
 import { tokenRequestProof } from '../dpop/token-proof.js'
-import { grantServices } from '../grants/grant-services.js'
+import { grantContext } from '../grants/grant-services.js'
 import { readForm } from '../http/form.js'
 import { json } from '../http/responses.js'
 import { OAuthError } from '../primitives/errors.js'
-import { endpointUrls } from '../protocol/capabilities.js'
 
 /** Refuses a token request with parameters in the URI (RFC 6749 §3.2: credentials never in the query). */
 function checkNoQuery(request: Request): void {
@@ -28,7 +27,7 @@ export function checkPost(request: Request): void {
 export async function token(provider: ProviderContext, request: Request, call: RequestContext): Promise<Response> {
   checkPost(request)
   const params = await readForm(request)
-  const client = await authenticateClient(provider, call, params, { endpoint: endpointUrls(provider).token_endpoint })
+  const client = await authenticateClient(provider, call, params, { endpoint: provider.endpoints.token_endpoint })
   const grantType = params.get('grant_type')
   if (grantType === undefined) throw new OAuthError('invalid_request', 'the grant_type parameter is required')
   const grant = provider.grants.get(grantType)
@@ -40,13 +39,6 @@ export async function token(provider: ProviderContext, request: Request, call: R
   const proof = await tokenRequestProof(provider, request, client)
   const dpopJkt = proof?.jkt ?? null
   const now = provider.config.seconds()
-  const body = await grant.handle({
-    request,
-    params,
-    client,
-    dpopJkt,
-    now,
-    ...grantServices(provider, call, client, grantType, now, dpopJkt),
-  })
+  const body = await grant.handle(grantContext(provider, call, { request, params, client, dpopJkt, now }, grantType))
   return provider.config.dpop.nonce ? json(body, 200, await nonceHeader(provider.config)) : json(body)
 }

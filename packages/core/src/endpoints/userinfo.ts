@@ -6,7 +6,6 @@ import { readForm } from '../http/form.js'
 import { renderError } from '../http/render-error.js'
 import { json, NO_STORE } from '../http/responses.js'
 import { OAuthError } from '../primitives/errors.js'
-import { endpointUrls } from '../protocol/capabilities.js'
 import { storedClaimsRequest } from '../tokens/id-token.js'
 import {
   bearerChallenge,
@@ -55,7 +54,7 @@ async function answer(provider: ProviderContext, request: Request): Promise<Resp
   const presented = await presentedToken(provider, request)
   if (presented instanceof Response) return presented
   // RFC 9449 §7.1: a DPoP proof names the endpoint as the issuer does, whatever URL a proxy forwarded.
-  const found = await checkPresentedToken(provider, request, presented, ['openid'], endpointUrls(provider).userinfo_endpoint)
+  const found = await checkPresentedToken(provider, request, presented, ['openid'], provider.endpoints.userinfo_endpoint)
   if (found instanceof Response) return found
   const { token, family } = found
   if (token.sub === null) {

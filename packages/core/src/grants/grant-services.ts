@@ -1,7 +1,6 @@
 import type { ResolvedConfig } from '../contracts/config.js'
 import type { ProviderContext, RequestContext } from '../contracts/context.js'
-import type { GrantConfig, GrantServices } from '../contracts/grant-handler.js'
-import type { Client } from '../contracts/storage.js'
+import type { GrantConfig, GrantContext, GrantServices } from '../contracts/grant-handler.js'
 import { emit, tokenIssued } from '../events/emit.js'
 import { signIdToken, wantsIdToken } from '../tokens/id-token.js'
 import { issueGrant, mintAccessToken } from '../tokens/mint.js'
@@ -13,27 +12,31 @@ type ResolvedGrantConfig = Readonly<Pick<ResolvedConfig, keyof GrantConfig>>
 const grantConfigMatches: [GrantConfig, ResolvedGrantConfig] extends [ResolvedGrantConfig, GrantConfig] ? true : false = true
 void grantConfigMatches
 
-function grantConfig(provider: ProviderContext): GrantConfig {
-  const { issuer, scopes, defaultScopes, ttl, resources, grantTypes, rotateRefreshTokens, refreshGraceSeconds } = provider.config
+export function grantConfigOf(config: ResolvedConfig): GrantConfig {
+  const { issuer, scopes, defaultScopes, ttl, resources, grantTypes, rotateRefreshTokens, refreshGraceSeconds } = config
   return Object.freeze({ issuer, scopes, defaultScopes, ttl, resources, grantTypes, rotateRefreshTokens, refreshGraceSeconds })
 }
 
 /**
- * What one token request's grant works with (RFC 6749 §4): `issue` stores a new grant for
- * `client` and reports it as `grantType`, once; the tokens it mints are bound to the request's
- * DPoP key, when there is one (RFC 9449 §5).
+ * What one token request's grant works with (RFC 6749 §4): the request, and services over it.
+ * `issue` stores a new grant for the client and reports it as `grantType`, once; the tokens it
+ * mints are bound to the request's DPoP key, when there is one (RFC 9449 §5).
  */
-export function grantServices(
+export function grantContext(
   provider: ProviderContext,
   call: RequestContext,
-  client: Client,
+  request: Pick<GrantContext, 'request' | 'params' | 'client' | 'dpopJkt' | 'now'>,
   grantType: string,
-  now: number,
-  dpopJkt: string | null = null,
-): GrantServices {
+): GrantContext {
+  const { client, now, dpopJkt } = request
   const report = (event: Parameters<GrantServices['emit']>[0]) => emit(provider, call, event)
   return {
-    config: grantConfig(provider),
+    request: request.request,
+    params: request.params,
+    client,
+    dpopJkt,
+    now,
+    config: provider.grantConfig,
     storage: provider.config.storage,
     accounts: provider.config.accounts,
     ...(call.clientAddress ? { clientAddress: call.clientAddress } : {}),

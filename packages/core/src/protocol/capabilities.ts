@@ -1,4 +1,5 @@
-import type { ProviderContext } from '../contracts/context.js'
+import type { ResolvedConfig } from '../contracts/config.js'
+import type { EndpointUrls, ProviderContext } from '../contracts/context.js'
 import type { Storage } from '../contracts/storage.js'
 import { DEVICE_CODE_GRANT } from './user-code.js'
 
@@ -25,24 +26,10 @@ export const SCOPE_CLAIMS: Record<string, readonly string[]> = {
   phone: ['phone_number', 'phone_number_verified'],
 }
 
-// The last issuer parsed and its origin: a token request reads endpointUrls up to three times, and
-// parsing the issuer each time cost more than the rest of it.
-let parsedIssuer = ''
-let parsedOrigin = ''
-
-function issuerOrigin(issuer: string): string {
-  if (issuer !== parsedIssuer) {
-    parsedOrigin = new URL(issuer).origin
-    parsedIssuer = issuer
-  }
-  return parsedOrigin
-}
-
-/** The endpoints' absolute URLs: the issuer's origin, then basePath. */
-export function endpointUrls(provider: ProviderContext) {
-  const { issuer, basePath } = provider.config
-  const base = `${issuerOrigin(issuer)}${basePath}`
-  return {
+/** The endpoints' absolute URLs: the issuer's origin, then basePath. Built once per provider (ProviderContext.endpoints). */
+export function endpointUrls(config: Pick<ResolvedConfig, 'issuer' | 'basePath'>): EndpointUrls {
+  const base = `${new URL(config.issuer).origin}${config.basePath}`
+  return Object.freeze({
     authorization_endpoint: `${base}/authorize/`,
     token_endpoint: `${base}/token/`,
     revocation_endpoint: `${base}/revoke_token/`,
@@ -54,7 +41,7 @@ export function endpointUrls(provider: ProviderContext) {
     registration_endpoint: `${base}/register/`,
     device_authorization_endpoint: `${base}/device-authorization/`,
     verification_uri: `${base}/device/`,
-  }
+  })
 }
 
 /** The response types the server can answer (RFC 8414 §2, OIDC Discovery §3). */
@@ -71,7 +58,7 @@ export function supportedResponseTypes(provider: ProviderContext): string[] {
 /** Server metadata: RFC 8414 §2 (with RFC 9101 §10.5), and OIDC Discovery §3 when OpenID Connect is on. */
 export function metadata(provider: ProviderContext): Record<string, unknown> {
   const { config } = provider
-  const urls = endpointUrls(provider)
+  const urls = provider.endpoints
   const authMethods = provider.clientAuth.map((method) => method.name)
   // RFC 8414 §2: the algorithms of the methods that take a signed assertion (private_key_jwt).
   const authAlgs = [...new Set(provider.clientAuth.flatMap((method) => method.signingAlgs ?? []))]
