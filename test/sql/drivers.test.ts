@@ -55,6 +55,8 @@ function describeDriver(name: string, open: () => Promise<SqlDriver>) {
       const insert = driver.prepare('INSERT INTO scratch2 (k) VALUES (?)')
       expect(await driver.batch([insert.bind('x'), insert.bind('y')])).toEqual([{ meta: { changes: 1 } }, { meta: { changes: 1 } }])
       await expect(driver.batch([insert.bind('z'), insert.bind('x')])).rejects.toThrow()
+      // A first statement that fails while the later ones were already sent (PostgreSQL pipelines a batch).
+      await expect(driver.batch([insert.bind('y'), insert.bind('w'), driver.prepare('SELECT 1')])).rejects.toThrow(/unique|duplicate/i)
       expect((await driver.prepare('SELECT k FROM scratch2 ORDER BY k').all()).results).toEqual([{ k: 'x' }, { k: 'y' }])
     })
 

@@ -34,14 +34,14 @@ function connect(postgres: typeof Postgres, url: string, max: number) {
 
 type Runner = Pick<ReturnType<typeof connect>, 'unsafe'>
 
-async function query(runner: Runner, text: string, values: SqlValue[]) {
+function query(runner: Runner, text: string, values: SqlValue[]) {
   return runner.unsafe(toPostgresPlaceholders(text), values, { prepare: true })
 }
 
 /**
  * A PostgreSQL driver over the `postgres` package, for `sqlStorage` and `migrate`. Statements use
  * `?` placeholders, rewritten to `$n`; a batch (and a `transaction`) runs in one `sql.begin` transaction on one pooled
- * connection, at READ COMMITTED (each statement sees what concurrent transactions committed
+ * connection, its statements pipelined, at READ COMMITTED (each statement sees what concurrent transactions committed
  * before it started, which the conditioned batches of `sqlStorage` rely on). BIGINT comes back
  * as a number, as from D1. Connection parameters such as `search_path` may be given in the URL
  * query (`?search_path=myschema`). Without `postgres` installed, the first statement rejects with a
@@ -77,10 +77,11 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
     }
   }
 
-  const runAll = async (runner: Runner, statements: SqlStatement[]) => {
-    const results: SqlRunResult[] = []
-    for (const s of statements as PostgresStatement[]) results.push({ meta: { changes: (await query(runner, s.text, s.values)).count } })
-    return results
+  // The statements go out together on the transaction's one connection (pipelined: one round trip,
+  // not one each), which runs them in order; the first that fails fails the batch.
+  const runAll = async (runner: Runner, statements: SqlStatement[]): Promise<SqlRunResult[]> => {
+    const sent = (statements as PostgresStatement[]).map((s) => query(runner, s.text, s.values).execute())
+    return (await Promise.all(sent)).map((rows) => ({ meta: { changes: rows.count } }))
   }
   const check = (statements: SqlStatement[]) => {
     for (const s of statements) if (!(s instanceof PostgresStatement)) throw new TypeError('batch() takes statements of this driver')
