@@ -182,6 +182,10 @@ export function reportedRatios(results) {
     ['grantline-sqlite-workers', 'dot', 'Grantline SQLite, two workers / DOT'],
     ['bare-irreducible-sqlite', 'dot', 'bare node:http irreducible work + SQLite insert / DOT'],
     [NODE, 'oidc-provider', 'Grantline Node memory / oidc-provider'],
+    // Where the Node figures' distance to the bare servers comes from: the listener alone, then the core.
+    ['listener-fixed', 'bare-fixed', "Grantline's Node listener alone (fixed JSON) / bare node:http fixed JSON"],
+    ['listener-fixed', 'bare-irreducible', "Grantline's Node listener alone (fixed JSON) / bare node:http irreducible work"],
+    [NODE, 'listener-fixed', "Grantline Node memory / Grantline's Node listener alone"],
   ]
   return pairs.filter(([a, b]) => r[a]?.[b] !== undefined).map(([a, b, label]) => ({ label, a, b, ratio: r[a][b] }))
 }

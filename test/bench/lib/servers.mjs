@@ -88,6 +88,13 @@ export function serverList({ resolvePeer, sqliteDir = mkdtempSync(join(tmpdir(),
       scenarios: { client_credentials: { path: '/o/token/', auth: BASIC, body: CC } },
     },
     {
+      id: 'listener-fixed',
+      label: "Grantline's Node listener, read form + fixed JSON",
+      group: 'baseline',
+      start: node('listener-fixed.mjs'),
+      scenarios: { client_credentials: { path: '/o/token/', auth: BASIC, body: CC } },
+    },
+    {
       id: 'hono-form',
       label: '@hono/node-server, read form + fixed JSON',
       group: 'baseline',
