@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { base64, base64url, randomBytes, s256, sha256Hex, timingSafeEqual } from '../../packages/core/src/primitives/crypto.js'
+import {
+  base64,
+  base64url,
+  portableSha256Hex,
+  randomBytes,
+  s256,
+  sha256Hex,
+  timingSafeEqual,
+} from '../../packages/core/src/primitives/crypto.js'
 
 describe('the core byte and string helpers agree with the platform', () => {
   it('base64 and base64url encode as Buffer does (RFC 4648 §4 with padding, §5 without)', () => {
@@ -25,10 +33,10 @@ describe('the core byte and string helpers agree with the platform', () => {
     )
   })
 
-  it('sha256Hex and s256 hash the UTF-8 bytes as node:crypto does: ASCII, non-ASCII, and past the reused buffer', () => {
+  it('sha256Hex (native where the runtime has it), its portable path and s256 hash the UTF-8 bytes as node:crypto does: ASCII, non-ASCII, lone surrogates, and past the reused buffer', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 300 }),
-      fc.string({ unit: fc.constantFrom('a', 'Z', '~', 'é', '😀', '\u0000', '\u007f', '\u0080'), maxLength: 300 }),
+      fc.string({ unit: fc.constantFrom('a', 'Z', '~', 'é', '😀', '\u0000', '\u007f', '\u0080', '\ud800', '\udfff'), maxLength: 300 }),
     )
     fc.assert(
       fc.property(text, text, (a, b) => {
@@ -37,6 +45,7 @@ describe('the core byte and string helpers agree with the platform', () => {
           createHash('sha256').update(a).digest('hex'),
           createHash('sha256').update(b).digest('hex'),
         ])
+        expect([portableSha256Hex(a), portableSha256Hex(b)]).toEqual([sha256Hex(a), sha256Hex(b)])
         expect(s256(a)).toBe(createHash('sha256').update(a).digest('base64url'))
       }),
       { numRuns: 5_000, seed: 42 },
