@@ -115,7 +115,10 @@ describe('loadClient', () => {
     const provider = { config: s.config, clientMetadataDocuments: s.documents }
     const writes: string[] = []
     const putClient = s.config.storage.putClient.bind(s.config.storage)
-    s.config.storage.putClient = (client) => (writes.push(client.client_name), putClient(client))
+    s.config.storage.putClient = (client) => {
+      writes.push(client.client_name)
+      return putClient(client)
+    }
     const first = await loadClient(provider, {}, CLIENT_ID)
     await loadClient(provider, {}, CLIENT_ID)
     expect(writes).toStrictEqual([])
@@ -135,7 +138,10 @@ describe('loadClient', () => {
     const call = { clientAddress: '203.0.113.9' }
     for (let i = 0; i < 30; i++) await loadClient(provider, call, `https://app.example.com/c/${i}.json`)
     await loadClient(provider, call, 'https://app.example.com/c/0.json')
-    await expect(loadClient(provider, call, 'https://app.example.com/c/30.json')).rejects.toMatchObject({ error: 'temporarily_unavailable', status: 429 })
+    await expect(loadClient(provider, call, 'https://app.example.com/c/30.json')).rejects.toMatchObject({
+      error: 'temporarily_unavailable',
+      status: 429,
+    })
     expect(s.calls).toHaveLength(30)
     // Another address has its own count.
     expect(await loadClient(provider, { clientAddress: '198.51.100.7' }, 'https://app.example.com/c/31.json')).not.toBeNull()

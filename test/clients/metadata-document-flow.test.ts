@@ -156,7 +156,10 @@ describe('Client ID Metadata Documents in the code flow', () => {
   it('the feature is off unless configured: a URL client_id is then an unknown client and nothing is fetched', async () => {
     const fetched: string[] = []
     const s = setup({
-      fetch: (async (input: string | URL | Request) => (fetched.push(String(input)), jsonResponse(documentFor()))) as typeof fetch,
+      fetch: (async (input: string | URL | Request) => {
+        fetched.push(String(input))
+        return jsonResponse(documentFor())
+      }) as typeof fetch,
     })
     const url = await authorizationUrl(CLIENT_ID, oauth.generateRandomCodeVerifier(), 'st')
     url.searchParams.delete('resource')

@@ -102,7 +102,7 @@ describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9) through oauth4webapi',
     expect((await oauth.processClientCredentialsResponse(as, client, grant)).access_token).toMatch(/^gl_at_/)
   })
 
-  it('draft-ietf-oauth-rfc7523bis §4: at the PAR endpoint only an assertion for the issuer is accepted; one for the token or PAR endpoint (RFC 9126 §2\'s older rule) is not', async () => {
+  it("draft-ietf-oauth-rfc7523bis §4: at the PAR endpoint only an assertion for the issuer is accepted; one for the token or PAR endpoint (RFC 9126 §2's older rule) is not", async () => {
     const s = realTimeSetup()
     const key = await clientKey('ES256')
     const reg = await registerWithKey(s, key)
@@ -120,7 +120,12 @@ describe('private_key_jwt (RFC 7523 §2.2, OIDC Core §9) through oauth4webapi',
     }
     const pushed = await oauth.processPushedAuthorizationResponse(server, reg.client, await push(as.issuer))
     expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/)
-    for (const aud of [as.token_endpoint!, server.pushed_authorization_request_endpoint, as.introspection_endpoint!, 'https://other.example/o/par/']) {
+    for (const aud of [
+      as.token_endpoint!,
+      server.pushed_authorization_request_endpoint,
+      as.introspection_endpoint!,
+      'https://other.example/o/par/',
+    ]) {
       const refused = await push(aud)
       expect(refused.status).toBe(401)
       expect(await refused.json()).toMatchObject({ error: 'invalid_client' })

@@ -20,10 +20,13 @@ describe('routing', () => {
     expect(s.provider.owns(new Request(url))).toBe(false)
   })
 
-  it.each(['token', 'token/', 'authorize', 'authorize/', 'revoke_token/', 'introspect/'])('docs/architecture.md "Paths": /o/%s is owned', (path) => {
-    const s = setup()
-    expect(s.provider.owns(new Request(`${ISSUER}/${path}`))).toBe(true)
-  })
+  it.each(['token', 'token/', 'authorize', 'authorize/', 'revoke_token/', 'introspect/'])(
+    'docs/architecture.md "Paths": /o/%s is owned',
+    (path) => {
+      const s = setup()
+      expect(s.provider.owns(new Request(`${ISSUER}/${path}`))).toBe(true)
+    },
+  )
 
   it('provider.handle works detached from the provider, with extra runtime arguments', async () => {
     const s = setup()

@@ -19,13 +19,19 @@ describe('RFC 6585 §4: rate limits count an IPv6 caller by its /64', () => {
     const { client } = await s.provider.clients.create({ client_name: 'c', grant_types: ['client_credentials'], redirect_uris: [] })
     const attempt = (i: number) =>
       s.provider.handle(
-        new Request('https://as.example/o/token/', form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' })),
+        new Request(
+          'https://as.example/o/token/',
+          form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' }),
+        ),
         { clientAddress: `2001:db8:1:2::${i.toString(16)}` },
       )
     for (let i = 1; i <= 10; i++) expect((await attempt(i)).status).toBe(400)
     expect((await attempt(11)).status).toBe(429)
     const elsewhere = await s.provider.handle(
-      new Request('https://as.example/o/token/', form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' })),
+      new Request(
+        'https://as.example/o/token/',
+        form({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' }),
+      ),
       { clientAddress: '2001:db8:1:3::1' },
     )
     expect(elsewhere.status).toBe(400)

@@ -79,7 +79,9 @@ describe('Bun', () => {
     expect(status, output).toBe(0)
     expect(output).toContain('(pass) bunSqliteDriver: the WAL is checkpointed by a worker thread, not by commits')
     expect(output).toContain('(pass) bunSqliteDriver > a new database file is readable by its owner only (0600)')
-    expect(output).toContain('(pass) @grantline/bun serve > resolves once listening; aborting `signal` stops it gracefully, runs onClose and settles `finished`')
+    expect(output).toContain(
+      '(pass) @grantline/bun serve > resolves once listening; aborting `signal` stops it gracefully, runs onClose and settles `finished`',
+    )
     const passed = /^\s*(\d+) pass$/m.exec(output)
     expect(passed, output).not.toBeNull()
     expect(Number(passed?.[1]), output).toBeGreaterThanOrEqual(70)

@@ -11,7 +11,8 @@ const FIXED = { access_token: `gl_at_${'x'.repeat(43)}`, token_type: 'Bearer', e
 
 const handle = async (request) => {
   const form = new URLSearchParams(await request.text())
-  if (form.get('grant_type') !== 'client_credentials' || !request.headers.get('authorization')) return json({ error: 'invalid_request' }, 400)
+  if (form.get('grant_type') !== 'client_credentials' || !request.headers.get('authorization'))
+    return json({ error: 'invalid_request' }, 400)
   return json(FIXED)
 }
 
