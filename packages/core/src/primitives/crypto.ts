@@ -35,7 +35,7 @@ function sha256Of(value: string): Uint8Array {
 type OneShotHash = (algorithm: 'sha256', data: string, encoding: 'hex') => string
 
 /**
- * node:crypto's one-shot `hash()` where the runtime has it (Node 20.12 and later, Bun, Deno),
+ * node:crypto's one-shot `hash()` where the runtime has it (Node 20.16 and later, Bun, Deno),
  * found through `process.getBuiltinModule` so that the core imports no `node:` module and loads
  * unchanged where there is none (workerd, browsers). About three times as fast as @noble/hashes
  * for a secret, and a token request hashes two or three.
