@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   base64,
   base64url,
-  portableSha256Hex,
+  portableSha256,
   randomBytes,
   s256,
   sha256Hex,
@@ -33,7 +33,7 @@ describe('the core byte and string helpers agree with the platform', () => {
     )
   })
 
-  it('sha256Hex (native where the runtime has it), its portable path and s256 hash the UTF-8 bytes as node:crypto does: ASCII, non-ASCII, lone surrogates, and past the reused buffer', () => {
+  it('sha256Hex and s256 (native where the runtime has it) and their portable path hash the UTF-8 bytes as node:crypto does: ASCII, non-ASCII, lone surrogates, and past the reused buffer', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 300 }),
       fc.string({ unit: fc.constantFrom('a', 'Z', '~', 'é', '😀', '\u0000', '\u007f', '\u0080', '\ud800', '\udfff'), maxLength: 300 }),
@@ -45,7 +45,8 @@ describe('the core byte and string helpers agree with the platform', () => {
           createHash('sha256').update(a).digest('hex'),
           createHash('sha256').update(b).digest('hex'),
         ])
-        expect([portableSha256Hex(a), portableSha256Hex(b)]).toEqual([sha256Hex(a), sha256Hex(b)])
+        expect([portableSha256(a, 'hex'), portableSha256(b, 'hex')]).toEqual([sha256Hex(a), sha256Hex(b)])
+        expect(portableSha256(a, 'base64url')).toBe(s256(a))
         expect(s256(a)).toBe(createHash('sha256').update(a).digest('base64url'))
       }),
       { numRuns: 5_000, seed: 42 },
@@ -63,5 +64,38 @@ describe('the core byte and string helpers agree with the platform', () => {
       }
     }
     expect(views.every((view) => view.byteLength === 32)).toBe(true)
+  })
+})
+
+describe('the SHA-256 the core picks at load', () => {
+  const CRYPTO_MODULE = '../../packages/core/src/primitives/crypto.js'
+  const original = process.getBuiltinModule
+  afterEach(() => {
+    process.getBuiltinModule = original
+    vi.resetModules()
+  })
+
+  it("is the runtime's node:crypto hash() where process.getBuiltinModule offers it", async () => {
+    const calls: unknown[][] = []
+    const hash = (...args: unknown[]) => {
+      calls.push(args)
+      return 'native'
+    }
+    process.getBuiltinModule = ((id: string) => (id === 'node:crypto' ? { hash } : original(id))) as typeof original
+    vi.resetModules()
+    const { sha256Hex: loaded, s256: loadedS256 } = await import(CRYPTO_MODULE)
+    expect([loaded('secret'), loadedS256('verifier')]).toEqual(['native', 'native'])
+    expect(calls).toEqual([
+      ['sha256', 'secret', 'hex'],
+      ['sha256', 'verifier', 'base64url'],
+    ])
+  })
+
+  it('is @noble/hashes where there is no process.getBuiltinModule (workerd, browsers), with the same digests', async () => {
+    Reflect.deleteProperty(process, 'getBuiltinModule')
+    vi.resetModules()
+    const { sha256Hex: loaded, s256: loadedS256 } = await import(CRYPTO_MODULE)
+    expect(loaded('é😀')).toBe(createHash('sha256').update('é😀').digest('hex'))
+    expect(loadedS256('verifier')).toBe(createHash('sha256').update('verifier').digest('base64url'))
   })
 })

@@ -32,7 +32,8 @@ function sha256Of(value: string): Uint8Array {
   return digest
 }
 
-type OneShotHash = (algorithm: 'sha256', data: string, encoding: 'hex') => string
+type Encoding = 'hex' | 'base64url'
+type OneShotHash = (algorithm: 'sha256', data: string, encoding: Encoding) => string
 
 /**
  * node:crypto's one-shot `hash()` where the runtime has it (Node 20.16 and later, Bun, Deno),
@@ -49,14 +50,18 @@ function nativeSha256(): OneShotHash | undefined {
 
 const nativeHash = nativeSha256()
 
-/** Lowercase hex SHA-256 of the UTF-8 bytes: the storage key of every secret (DOT's checksum). */
-export function sha256Hex(value: string): string {
-  return nativeHash ? nativeHash('sha256', value, 'hex') : bytesToHex(sha256Of(value))
+/** SHA-256 of the UTF-8 bytes through @noble/hashes alone, whatever the runtime has: what the native path is checked against. */
+export function portableSha256(value: string, encoding: Encoding): string {
+  const digest = sha256Of(value)
+  return encoding === 'hex' ? bytesToHex(digest) : base64url(digest)
 }
 
-/** sha256Hex through @noble/hashes alone, whatever the runtime has: what the native path is checked against. */
-export function portableSha256Hex(value: string): string {
-  return bytesToHex(sha256Of(value))
+const sha256Encoded = (value: string, encoding: Encoding): string =>
+  nativeHash ? nativeHash('sha256', value, encoding) : portableSha256(value, encoding)
+
+/** Lowercase hex SHA-256 of the UTF-8 bytes: the storage key of every secret (DOT's checksum). */
+export function sha256Hex(value: string): string {
+  return sha256Encoded(value, 'hex')
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -148,5 +153,5 @@ export async function hmac(secret: string, message: string): Promise<string> {
 
 /** RFC 7636 §4.2: BASE64URL(SHA256(ASCII(code_verifier))). */
 export function s256(verifier: string): string {
-  return base64url(sha256Of(verifier))
+  return sha256Encoded(verifier, 'base64url')
 }
