@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   base64,
   base64url,
+  portableBase64url,
   portableSha256,
   randomBytes,
   s256,
@@ -17,6 +18,10 @@ describe('the core byte and string helpers agree with the platform', () => {
       fc.property(fc.uint8Array({ maxLength: 70 }), (bytes) => {
         expect(base64(bytes)).toBe(Buffer.from(bytes).toString('base64'))
         expect(base64url(bytes)).toBe(Buffer.from(bytes).toString('base64url'))
+        expect(portableBase64url(bytes)).toBe(Buffer.from(bytes).toString('base64url'))
+        // A view into a larger buffer encodes only its own bytes.
+        const view = new Uint8Array([7, ...bytes, 9]).subarray(1, bytes.length + 1)
+        expect(base64url(view)).toBe(Buffer.from(bytes).toString('base64url'))
       }),
       { numRuns: 5_000, seed: 42 },
     )
@@ -67,7 +72,7 @@ describe('the core byte and string helpers agree with the platform', () => {
   })
 })
 
-describe('the SHA-256 the core picks at load', () => {
+describe('the SHA-256 and base64url the core picks at load', () => {
   const CRYPTO_MODULE = '../../packages/core/src/primitives/crypto.js'
   const original = process.getBuiltinModule
   afterEach(() => {
@@ -97,5 +102,49 @@ describe('the SHA-256 the core picks at load', () => {
     const { sha256Hex: loaded, s256: loadedS256 } = await import(CRYPTO_MODULE)
     expect(loaded('é😀')).toBe(createHash('sha256').update('é😀').digest('hex'))
     expect(loadedS256('verifier')).toBe(createHash('sha256').update('verifier').digest('base64url'))
+  })
+
+  it("encodes base64url with node:buffer where there is no Uint8Array.prototype.toBase64, and with toBase64 where there is", async () => {
+    const proto = Uint8Array.prototype as { toBase64?: unknown }
+    const had = Object.getOwnPropertyDescriptor(proto, 'toBase64')
+    try {
+      Reflect.deleteProperty(proto, 'toBase64')
+      const seen: string[] = []
+      process.getBuiltinModule = ((id: string) => {
+        seen.push(id)
+        return original(id)
+      }) as typeof original
+      vi.resetModules()
+      const viaBuffer = (await import(CRYPTO_MODULE)).base64url as (bytes: Uint8Array) => string
+      expect(seen).toContain('node:buffer')
+      expect(viaBuffer(new Uint8Array([251, 255, 191]))).toBe('-_-_')
+
+      const calls: unknown[] = []
+      proto.toBase64 = function (this: Uint8Array, options: unknown) {
+        calls.push(options)
+        return 'native'
+      }
+      vi.resetModules()
+      const viaToBase64 = (await import(CRYPTO_MODULE)).base64url as (bytes: Uint8Array) => string
+      expect(viaToBase64(new Uint8Array([1]))).toBe('native')
+      expect(calls).toEqual([{ alphabet: 'base64url', omitPadding: true }])
+    } finally {
+      if (had) Object.defineProperty(proto, 'toBase64', had)
+      else Reflect.deleteProperty(proto, 'toBase64')
+    }
+  })
+
+  it('encodes base64url in JavaScript where the runtime offers neither (workerd without node compatibility, browsers)', async () => {
+    const proto = Uint8Array.prototype as { toBase64?: unknown }
+    const had = Object.getOwnPropertyDescriptor(proto, 'toBase64')
+    try {
+      Reflect.deleteProperty(proto, 'toBase64')
+      Reflect.deleteProperty(process, 'getBuiltinModule')
+      vi.resetModules()
+      const { base64url: loaded } = await import(CRYPTO_MODULE)
+      expect(loaded(new Uint8Array([251, 255, 191, 0]))).toBe('-_-_AA')
+    } finally {
+      if (had) Object.defineProperty(proto, 'toBase64', had)
+    }
   })
 })

@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
+import { type Encoding, nativeBase64url, nativeSha256 } from './native.js'
 
 const encoder = new TextEncoder()
 const ascii = new Uint8Array(256)
@@ -32,28 +33,12 @@ function sha256Of(value: string): Uint8Array {
   return digest
 }
 
-type Encoding = 'hex' | 'base64url'
-type OneShotHash = (algorithm: 'sha256', data: string, encoding: Encoding) => string
-
-/**
- * node:crypto's one-shot `hash()` where the runtime has it (Node 20.16 and later, Bun, Deno),
- * found through `process.getBuiltinModule` so that the core imports no `node:` module and loads
- * unchanged where there is none (workerd, browsers). About three times as fast as @noble/hashes
- * for a secret, and a token request hashes two or three.
- */
-function nativeSha256(): OneShotHash | undefined {
-  const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-  if (typeof host?.getBuiltinModule !== 'function') return undefined
-  const hash = (host.getBuiltinModule('node:crypto') as { hash?: unknown } | undefined)?.hash
-  return typeof hash === 'function' ? (hash as OneShotHash) : undefined
-}
-
 const nativeHash = nativeSha256()
 
 /** SHA-256 of the UTF-8 bytes through @noble/hashes alone, whatever the runtime has: what the native path is checked against. */
 export function portableSha256(value: string, encoding: Encoding): string {
   const digest = sha256Of(value)
-  return encoding === 'hex' ? bytesToHex(digest) : base64url(digest)
+  return encoding === 'hex' ? bytesToHex(digest) : portableBase64url(digest)
 }
 
 const sha256Encoded = (value: string, encoding: Encoding): string =>
@@ -92,10 +77,15 @@ export function base64(bytes: Uint8Array): string {
   return encodeBase64(bytes, BASE64, true)
 }
 
-/** base64url without padding (RFC 4648 §5). */
-export function base64url(bytes: Uint8Array): string {
+/** base64url without padding (RFC 4648 §5), in JavaScript alone: what the native path is checked against. */
+export function portableBase64url(bytes: Uint8Array): string {
   return encodeBase64(bytes, BASE64URL, false)
 }
+
+const nativeEncode = nativeBase64url()
+
+/** base64url without padding (RFC 4648 §5). */
+export const base64url: (bytes: Uint8Array) => string = nativeEncode ?? portableBase64url
 
 // Random bytes are drawn 4 KiB at a time: one getRandomValues call per request costs more on Node
 // than the rest of a token issue (docs/benchmarks.md). Each byte is handed out once.
@@ -134,8 +124,10 @@ export function randomId(): string {
  * are unequal. The time depends on the lengths only, never on where the strings differ.
  */
 export function timingSafeEqual(a: string, b: string): boolean {
+  // Unequal lengths compare \`a\` with itself: one plain loop, whose time depends on the lengths only.
+  const other = a.length === b.length ? b : a
   let diff = a.length ^ b.length
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ (b.length > 0 ? b.charCodeAt(i % b.length) : 0)
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ other.charCodeAt(i)
   return diff === 0
 }
 
