@@ -58,6 +58,12 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
   const prefix = `${config.basePath}/`
   const managePages = page(manage)
 
+  // Each named endpoint is found by one lookup too, with and without its trailing slash.
+  for (const [name, endpoint] of named) {
+    if (config.managementPages && isManagePath(name)) continue
+    for (const path of [`${prefix}${name}`, `${prefix}${name}/`]) if (!exact.has(path)) exact.set(path, endpoint)
+  }
+
   return (pathname) => {
     const found = exact.get(pathname)
     if (found || !pathname.startsWith(prefix)) return found

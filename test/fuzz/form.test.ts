@@ -1,0 +1,38 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseParams } from '../../packages/core/src/http/form.js'
+
+const form = fc.string({ unit: fc.constantFrom('a', 'b', '=', '&', '%', '2', '0', 'F', '+', ' ', 'é', '😀', '\ud800', '\udfff', ';'), maxLength: 30 })
+
+/** What parseParams must answer, from URLSearchParams itself: the pairs, or a refusal of a repeat. */
+function expected(encoded: string): Map<string, string> | 'repeated' {
+  const out = new Map<string, string>()
+  const seen = new Set<string>()
+  for (const [name, value] of new URLSearchParams(encoded)) {
+    if (name === 'resource') return 'repeated' // resource has its own rules, tested elsewhere
+    if (seen.has(name)) return 'repeated'
+    seen.add(name)
+    if (value !== '') out.set(name, value)
+  }
+  return out
+}
+
+describe('form bodies are read as the WHATWG URL parser reads them', () => {
+  it('parseParams gives the pairs URLSearchParams gives, on its literal fast path and off it', () => {
+    fc.assert(
+      fc.property(form, (encoded) => {
+        const want = expected(encoded)
+        if (want === 'repeated') return
+        expect(parseParams(encoded)).toEqual(want)
+      }),
+      { numRuns: 20_000, seed: 42 },
+    )
+  })
+
+  it('refuses a repeated parameter on the literal path as on the decoded one (RFC 6749 §3.1)', () => {
+    expect(() => parseParams('a=1&a=2')).toThrow(/repeated/)
+    expect(() => parseParams('a=1&%61=2')).toThrow(/repeated/)
+    expect(parseParams('&&a=1&&b&c=')).toEqual(new Map([['a', '1']]))
+    expect(parseParams('a==b')).toEqual(new Map([['a', '=b']]))
+  })
+})
