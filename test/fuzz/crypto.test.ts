@@ -104,7 +104,7 @@ describe('the SHA-256 and base64url the core picks at load', () => {
     expect(loadedS256('verifier')).toBe(createHash('sha256').update('verifier').digest('base64url'))
   })
 
-  it("encodes base64url with node:buffer where there is no Uint8Array.prototype.toBase64, and with toBase64 where there is", async () => {
+  it('encodes base64url with node:buffer where there is no Uint8Array.prototype.toBase64, and with toBase64 where there is', async () => {
     const proto = Uint8Array.prototype as { toBase64?: unknown }
     const had = Object.getOwnPropertyDescriptor(proto, 'toBase64')
     try {

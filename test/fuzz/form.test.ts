@@ -2,7 +2,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseParams } from '../../packages/core/src/http/form.js'
 
-const form = fc.string({ unit: fc.constantFrom('a', 'b', '=', '&', '%', '2', '0', 'F', '+', ' ', 'é', '😀', '\ud800', '\udfff', ';'), maxLength: 30 })
+const form = fc.string({
+  unit: fc.constantFrom('a', 'b', '=', '&', '%', '2', '0', 'F', '+', ' ', 'é', '😀', '\ud800', '\udfff', ';'),
+  maxLength: 30,
+})
 
 /** What parseParams must answer, from URLSearchParams itself: the pairs, or a refusal of a repeat. */
 function expected(encoded: string): Map<string, string> | 'repeated' {
