@@ -54,5 +54,25 @@ export function createRateLimiter(config: ResolvedConfig): RateLimiter | null {
  * two forms differ in shape, so a crafted client_id cannot name another's key.
  */
 export function rateLimitKey(clientId: string, address: string | undefined): string {
+  if (clientId.length > MAX_REMEMBERED_ID) return derive(clientId, address)
+  const seen = `${clientId.length}:${clientId}${address ?? ''}`
+  let key = recentKeys.get(seen)
+  if (key === undefined) {
+    // Emptied when full: a bound on memory, refilled by the callers of the moment.
+    if (recentKeys.size >= MAX_RECENT_KEYS) recentKeys.clear()
+    key = derive(clientId, address)
+    recentKeys.set(seen, key)
+  }
+  return key
+}
+
+function derive(clientId: string, address: string | undefined): string {
   return address ? `client_auth:${sha256Hex(`${clientId}\n${addressBucket(address)}`)}` : `client_auth:id:${sha256Hex(clientId)}`
 }
+
+// The keys of recent callers: every token request of a client from one address asks for the same
+// key, and deriving it (an IPv6 prefix and a hash) costs more than a lookup. The client_id's
+// length first, so that no other pair spells the same entry.
+const MAX_RECENT_KEYS = 4096
+const MAX_REMEMBERED_ID = 256
+const recentKeys = new Map<string, string>()
