@@ -124,7 +124,7 @@ export function randomId(): string {
  * are unequal. The time depends on the lengths only, never on where the strings differ.
  */
 export function timingSafeEqual(a: string, b: string): boolean {
-  // Unequal lengths compare \`a\` with itself: one plain loop, whose time depends on the lengths only.
+  // Unequal lengths compare `a` with itself: one plain loop, whose time depends on the lengths only.
   const other = a.length === b.length ? b : a
   let diff = a.length ^ b.length
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ other.charCodeAt(i)
