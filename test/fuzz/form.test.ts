@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseParams } from '../../packages/core/src/http/form.js'
 
 const form = fc.string({
-  unit: fc.constantFrom('a', 'b', '=', '&', '%', '2', '0', 'F', '+', ' ', 'é', '😀', '\ud800', '\udfff', ';'),
+  unit: fc.constantFrom('a', 'b', '=', '&', '?', '%', '2', '0', 'F', '+', ' ', 'é', '😀', '\ud800', '\udfff', ';'),
   maxLength: 30,
 })
 
@@ -37,5 +37,9 @@ describe('form bodies are read as the WHATWG URL parser reads them', () => {
     expect(() => parseParams('a=1&%61=2')).toThrow(/repeated/)
     expect(parseParams('&&a=1&&b&c=')).toEqual(new Map([['a', '1']]))
     expect(parseParams('a==b')).toEqual(new Map([['a', '=b']]))
+    // URLSearchParams drops one leading `?`, with or without anything to decode after it.
+    expect(parseParams('?grant_type=client_credentials')).toEqual(new Map([['grant_type', 'client_credentials']]))
+    expect(() => parseParams('?a=1&a=2')).toThrow(/repeated/)
+    expect(parseParams('??a=1')).toEqual(new Map([['?a', '1']]))
   })
 })

@@ -28,8 +28,9 @@ export function parseParams(encoded: string): Params {
   return params
 }
 
-// Nothing a form decoder would change: no escapes, no `+`, no lone surrogate (which it would make U+FFFD).
-const LITERAL_FORM = /^[^%+\uD800-\uDFFF]*$/
+// Nothing URLSearchParams would change: no leading `?` (which it drops), no escapes, no `+`, no
+// lone surrogate (which it would make U+FFFD).
+const LITERAL_FORM = /^(?!\?)[^%+\uD800-\uDFFF]*$/
 
 /**
  * The name/value pairs of a form body as URLSearchParams gives them (WHATWG URL
