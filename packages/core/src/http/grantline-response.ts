@@ -21,26 +21,18 @@ export function enableRawResponses(): void {
   enabled = true
 }
 
-/** A platform Response, or a GrantlineResponse once `enableRawResponses()` was called. */
-export function buildResponse(body: string | null, status: number, headers: Readonly<Record<string, string>>): Response {
-  return enabled ? new GrantlineResponse(body, status, headers) : new Response(body, { status, headers: platformHeaders(headers) })
-}
-
-const sharedHeaders = new WeakMap<object, Headers>()
-
 /**
- * A frozen header record (one every JSON response shares) as one Headers built once: a Response
- * copies the Headers it is given, and copying one costs Bun a third of reading a record. Any other
- * record is passed as it is.
+ * A platform Response, or a GrantlineResponse once `enableRawResponses()` was called. `platform`,
+ * the same headers as a Headers built once, is what a platform Response gets when given: a Response
+ * copies the Headers it is given, and copying one costs Bun a third of reading a record.
  */
-function platformHeaders(record: Readonly<Record<string, string>>): HeadersInit {
-  if (!Object.isFrozen(record)) return record
-  let headers = sharedHeaders.get(record)
-  if (!headers) {
-    headers = new Headers(record)
-    sharedHeaders.set(record, headers)
-  }
-  return headers
+export function buildResponse(
+  body: string | null,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  platform?: Headers,
+): Response {
+  return enabled ? new GrantlineResponse(body, status, headers) : new Response(body, { status, headers: platform ?? headers })
 }
 
 /**

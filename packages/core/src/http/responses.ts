@@ -6,9 +6,14 @@ export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as c
 // Frozen: shared by every JSON response, and a frozen record lets the Node listener convert it once.
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json;charset=UTF-8', ...NO_STORE })
 
+// The same headers for a platform Response, built on first use.
+let jsonPlatformHeaders: Headers | undefined
+
 export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
-  // The Response copies its init headers (a GrantlineResponse on first change), so the shared record is never changed.
-  return buildResponse(JSON.stringify(body), status, headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS)
+  if (headers) return buildResponse(JSON.stringify(body), status, { ...JSON_HEADERS, ...headers })
+  // The Response copies its init headers (a GrantlineResponse on first change), so the shared ones are never changed.
+  jsonPlatformHeaders ??= new Headers(JSON_HEADERS)
+  return buildResponse(JSON.stringify(body), status, JSON_HEADERS, jsonPlatformHeaders)
 }
 
 export function redirect(location: string, status: 302 | 303 = 303, headers: Record<string, string> = {}): Response {
