@@ -58,10 +58,10 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
   const prefix = `${config.basePath}/`
   const managePages = page(manage)
 
-  // Each named endpoint is found by one lookup too, with and without its trailing slash.
-  for (const [name, endpoint] of named) {
-    if (config.managementPages && isManagePath(name)) continue
-    for (const path of [`${prefix}${name}`, `${prefix}${name}/`]) if (!exact.has(path)) exact.set(path, endpoint)
+  // Each named endpoint under basePath, with and without its trailing slash: one lookup per request.
+  for (const [name, route] of named) {
+    exact.set(`${prefix}${name}`, route)
+    exact.set(`${prefix}${name}/`, route)
   }
 
   return (pathname) => {
@@ -70,6 +70,6 @@ export function createRouter(provider: ProviderContext): (pathname: string) => R
     const rest = pathname.slice(prefix.length)
     if (config.managementPages && isManagePath(rest)) return managePages
     if (config.registration && /^register\/[^/]+\/?$/.test(rest)) return configuration
-    return named.get(rest.replace(/\/$/, ''))
+    return undefined
   }
 }

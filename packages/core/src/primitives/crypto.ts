@@ -82,10 +82,8 @@ export function portableBase64url(bytes: Uint8Array): string {
   return encodeBase64(bytes, BASE64URL, false)
 }
 
-const nativeEncode = nativeBase64url()
-
-/** base64url without padding (RFC 4648 §5). */
-export const base64url: (bytes: Uint8Array) => string = nativeEncode ?? portableBase64url
+/** base64url without padding (RFC 4648 §5): the runtime's encoder where it has one. */
+export const base64url: (bytes: Uint8Array) => string = nativeBase64url() ?? portableBase64url
 
 // Random bytes are drawn 4 KiB at a time: one getRandomValues call per request costs more on Node
 // than the rest of a token issue (docs/benchmarks.md). Each byte is handed out once.

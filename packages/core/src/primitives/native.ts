@@ -7,8 +7,8 @@
  */
 
 export type Encoding = 'hex' | 'base64url'
-export type OneShotHash = (algorithm: 'sha256', data: string, encoding: Encoding) => string
-export type Base64url = (bytes: Uint8Array) => string
+type OneShotHash = (algorithm: 'sha256', data: string, encoding: Encoding) => string
+type Base64url = (bytes: Uint8Array) => string
 
 function builtin(id: string): Record<string, unknown> | undefined {
   const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
