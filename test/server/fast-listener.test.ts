@@ -301,6 +301,22 @@ describe('toFastListener: request headers and response headers', () => {
     expect(field(answer, 'content-length')).toEqual(['0'])
   })
 
+  it('answers requests that arrive together each with its own response; a handler that throws before returning fails only its own', async () => {
+    handler = (request) => {
+      const n = new URL(request.url).searchParams.get('n')
+      // Not async: this throws before any promise exists.
+      if (n === '7') throw new Error('boom')
+      return Promise.resolve(new Response(`answer ${n}`))
+    }
+    const numbers = Array.from({ length: 16 }, (_, n) => n)
+    const answers = await Promise.all(numbers.map((n) => send(base, `/?n=${n}`)))
+    expect(answers.map((answer) => [answer.status, answer.body])).toEqual(
+      numbers.map((n) => (n === 7 ? [500, 'Internal Server Error'] : [200, `answer ${n}`])),
+    )
+    // The server still answers afterwards.
+    expect((await send(base, '/?n=1')).body).toBe('answer 1')
+  })
+
   it('RFC 9112 §3.2.2: takes a target in absolute form; a backslash in the path is a 400', async () => {
     const request = await received({}, 'http://other.example/a?b=1')
     expect(request.url).toBe('http://other.example/a?b=1')
