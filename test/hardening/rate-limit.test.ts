@@ -64,6 +64,35 @@ describe('RFC 6585 §4 / RFC 6749 §2.3: failed client authentications are rate 
     ])
   })
 
+  it('RFC 6749 §10.10: failures that arrive together get at most maxFailures - 1 guesses past the limit, on memory and SQL-style slow storage', async () => {
+    for (const slow of [false, true]) {
+      const storage = memoryStorage()
+      if (slow) {
+        // Counters that answer after a real timer, as a database does.
+        const { countHits, hit } = storage as Required<Storage>
+        const later = <T>(value: Promise<T>) => value.then((v) => new Promise<T>((resolve) => setTimeout(() => resolve(v), 2)))
+        storage.countHits = (...args) => later(countHits.apply(storage, args))
+        storage.hit = (...args) => later(hit.apply(storage, args))
+      }
+      const s = setupLimited({}, storage)
+      const c = await machine(s)
+      const burst = await Promise.all(Array.from({ length: 40 }, () => attempt(s, c, 'gl_cs_wrong')))
+      const statuses = burst.map((response) => response.status)
+      // Before the gate every one of them was checked (40 x 401).
+      expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(2 * POLICY.maxFailures - 1)
+      expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(40 - (2 * POLICY.maxFailures - 1))
+      // The right secret waits for the window like any other attempt.
+      expect((await attempt(s, c, c.client_secret)).status).toBe(429)
+    }
+  })
+
+  it('RFC 6749 §10.10: honest requests that arrive together are all answered, the gate only orders them', async () => {
+    const s = setupLimited()
+    const c = await machine(s)
+    const burst = await Promise.all(Array.from({ length: 40 }, () => attempt(s, c, c.client_secret)))
+    expect(burst.map((response) => response.status)).toEqual(Array(40).fill(200))
+  })
+
   it('RFC 6585 §4: Retry-After is exact: one second earlier is still 429, then the right secret works', async () => {
     const s = setupLimited()
     const c = await machine(s)

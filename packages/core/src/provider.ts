@@ -22,6 +22,7 @@ import { ConfigError } from './primitives/errors.js'
 import { createHashSlots } from './primitives/hash-slots.js'
 import { endpointUrls } from './protocol/capabilities.js'
 import { longestJwtTtl } from './protocol/resources.js'
+import { attemptGate } from './rate-limit/attempt-gate.js'
 import { createRateLimiter } from './rate-limit/rate-limiter.js'
 import { createRouter } from './router.js'
 import { verifyAccessToken } from './tokens/verify-access-token.js'
@@ -39,6 +40,7 @@ export function createProvider(input: ProviderConfig): Provider {
   // private_key_jwt's jti is single use (RFC 7523 §3): offered only over a storage that can remember it.
   const canRemember = typeof config.storage.remember === 'function'
   const clientJwtAlgs: readonly string[] = config.profile === 'fapi2' ? FAPI2_ALGS : CLIENT_JWT_ALGS
+  const rateLimiter = createRateLimiter(config)
   const context: ProviderContext = {
     config,
     endpoints: endpointUrls(config),
@@ -62,7 +64,8 @@ export function createProvider(input: ProviderConfig): Provider {
           createOnDemand: config.oidc.createKeysOnDemand,
         })
       : null,
-    rateLimiter: createRateLimiter(config),
+    rateLimiter,
+    clientAuthAttempts: rateLimiter && config.rateLimit ? attemptGate(config.rateLimit.maxFailures) : null,
     corsOrigins: createCorsOrigins(config.storage, config.seconds),
     clientMetadataDocuments: config.clientIdMetadataDocuments ? createClientMetadataDocuments(config) : null,
     clientKeys: createClientKeys(config),

@@ -54,42 +54,51 @@ export async function authenticateClient(
   const { clientId } = credentials
   const key = rateLimitKey(clientId, address)
   const limiter = provider.rateLimiter
-  const now = provider.config.seconds()
-  if (limiter) {
-    const verdict = await limiter.check(key, now)
-    if (!verdict.allowed) {
-      failed(provider, call, 'rate_limited', clientId, address)
-      const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfter)))
-      throw new OAuthError('temporarily_unavailable', 'too many failed client authentications; retry later', {
-        status: 429,
-        headers: { 'retry-after': retryAfter },
-      })
+  // At most maxFailures attempts per key between the check and the count of their failure.
+  const settle = limiter ? await provider.clientAuthAttempts?.enter(key) : undefined
+  try {
+    const now = provider.config.seconds()
+    if (limiter) {
+      const verdict = await limiter.check(key, now)
+      if (!verdict.allowed) {
+        failed(provider, call, 'rate_limited', clientId, address)
+        const retryAfter = String(Math.max(1, Math.ceil(verdict.retryAfter)))
+        throw new OAuthError('temporarily_unavailable', 'too many failed client authentications; retry later', {
+          status: 429,
+          headers: { 'retry-after': retryAfter },
+        })
+      }
     }
+    const bodyClientId = params.get('client_id')
+    const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
+    // A refused Client ID Metadata Document counts as an unknown client: a failure like any other.
+    const found = mismatch || !clientId ? null : await loadClient(provider, call, clientId).catch(unknownOnRefusal)
+    // A secret still in the Django hash an import kept is checked once by PBKDF2, then stored as SHA-256.
+    const client = found && acceptsMethod(found, method.name) ? await upgradeDjangoSecret(provider, found, credentials.secret) : found
+    const { storage } = provider.config
+    const context: ClientAuthContext = {
+      request,
+      params,
+      endpoint: options.endpoint,
+      tokenEndpoint: provider.endpoints.token_endpoint,
+      issuer: provider.config.issuer,
+      now,
+      keys: provider.clientKeys,
+      ...(storage.remember ? { remember: storage.remember.bind(storage) } : {}),
+    }
+    if (!client || !acceptsMethod(client, method.name) || !(await verify(method, client, credentials, context))) {
+      if (limiter) await limiter.fail(key, now)
+      failed(provider, call, 'invalid_credentials', clientId, address)
+      throw invalidClient(
+        mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed',
+        basic || challenge,
+      )
+    }
+    call.client = client
+    return client
+  } finally {
+    settle?.()
   }
-  const bodyClientId = params.get('client_id')
-  const mismatch = bodyClientId !== undefined && bodyClientId !== clientId
-  // A refused Client ID Metadata Document counts as an unknown client: a failure like any other.
-  const found = mismatch || !clientId ? null : await loadClient(provider, call, clientId).catch(unknownOnRefusal)
-  // A secret still in the Django hash an import kept is checked once by PBKDF2, then stored as SHA-256.
-  const client = found && acceptsMethod(found, method.name) ? await upgradeDjangoSecret(provider, found, credentials.secret) : found
-  const { storage } = provider.config
-  const context: ClientAuthContext = {
-    request,
-    params,
-    endpoint: options.endpoint,
-    tokenEndpoint: provider.endpoints.token_endpoint,
-    issuer: provider.config.issuer,
-    now,
-    keys: provider.clientKeys,
-    ...(storage.remember ? { remember: storage.remember.bind(storage) } : {}),
-  }
-  if (!client || !acceptsMethod(client, method.name) || !(await verify(method, client, credentials, context))) {
-    if (limiter) await limiter.fail(key, now)
-    failed(provider, call, 'invalid_credentials', clientId, address)
-    throw invalidClient(mismatch ? 'client_id does not match the authenticated client' : 'client authentication failed', basic || challenge)
-  }
-  call.client = client
-  return client
 }
 
 /**

@@ -2,7 +2,7 @@ import type { HashSlots } from './accounts.js'
 import type { ClientAuthMethod } from './client-auth-method.js'
 import type { ResolvedConfig } from './config.js'
 import type { GrantConfig, GrantHandler } from './grant-handler.js'
-import type { ClientKeys, ClientMetadataDocuments, CorsOrigins, RateLimiter, SigningKeys } from './services.js'
+import type { AttemptGate, ClientKeys, ClientMetadataDocuments, CorsOrigins, RateLimiter, SigningKeys } from './services.js'
 import type { Client } from './storage.js'
 
 /** What every endpoint reads: the validated configuration and the registries built from it. */
@@ -20,6 +20,8 @@ export interface ProviderContext {
   keys: SigningKeys | null
   /** Counts failed client authentications; null when rate limiting is off. */
   rateLimiter: RateLimiter | null
+  /** Holds back client authentications per rate-limit key past maxFailures at once; null when rate limiting is off. */
+  clientAuthAttempts: AttemptGate | null
   /** The origins some client allows, for CORS preflights (which name no client). */
   corsOrigins: CorsOrigins
   /** Client ID Metadata Documents and their cache; null when `clientIdMetadataDocuments` is off. */

@@ -48,6 +48,11 @@ export interface RateLimiter {
   fail(key: string, now: number): Promise<void>
 }
 
+/** Lets at most a number of attempts per key run at once in this process; `enter` resolves to the release of its slot. */
+export interface AttemptGate {
+  enter(key: string): Promise<() => void>
+}
+
 export interface RateLimitPolicy {
   maxFailures: number
   windowSeconds: number
