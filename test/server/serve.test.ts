@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { clientAddress } from '../../adapters/node/src/client-address.js'
 import { serve } from '../../adapters/node/src/serve.js'
@@ -99,6 +99,34 @@ describe('serve()', () => {
     expect(response.headers.connection).toBe('close')
     expect(response.headers['set-cookie']).toEqual(['a=1', 'b=2'])
     expect(closed).toBe(true)
+  })
+
+  it('RFC 9112 §9.6: a client that half-closes right after its request still gets the answer, then the connection ends', async () => {
+    const s = setup()
+    const created = await s.provider.clients.create({ client_name: 'half-close', grant_types: ['client_credentials'] })
+    const running = await serve(s.provider, { port: 0, log: false, handleSignals: false })
+    const body = 'grant_type=client_credentials'
+    const head = [
+      'POST /o/token/ HTTP/1.1',
+      `Host: 127.0.0.1:${running.address.port}`,
+      `Authorization: ${basic(created.client.client_id, created.client_secret ?? '')}`,
+      'Content-Type: application/x-www-form-urlencoded',
+      `Content-Length: ${body.length}`,
+    ].join('\r\n')
+    // The request and the FIN in one write, as an HTTP/1.0-style client sends them.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(running.address.port, '127.0.0.1', () => socket.end(`${head}\r\n\r\n${body}`))
+      let text = ''
+      socket.setEncoding('utf8')
+      socket.on('data', (chunk: string) => {
+        text += chunk
+      })
+      socket.on('error', reject)
+      socket.on('close', () => resolve(text))
+    })
+    expect(answer.match(/^HTTP\/1\.1 200 /gm)).toHaveLength(1)
+    expect(answer.match(/"access_token":"gl_at_/g)).toHaveLength(1)
+    await running.close()
   })
 })
 

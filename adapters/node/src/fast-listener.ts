@@ -11,6 +11,12 @@ export interface NodeBindings {
 export interface FastListenerOptions {
   /** Whether the server is shutting down: each response then says `Connection: close` and ends its connection. */
   closing?: () => boolean
+  /**
+   * Answer the requests of one pass of the event loop's I/O together (`answerInTurns`). Only for
+   * a server with `httpAllowHalfOpen` set: otherwise node:http ends a connection as soon as the
+   * client half-closes it, before an answer deferred to `setImmediate` is written.
+   */
+  inTurns?: boolean
 }
 
 /** A Fetch handler: the provider's `handle`, or one wrapped in the request log. */
@@ -42,7 +48,9 @@ export function toFastListener(
 ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   enableRawResponses()
   const closing = options.closing ?? (() => false)
-  const answer = answerInTurns(handle)
+  const answer: Answer = options.inTurns
+    ? answerInTurns(handle)
+    : (incoming, outgoing, body, close) => answerNow(handle, incoming, outgoing, body, close)
   return (incoming, outgoing) => {
     const method = incoming.method ?? 'GET'
     if (method === 'GET' || method === 'HEAD') {
@@ -92,25 +100,27 @@ type Answer = (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer
  * completes. The handler then runs for all of them back to back (their promise chains
  * interleaved), so its code and data are still in the CPU's caches for the second and later ones;
  * on the token endpoint that is about twice the throughput on Node (docs/benchmarks.md). A request
- * waits only for the rest of the pass it arrived in.
+ * waits only for the rest of the pass it arrived in. `serve()` uses it, on its own server.
  */
 function answerInTurns(handle: FetchHandler): Answer {
   let queue: Pending[] = []
   const flush = () => {
     const batch = queue
     queue = []
-    for (const { incoming, outgoing, body, close } of batch) {
-      try {
-        respond(handle, incoming, outgoing, body, close)
-      } catch {
-        // A handler that threw before returning its promise: the others in the turn still run.
-        fail(outgoing)
-      }
-    }
+    // A handler that throws before returning its promise fails its own request; the others still run.
+    for (const { incoming, outgoing, body, close } of batch) answerNow(handle, incoming, outgoing, body, close)
   }
   return (incoming, outgoing, body, close) => {
     if (queue.length === 0) setImmediate(flush)
     queue.push({ incoming, outgoing, body, close })
+  }
+}
+
+function answerNow(handle: FetchHandler, incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer | null, close: () => boolean) {
+  try {
+    respond(handle, incoming, outgoing, body, close)
+  } catch {
+    fail(outgoing)
   }
 }
 

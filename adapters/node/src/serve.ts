@@ -53,7 +53,14 @@ export function toNodeListener(
 export function serve(provider: Handler, options: ServeOptions = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let draining = false
-    const server = createServer(serverOptionsOf(options), toFastListener(fetchOf(provider, options.log), { closing: () => draining }))
+    const server = createServer(
+      serverOptionsOf(options),
+      toFastListener(fetchOf(provider, options.log), { closing: () => draining, inTurns: true }),
+    )
+    // A client that half-closes after its request (HTTP/1.0 style) still gets the answer, which
+    // comes a moment later when answered in turns; node:http then ends the connection after it.
+    // (node:http's own setting, read when a client half-closes; @types/node does not list it.)
+    Object.assign(server, { httpAllowHalfOpen: true })
     capConnections(server, options)
     let closing: Promise<void> | undefined
     let stop = () => {}
