@@ -5,10 +5,13 @@ import { connect } from 'node:net'
  * URL parser refuses, a body that never ends, a connection the server closes unanswered).
  */
 
-/** Writes `head` on a new connection and answers everything the server wrote before it closed. */
-export function rawRequest(port: number, head: string): Promise<string> {
+/**
+ * Writes `head` on a new connection (and half-closes it with the same write when `halfClose`, as an
+ * HTTP/1.0-style client does) and answers everything the server wrote before it closed.
+ */
+export function rawRequest(port: number, head: string, halfClose = false): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(head))
+    const socket = connect(port, '127.0.0.1', () => (halfClose ? socket.end(head) : socket.write(head)))
     let answer = ''
     socket.setEncoding('utf8')
     socket.on('data', (chunk: string) => {

@@ -1,9 +1,10 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
-import { type AddressInfo, connect } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { clientAddress } from '../../adapters/node/src/client-address.js'
 import { serve } from '../../adapters/node/src/serve.js'
 import { basic, setup } from '../support/provider.js'
+import { rawRequest } from './raw-http.js'
 
 /**
  * serve() in-process over a real socket (the CLI's child-process tests cover SIGTERM): the lean
@@ -113,17 +114,7 @@ describe('serve()', () => {
       'Content-Type: application/x-www-form-urlencoded',
       `Content-Length: ${body.length}`,
     ].join('\r\n')
-    // The request and the FIN in one write, as an HTTP/1.0-style client sends them.
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(running.address.port, '127.0.0.1', () => socket.end(`${head}\r\n\r\n${body}`))
-      let text = ''
-      socket.setEncoding('utf8')
-      socket.on('data', (chunk: string) => {
-        text += chunk
-      })
-      socket.on('error', reject)
-      socket.on('close', () => resolve(text))
-    })
+    const answer = await rawRequest(running.address.port, `${head}\r\n\r\n${body}`, true)
     expect(answer.match(/^HTTP\/1\.1 200 /gm)).toHaveLength(1)
     expect(answer.match(/"access_token":"gl_at_/g)).toHaveLength(1)
     await running.close()
