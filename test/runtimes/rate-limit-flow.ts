@@ -46,5 +46,15 @@ export async function rateLimitFlow(server: RuntimeServer): Promise<void> {
   expect(JSON.parse(limited.body)).toMatchObject({ error: 'temporarily_unavailable' })
   // Counted per address, not per client_id alone: another address is still checked.
   expect((await failedAuth(server, '127.0.0.7')).status).toBe(400)
+  // Failures that arrive together wait their turn past the check (at most MAX_FAILURES at once):
+  // a burst gets at most MAX_FAILURES - 1 checks past the limit, and none is left hanging (workerd
+  // cancels a request that waits only on another request's promise).
+  const burst = await Promise.all(Array.from({ length: 30 }, () => failedAuth(server, '127.0.0.8')))
+  const statuses = burst.map((answer) => answer.status)
+  expect(
+    statuses.filter((status) => status !== 400 && status !== 429),
+    JSON.stringify(burst.map((a) => a.body)),
+  ).toEqual([])
+  expect(statuses.filter((status) => status === 400).length).toBeLessThanOrEqual(2 * MAX_FAILURES - 1)
   expect(server.output()).not.toContain('without a client address')
 }
