@@ -50,7 +50,7 @@ export function toFastListener(
   const closing = options.closing ?? (() => false)
   const answer: Answer = options.inTurns
     ? answerInTurns(handle)
-    : (incoming, outgoing, body, close) => answerNow(handle, incoming, outgoing, body, close)
+    : (incoming, outgoing, body, close) => respond(handle, incoming, outgoing, body, close)
   return (incoming, outgoing) => {
     const method = incoming.method ?? 'GET'
     if (method === 'GET' || method === 'HEAD') {
@@ -107,20 +107,11 @@ function answerInTurns(handle: FetchHandler): Answer {
   const flush = () => {
     const batch = queue
     queue = []
-    // A handler that throws before returning its promise fails its own request; the others still run.
-    for (const { incoming, outgoing, body, close } of batch) answerNow(handle, incoming, outgoing, body, close)
+    for (const { incoming, outgoing, body, close } of batch) respond(handle, incoming, outgoing, body, close)
   }
   return (incoming, outgoing, body, close) => {
     if (queue.length === 0) setImmediate(flush)
     queue.push({ incoming, outgoing, body, close })
-  }
-}
-
-function answerNow(handle: FetchHandler, incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer | null, close: () => boolean) {
-  try {
-    respond(handle, incoming, outgoing, body, close)
-  } catch {
-    fail(outgoing)
   }
 }
 
@@ -142,7 +133,15 @@ function respond(
     plain(outgoing, 400, BAD_REQUEST, true)
     return
   }
-  handle(request, { incoming, outgoing })
+  let answer: Promise<Response>
+  try {
+    answer = handle(request, { incoming, outgoing })
+  } catch {
+    // A handler that threw before returning its promise fails its own request alone.
+    fail(outgoing)
+    return
+  }
+  answer
     .then((response) => writeResponse(response, outgoing, close()))
     // The core renders its own errors; this is a handler that threw, or a body that failed.
     .catch(() => fail(outgoing))
