@@ -1,5 +1,6 @@
 import type { RunningServer as BaseRunningServer, ServeOptions as BaseServeOptions, Provider } from '@grantline/core'
 import type { Server } from 'bun'
+import { answerInTurns } from './answer-in-turns.js'
 
 /** The options every adapter's `serve()` takes (see `@grantline/core`'s ServeOptions). */
 export type ServeOptions = BaseServeOptions<NodeJS.Signals>
@@ -11,7 +12,7 @@ export interface RunningServer extends BaseRunningServer {
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const
 
 /**
- * Serves a provider with `Bun.serve`. SIGTERM and SIGINT (or `signal`) stop it gracefully:
+ * Serves a provider with `Bun.serve`, answering in turns (answer-in-turns.ts). SIGTERM and SIGINT (or `signal`) stop it gracefully:
  * `server.stop()` closes the listener and waits for in-flight requests, then `onClose` runs.
  * Resolves once listening, as every adapter's `serve()` does.
  */
@@ -20,7 +21,7 @@ export async function serve(provider: Pick<Provider, 'handle'>, options: ServeOp
     port: options.port ?? 8080,
     hostname: options.hostname ?? '127.0.0.1',
     // The core asks `bunServer.requestIP(request)` for the client address, as with Bun.serve({ fetch: provider.handle }).
-    fetch: (request, bunServer) => provider.handle(request, bunServer),
+    fetch: answerInTurns((request: Request, bunServer: Server<undefined>) => provider.handle(request, bunServer)),
   })
   const stopped = Promise.withResolvers<void>()
   let closing: Promise<void> | undefined

@@ -157,7 +157,7 @@ export function serverList({ resolvePeer, sqliteDir = mkdtempSync(join(tmpdir(),
     },
     {
       id: 'grantline-bun',
-      label: 'Grantline, Bun.serve, memory',
+      label: 'Grantline, @grantline/bun serve(), memory',
       group: 'grantline',
       start: { command: runtimeBinary('bun'), args: [join(servers, 'grantline-bun-deno.mjs')], env: {} },
       scenarios: grantline(),

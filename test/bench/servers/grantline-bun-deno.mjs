@@ -1,5 +1,6 @@
-// Grantline with memory storage on Bun (Bun.serve) or Deno (Deno.serve): the provider's handle is
-// the fetch handler itself, as docs/runtimes.md shows. Pre-created rows arrive on CONTROL_PORT.
+// Grantline with memory storage on Bun (@grantline/bun's serve(), as its quick start in
+// docs/runtimes.md, which answers in turns) or Deno (Deno.serve with the provider's handle as the
+// fetch handler). Pre-created rows arrive on CONTROL_PORT.
 import { memoryStorage } from '@grantline/core'
 import { controlHandler, createBenchProvider, runCleanup, storeRecords } from './grantline-app.mjs'
 
@@ -12,7 +13,8 @@ runCleanup(provider)
 const control = controlHandler((records) => storeRecords(storage, records))
 
 if (globalThis.Bun) {
-  globalThis.Bun.serve({ port, hostname: '127.0.0.1', fetch: provider.handle })
+  const { serve } = await import('@grantline/bun')
+  await serve(provider, { port, hostname: '127.0.0.1', handleSignals: false })
   globalThis.Bun.serve({ port: controlPort, hostname: '127.0.0.1', fetch: control })
 } else {
   const quiet = { hostname: '127.0.0.1', onListen() {} }

@@ -24,4 +24,24 @@ describe('@grantline/bun serve', () => {
     await running.finished
     expect(closed).toBe(true)
   })
+  it('answers requests that arrive together (handed to the handler in turns) each with its own response', async () => {
+    const running = await serve(
+      {
+        handle: (request: Request) => {
+          const n = new URL(request.url).searchParams.get('n')
+          return Promise.resolve(new Response(`answer ${n}`))
+        },
+      },
+      { port: 0, handleSignals: false },
+    )
+    const numbers = Array.from({ length: 16 }, (_, n) => n)
+    const answers = await Promise.all(
+      numbers.map(async (n) => {
+        const response = await fetch(`http://127.0.0.1:${running.address.port}/?n=${n}`)
+        return [response.status, await response.text()]
+      }),
+    )
+    expect(answers).toEqual(numbers.map((n) => [200, `answer ${n}`]))
+    await running.close()
+  })
 })
