@@ -1,6 +1,5 @@
-import type { RunningServer as BaseRunningServer, ServeOptions as BaseServeOptions, Provider } from '@grantline/core'
+import { type RunningServer as BaseRunningServer, type ServeOptions as BaseServeOptions, createTurns, type Provider } from '@grantline/core'
 import type { Server } from 'bun'
-import { answerInTurns } from './answer-in-turns.js'
 
 /** The options every adapter's `serve()` takes (see `@grantline/core`'s ServeOptions). */
 export type ServeOptions = BaseServeOptions<NodeJS.Signals>
@@ -12,16 +11,28 @@ export interface RunningServer extends BaseRunningServer {
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const
 
 /**
- * Serves a provider with `Bun.serve`, answering in turns (answer-in-turns.ts). SIGTERM and SIGINT (or `signal`) stop it gracefully:
+ * Serves a provider with `Bun.serve`, handing the requests of one pass of the event loop to the
+ * core together (`createTurns`). SIGTERM and SIGINT (or `signal`) stop it gracefully:
  * `server.stop()` closes the listener and waits for in-flight requests, then `onClose` runs.
  * Resolves once listening, as every adapter's `serve()` does.
  */
 export async function serve(provider: Pick<Provider, 'handle'>, options: ServeOptions = {}): Promise<RunningServer> {
+  const turns = createTurns()
   const server = Bun.serve({
     port: options.port ?? 8080,
     hostname: options.hostname ?? '127.0.0.1',
     // The core asks `bunServer.requestIP(request)` for the client address, as with Bun.serve({ fetch: provider.handle }).
-    fetch: answerInTurns((request: Request, bunServer: Server<undefined>) => provider.handle(request, bunServer)),
+    fetch: (request, bunServer) =>
+      new Promise<Response>((resolve, reject) =>
+        turns(() => {
+          // A handler that throws before returning its promise fails its own request alone.
+          try {
+            resolve(provider.handle(request, bunServer))
+          } catch (error) {
+            reject(error)
+          }
+        }),
+      ),
   })
   const stopped = Promise.withResolvers<void>()
   let closing: Promise<void> | undefined

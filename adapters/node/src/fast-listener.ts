@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { enableRawResponses, rawResponse } from '@grantline/core'
+import { createTurns, enableRawResponses, rawResponse } from '@grantline/core'
 import { toRequest } from './lean-request.js'
 
 /** The node:http objects of a request, passed beside it as @hono/node-server's `HttpBindings` are. */
@@ -12,7 +12,8 @@ export interface FastListenerOptions {
   /** Whether the server is shutting down: each response then says `Connection: close` and ends its connection. */
   closing?: () => boolean
   /**
-   * Answer the requests of one pass of the event loop's I/O together (`answerInTurns`). Only for
+   * Hand the requests of one pass of the event loop's I/O to the handler together (`createTurns`
+   * of @grantline/core) instead of each as its body completes. Only for
    * a server with `httpAllowHalfOpen` set: otherwise node:http ends a connection as soon as the
    * client half-closes it, before an answer deferred to `setImmediate` is written.
    */
@@ -48,9 +49,9 @@ export function toFastListener(
 ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   enableRawResponses()
   const closing = options.closing ?? (() => false)
-  const answer: Answer = options.inTurns
-    ? answerInTurns(handle)
-    : (incoming, outgoing, body, close) => respond(handle, incoming, outgoing, body, close)
+  const turns = options.inTurns ? createTurns() : undefined
+  const answer = (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer | null, close: () => boolean) =>
+    turns ? turns(() => respond(handle, incoming, outgoing, body, close)) : respond(handle, incoming, outgoing, body, close)
   return (incoming, outgoing) => {
     const method = incoming.method ?? 'GET'
     if (method === 'GET' || method === 'HEAD') {
@@ -82,36 +83,6 @@ export function toFastListener(
     incoming.on('data', onData)
     incoming.on('end', finish)
     incoming.on('error', () => outgoing.destroy())
-  }
-}
-
-interface Pending {
-  incoming: IncomingMessage
-  outgoing: ServerResponse
-  body: Buffer | null
-  close: () => boolean
-}
-
-type Answer = (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer | null, close: () => boolean) => void
-
-/**
- * Answers requests in turns: the requests whose bodies completed during one pass of the event
- * loop's I/O are handed to the handler together, at `setImmediate`, instead of each as it
- * completes. The handler then runs for all of them back to back (their promise chains
- * interleaved), so its code and data are still in the CPU's caches for the second and later ones;
- * on the token endpoint that is about twice the throughput on Node (docs/benchmarks.md). A request
- * waits only for the rest of the pass it arrived in. `serve()` uses it, on its own server.
- */
-function answerInTurns(handle: FetchHandler): Answer {
-  let queue: Pending[] = []
-  const flush = () => {
-    const batch = queue
-    queue = []
-    for (const { incoming, outgoing, body, close } of batch) respond(handle, incoming, outgoing, body, close)
-  }
-  return (incoming, outgoing, body, close) => {
-    if (queue.length === 0) setImmediate(flush)
-    queue.push({ incoming, outgoing, body, close })
   }
 }
 

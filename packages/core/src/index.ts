@@ -69,6 +69,7 @@ export type {
 export type { IdTokenInput, Minted, TokenResponse } from './contracts/tokens.js'
 export { type HtmlValue, html, raw, type SafeHtml } from './html/html.js'
 export { enableRawResponses, type RawResponse, rawResponse } from './http/grantline-response.js'
+export { createTurns } from './http/turns.js'
 export { sha256Hex } from './primitives/crypto.js'
 export {
   DEFAULT_ITERATIONS as DJANGO_DEFAULT_ITERATIONS,

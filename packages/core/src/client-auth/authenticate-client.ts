@@ -55,7 +55,7 @@ export async function authenticateClient(
   const key = rateLimitKey(clientId, address)
   const limiter = provider.rateLimiter
   // At most maxFailures attempts per key between the check and the count of their failure.
-  const settle = limiter ? await provider.clientAuthAttempts?.enter(key) : undefined
+  const settle = await provider.clientAuthAttempts?.enter(key)
   try {
     const now = provider.config.seconds()
     if (limiter) {
