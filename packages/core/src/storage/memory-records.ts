@@ -215,3 +215,21 @@ export function refreshRecord(hash: string, s: StoredRefresh): RefreshTokenRecor
     successor_hash: s.successor_hash,
   }
 }
+
+/**
+ * A deep copy of a stored record, so that no caller shares an object with the store. Records are
+ * plain data (JSON values); this is several times cheaper than structuredClone for them on Node,
+ * and anything else still goes through structuredClone.
+ */
+export function copy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) return value.map(copy) as T
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value)
+  // A spread copies the flat fields in one step; only nested values need copying on their own.
+  const out = { ...value } as Record<string, unknown>
+  for (const key in out) {
+    const field = out[key]
+    if (typeof field === 'object' && field !== null) out[key] = copy(field)
+  }
+  return out as T
+}

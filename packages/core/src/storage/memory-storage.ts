@@ -5,7 +5,6 @@ import type {
   ConsumeResult,
   DeviceAuthorization,
   Family,
-  HitCounts,
   InitialAccessToken,
   Interaction,
   IssuedTokens,
@@ -14,11 +13,13 @@ import type {
   SigningKeyRecord,
   Storage,
 } from '../contracts/storage.js'
+import { memoryCounters } from './memory-counters.js'
 import { memoryDeviceAuthorizations } from './memory-device-authorizations.js'
 import { expiryIndex } from './memory-expiry.js'
 import {
   accessRecord,
   arrayInterner,
+  copy,
   familyRecord,
   flat,
   hashKey,
@@ -30,27 +31,6 @@ import {
   storedFamily,
   storedRefresh,
 } from './memory-records.js'
-
-/** The start of the rate-limit window holding `now`: the last multiple of `windowSeconds`. */
-const windowStart = (now: number, windowSeconds: number) => now - (now % windowSeconds)
-
-/**
- * A deep copy of a stored record, so that no caller shares an object with the store. Records are
- * plain data (JSON values); this is several times cheaper than structuredClone for them on Node,
- * and anything else still goes through structuredClone.
- */
-function copy<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value
-  if (Array.isArray(value)) return value.map(copy) as T
-  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value)
-  // A spread copies the flat fields in one step; only nested values need copying on their own.
-  const out = { ...value } as Record<string, unknown>
-  for (const key in out) {
-    const field = out[key]
-    if (typeof field === 'object' && field !== null) out[key] = copy(field)
-  }
-  return out as T
-}
 
 /**
  * An in-process Storage. Each operation runs without awaiting in between, so it is atomic within
@@ -77,14 +57,11 @@ export function memoryStorage(): Storage {
   const intern = arrayInterner()
   const keys = new Map<string, SigningKeyRecord>()
   const devices = new Map<string, DeviceAuthorization>()
-  const remembered = new Map<string, { expires_at: number }>()
-  const hits = new Map<string, { window_start: number; hits: number; previous_hits: number; expires_at: number }>()
+  const counters = memoryCounters()
   // The tables that grow with traffic are swept through their expiry index, never walked whole.
   const accessExpiry = expiryIndex()
   const refreshExpiry = expiryIndex()
   const familyExpiry = expiryIndex()
-  const hitsExpiry = expiryIndex()
-  const rememberedExpiry = expiryIndex()
 
   const liveFamily = (id: string, now: number): StoredFamily | null => {
     const family = families.get(id)
@@ -139,15 +116,6 @@ export function memoryStorage(): Storage {
       if (f.created_at > cutoff || (f.revoked_at === null && f.expires_at > now)) used.add(f.client_id)
     }
     return [...clients.values()].filter((c) => c.dynamic && c.created_at <= cutoff && !used.has(c.client_id)).map((c) => c.client_id)
-  }
-
-  /** A key's counts as seen from the window holding `now`: rolled over when that window is newer. */
-  const countsAt = (key: string, now: number, windowSeconds: number, row = hits.get(key)): HitCounts => {
-    const start = windowStart(now, windowSeconds)
-    if (!row) return { current: 0, previous: 0 }
-    // A row from a later window (another instance's clock ran ahead) counts as the current one.
-    if (row.window_start >= start) return { current: row.hits, previous: row.previous_hits }
-    return { current: 0, previous: row.window_start === start - windowSeconds ? row.hits : 0 }
   }
 
   const issue = ({ family, access: at, refresh: rt }: IssuedTokens) => {
@@ -218,6 +186,9 @@ export function memoryStorage(): Storage {
     },
 
     ...memoryDeviceAuthorizations(devices),
+    hit: counters.hit,
+    countHits: counters.countHits,
+    remember: counters.remember,
 
     async createInteraction(interaction) {
       interactions.set(interaction.id, copy(interaction))
@@ -311,35 +282,6 @@ export function memoryStorage(): Storage {
       return true
     },
 
-    async hit(key, now, windowSeconds) {
-      const row = hits.get(key)
-      const counts = countsAt(key, now, windowSeconds, row)
-      const start = Math.max(windowStart(now, windowSeconds), row?.window_start ?? 0)
-      counts.current++
-      const expiresAt = start + 2 * windowSeconds
-      if (row && row.expires_at === expiresAt) {
-        // The same window: counted in place, and already filed under its expiry.
-        row.hits = counts.current
-        row.previous_hits = counts.previous
-        return counts
-      }
-      hitsExpiry.add(key, expiresAt, false)
-      hits.set(key, { window_start: start, hits: counts.current, previous_hits: counts.previous, expires_at: expiresAt })
-      return counts
-    },
-    async countHits(key, now, windowSeconds) {
-      return countsAt(key, now, windowSeconds)
-    },
-
-    async remember(kind, key, expiresAt, now) {
-      const id = `${kind}\u0000${key}`
-      const seen = remembered.get(id)
-      if (seen && seen.expires_at > now) return false
-      remembered.set(id, { expires_at: expiresAt })
-      rememberedExpiry.add(id, expiresAt, false)
-      return true
-    },
-
     async cleanup(now, limit = 10_000, options) {
       let removed = 0
       const idle = options?.unusedDynamicClientSeconds
@@ -367,8 +309,7 @@ export function memoryStorage(): Storage {
       removed += accessExpiry.sweep(access, now, limit - removed)
       removed += refreshExpiry.sweep(refresh, now, limit - removed)
       removed += familyExpiry.sweep(families, now, limit - removed)
-      removed += hitsExpiry.sweep(hits, now, limit - removed)
-      removed += rememberedExpiry.sweep(remembered, now, limit - removed)
+      removed += counters.sweep(now, limit - removed)
       for (const [key, consent] of consents) {
         if (removed >= limit) break
         if (consent.revoked_at !== null) {

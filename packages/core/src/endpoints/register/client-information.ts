@@ -1,4 +1,4 @@
-import { type ClientBase, randomClientId, toClient } from '../../clients/clients-api.js'
+import { type ClientBase, randomClientId, toClient } from '../../clients/client-record.js'
 import type { ClientInput } from '../../contracts/clients.js'
 import type { ProviderContext } from '../../contracts/context.js'
 import type { RegistrationMetadata } from '../../contracts/registration.js'
