@@ -154,15 +154,26 @@ function compare(scenarios) {
 }
 
 /**
- * CPU time so far of the PostgreSQL backends serving `database` (those of `pids` too, should one
- * have closed since), read from /proc: 0 when PostgreSQL runs on another machine. And the
- * cluster's WAL position: WAL written by anything else in the meantime counts too.
+ * CPU time so far of each PostgreSQL backend serving `database`, read from /proc (none when
+ * PostgreSQL runs on another machine), and the cluster's WAL position: WAL written by anything
+ * else in the meantime counts too.
  */
-async function databaseWork(admin, database, pids = []) {
+async function databaseWork(admin, database) {
   const rows = await admin`SELECT pid FROM pg_stat_activity WHERE datname = ${database}`
   const [{ lsn }] = await admin`SELECT pg_current_wal_lsn()::text AS lsn`
-  const all = [...new Set([...pids, ...rows.map((row) => row.pid)])]
-  return { pids: all, ticks: all.reduce((sum, pid) => sum + cpuTicks(pid), 0), lsn }
+  return { ticks: new Map(rows.map((row) => [row.pid, cpuTicks(row.pid)])), lsn }
+}
+
+/**
+ * The backends' CPU between two readings, backend by backend. A backend that closed in between
+ * (Django closes its connection once older than CONN_MAX_AGE, and opens another) takes its CPU
+ * with it: what it used since the first reading is missed, so the figure is a lower bound then,
+ * never the negative number a difference of sums would give.
+ */
+function backendTicks(before, after) {
+  let ticks = 0
+  for (const [pid, now] of after.ticks) ticks += now - (before.ticks.get(pid) ?? 0)
+  return ticks
 }
 
 /** PostgreSQL's side of a server's rounds: backend CPU (µs) and WAL (bytes) per request. */
@@ -194,8 +205,8 @@ async function measure(running, plan, log, admin) {
     const result = await runWrk(server.port, spec, { seconds, start: state.next })
     result.cpu_ticks = cpuTicks(server.pid, 'tree') - ticks
     if (before) {
-      const after = await databaseWork(admin, server.database, before.pids)
-      result.pg_ticks = after.ticks - before.ticks
+      const after = await databaseWork(admin, server.database)
+      result.pg_ticks = backendTicks(before, after)
       result.wal_bytes = Number((await admin`SELECT pg_wal_lsn_diff(${after.lsn}, ${before.lsn}) AS d`)[0].d)
     }
     state.next += result.sent
