@@ -60,6 +60,21 @@ function describeDriver(name: string, open: () => Promise<SqlDriver>) {
       expect((await driver.prepare('SELECT k FROM scratch2 ORDER BY k').all()).results).toEqual([{ k: 'x' }, { k: 'y' }])
     })
 
+    it('batches asked for at once each stay whole: a failing one takes none of its rows, nor another batch’s', async () => {
+      const driver = await open()
+      await driver.exec?.('CREATE TABLE scratch5 (k TEXT PRIMARY KEY)')
+      const insert = driver.prepare('INSERT INTO scratch5 (k) VALUES (?)')
+      const outcomes = await Promise.allSettled([
+        driver.batch([insert.bind('a1'), insert.bind('a2')]),
+        driver.batch([insert.bind('b1'), insert.bind('a1')]),
+        driver.batch([insert.bind('c1'), insert.bind('c2')]),
+        driver.prepare('SELECT COUNT(*) AS n FROM scratch5').first(),
+      ])
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+      const rows = (await driver.prepare('SELECT k FROM scratch5 ORDER BY k').all()).results
+      expect(rows).toEqual([{ k: 'a1' }, { k: 'a2' }, { k: 'c1' }, { k: 'c2' }])
+    })
+
     it('transaction() spans awaits: its writes take effect together when it resolves, and none when it throws', async () => {
       const driver = await open()
       await driver.exec?.('CREATE TABLE scratch6 (k TEXT PRIMARY KEY)')
@@ -167,6 +182,6 @@ describe('sqlite group commit (syncSqliteDriver)', () => {
 describeDriver('postgres', async () => {
   // One connection, so a connection left inside a failed transaction would be seen.
   const driver = pg.open(1)
-  await driver.exec?.('DROP TABLE IF EXISTS scratch, scratch2, scratch3')
+  await driver.exec?.('DROP TABLE IF EXISTS scratch, scratch2, scratch3, scratch5')
   return driver
 })

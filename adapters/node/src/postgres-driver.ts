@@ -40,11 +40,12 @@ function query(runner: Runner, text: string, values: SqlValue[]) {
 
 /**
  * A PostgreSQL driver over the `postgres` package, for `sqlStorage` and `migrate`. Statements use
- * `?` placeholders, rewritten to `$n`; a batch (and a `transaction`) runs in one `sql.begin` transaction on one pooled
- * connection, its statements pipelined, at READ COMMITTED (each statement sees what concurrent transactions committed
- * before it started, which the conditioned batches of `sqlStorage` rely on). BIGINT comes back
- * as a number, as from D1. Connection parameters such as `search_path` may be given in the URL
- * query (`?search_path=myschema`). Without `postgres` installed, the first statement rejects with a
+ * `?` placeholders, rewritten to `$n`. A batch is one transaction on one pooled connection, BEGIN
+ * and its statements pipelined (one round trip, then COMMIT); a `transaction` is one `sql.begin`.
+ * Both run at READ COMMITTED (each statement sees what concurrent transactions committed before it
+ * started, which the conditioned batches of `sqlStorage` rely on). BIGINT comes back as a number,
+ * as from D1. Connection parameters such as `search_path` may be given in the URL query
+ * (`?search_path=myschema`). Without `postgres` installed, the first statement rejects with a
  * `MissingPeerError` naming it.
  */
 export function postgresDriver(url: string, options: PostgresDriverOptions = {}): SqlDriver {
@@ -91,7 +92,23 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
     prepare: (text) => new PostgresStatement(text, [], sql),
     async batch(statements) {
       check(statements)
-      return (await sql()).begin((tx) => runAll(tx, statements))
+      const connection = await (await sql()).reserve()
+      // BEGIN goes out with the statements, in one round trip; COMMIT waits for their answers. A
+      // statement that fails aborts the transaction, so every one after it fails too.
+      const begun = connection.unsafe('BEGIN').execute()
+      const sent = runAll(connection, statements)
+      try {
+        await begun
+        const results = await sent
+        await connection.unsafe('COMMIT')
+        return results
+      } catch (error) {
+        sent.catch(() => {})
+        await connection.unsafe('ROLLBACK').catch(() => {})
+        throw error
+      } finally {
+        connection.release()
+      }
     },
     async transaction(fn) {
       return (await sql()).begin(async (tx) => {
