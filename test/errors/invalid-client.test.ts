@@ -1,3 +1,4 @@
+import { sha256Hex } from '@grantline/core'
 import { describe, expect, it } from 'vitest'
 import { createClient, expectInvalidClient, expectJsonError, obtainTokens, post } from '../security/support.js'
 import { basic, form, ISSUER, setup } from '../support/provider.js'
@@ -28,10 +29,23 @@ describe('invalid_client (RFC 6749 §5.2)', () => {
     ['no colon', `Basic ${btoa('client-without-secret')}`],
     ['empty client_id', `Basic ${btoa(':secret')}`],
     ['bad percent-encoding', `Basic ${btoa('%E0%A4%A:secret')}`],
+    ['bytes that are not UTF-8', `Basic ${btoa('client\xff:secret')}`],
   ])('RFC 6749 §2.3.1: a malformed Basic header (%s) is 401 invalid_client with WWW-Authenticate: Basic', async (_why, authorization) => {
     const s = setup()
     const response = await s.provider.handle(withAuthorization(authorization, { grant_type: 'client_credentials' }))
     await expectInvalidClient(response, true)
+  })
+
+  it('RFC 7617 §2.1: Basic credentials are read as UTF-8, raw or form-urlencoded (RFC 6749 §2.3.1)', async () => {
+    const s = setup()
+    const c = await createClient(s, { grant_types: ['client_credentials'] })
+    const secret = 'sécret-ü-🔑'
+    await s.storage.putClient({ ...c.client, secret_hash: sha256Hex(secret) })
+    const utf8 = String.fromCharCode(...new TextEncoder().encode(`${c.client_id}:${secret}`))
+    for (const authorization of [`Basic ${btoa(utf8)}`, basic(c.client_id, secret)]) {
+      const response = await s.provider.handle(withAuthorization(authorization, { grant_type: 'client_credentials' }))
+      expect(await response.json()).toMatchObject({ token_type: 'Bearer' })
+    }
   })
 
   it('RFC 6749 §2.3.1: a wrong secret in the body (client_secret_post) is invalid_client', async () => {

@@ -12,6 +12,22 @@ function formDecode(value: string): string {
   }
 }
 
+const HIGH_BYTE = /[\u0080-\u00ff]/
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * The decoded header's bytes read as UTF-8, the charset the challenge names (RFC 7617 §2.1):
+ * `atob` answers one character per byte. Form-urlencoded credentials are ASCII and pass as they are.
+ */
+function utf8(binary: string): string {
+  if (!HIGH_BYTE.test(binary)) return binary
+  try {
+    return UTF8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))
+  } catch {
+    throw new OAuthError('invalid_client', 'the Basic credentials are not UTF-8', { headers: BASIC_CHALLENGE })
+  }
+}
+
 export const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="grantline", charset="UTF-8"' }
 
 /** RFC 6749 §2.3.1 / RFC 7617: `Authorization: Basic base64(urlencode(id):urlencode(secret))`. */
@@ -20,12 +36,13 @@ export const clientSecretBasic: ClientAuthMethod = {
   extract(request) {
     const header = request.headers.get('authorization')
     if (!header || !/^basic /i.test(header)) return null
-    let decoded: string
+    let binary: string
     try {
-      decoded = atob(header.slice(6).trim())
+      binary = atob(header.slice(6).trim())
     } catch {
       throw new OAuthError('invalid_client', 'the Basic credentials are not base64', { headers: BASIC_CHALLENGE })
     }
+    const decoded = utf8(binary)
     const colon = decoded.indexOf(':')
     if (colon < 1)
       throw new OAuthError('invalid_client', 'the Basic credentials need client_id:client_secret', { headers: BASIC_CHALLENGE })
