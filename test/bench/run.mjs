@@ -52,7 +52,24 @@ setup()
 if (!opts['no-build']) execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' })
 const { resolvePeer } = await import(join(PEERS, 'resolve.mjs'))
 if (opts.soak) {
-  const soaked = await (await import('./lib/soak.mjs')).soak({ minutes: Number(opts.minutes) })
+  const started = new Date().toISOString()
+  const minutes = Number(opts.minutes)
+  const soaked = await (await import('./lib/soak.mjs')).soak({ minutes })
+  // A run of the documented length is kept beside the main results; a shorter one is for development.
+  if (minutes >= 10) {
+    const { renderSoakMarkdown } = await import('./lib/soak-report.mjs')
+    const run = {
+      started,
+      finished: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+      machine: machineInfo(),
+      minutes,
+      results: soaked,
+    }
+    mkdirSync(join(here, 'results'), { recursive: true })
+    writeFileSync(join(here, 'results', 'soak.json'), `${JSON.stringify(run, null, 2)}\n`)
+    writeFileSync(join(here, 'results', 'soak.md'), renderSoakMarkdown(run))
+  }
   process.exit(soaked.every((r) => r.pass && r.requests.failed === 0) ? 0 : 1)
 }
 
