@@ -1,7 +1,7 @@
 import type { SqlDriver, SqlRunResult, SqlStatement, SqlValue } from '@grantline/sql'
 import type Postgres from 'postgres'
 import { rethrowMissingPeer } from './optional-peer.js'
-import { toPostgresPlaceholders } from './postgres-sql.js'
+import { commit, onReserved, pipelined, rollback, run } from './postgres-reserved.js'
 
 export interface PostgresDriverOptions {
   /** Connections in the pool; 10 by default. */
@@ -32,18 +32,13 @@ function connect(postgres: typeof Postgres, url: string, max: number) {
   })
 }
 
-type Runner = Pick<ReturnType<typeof connect>, 'unsafe'>
-
-function query(runner: Runner, text: string, values: SqlValue[]) {
-  return runner.unsafe(toPostgresPlaceholders(text), values, { prepare: true })
-}
-
 /**
  * A PostgreSQL driver over the `postgres` package, for `sqlStorage` and `migrate`. Statements use
- * `?` placeholders, rewritten to `$n`. A batch is one transaction on one pooled connection, BEGIN
- * and its statements pipelined (one round trip, then COMMIT); a `transaction` is one `sql.begin`.
- * Both run at READ COMMITTED (each statement sees what concurrent transactions committed before it
- * started, which the conditioned batches of `sqlStorage` rely on). BIGINT comes back as a number,
+ * `?` placeholders, rewritten to `$n`. A batch is one transaction on a pooled connection of its
+ * own, BEGIN and its statements pipelined (one round trip, then COMMIT); a `transaction` holds its
+ * connection across awaits, each batch in it a savepoint (postgres-reserved.ts). Both run at READ
+ * COMMITTED (each statement sees what concurrent transactions committed before it started, which
+ * the conditioned batches of `sqlStorage` rely on). BIGINT comes back as a number,
  * as from D1. Connection parameters such as `search_path` may be given in the URL query
  * (`?search_path=myschema`). Without `postgres` installed, the first statement rejects with a
  * `MissingPeerError` naming it.
@@ -60,82 +55,78 @@ export function postgresDriver(url: string, options: PostgresDriverOptions = {})
       readonly text: string,
       readonly values: SqlValue[],
       /** The pool, or the connection of a `transaction`. */
-      readonly runner: () => Promise<Runner>,
+      readonly runner: () => Promise<Pick<ReturnType<typeof connect>, 'unsafe'>>,
     ) {}
     bind(...values: SqlValue[]): SqlStatement {
       return new PostgresStatement(this.text, values, this.runner)
     }
     async first<T>(): Promise<T | null> {
-      const rows = await query(await this.runner(), this.text, this.values)
+      const rows = await run(await this.runner(), this.text, this.values)
       return (rows[0] as T | undefined) ?? null
     }
     async all<T>(): Promise<{ results: T[] }> {
-      const rows = await query(await this.runner(), this.text, this.values)
+      const rows = await run(await this.runner(), this.text, this.values)
       return { results: [...rows] as T[] }
     }
     async run(): Promise<SqlRunResult> {
-      return { meta: { changes: (await query(await this.runner(), this.text, this.values)).count } }
+      return { meta: { changes: (await run(await this.runner(), this.text, this.values)).count } }
     }
   }
 
-  // The statements go out together on the transaction's one connection (pipelined: one round trip,
-  // not one each), which runs them in order; the first that fails fails the batch.
-  const runAll = async (runner: Runner, statements: SqlStatement[]): Promise<SqlRunResult[]> => {
-    const sent = (statements as PostgresStatement[]).map((s) => query(runner, s.text, s.values).execute())
-    return (await Promise.all(sent)).map((rows) => ({ meta: { changes: rows.count } }))
-  }
-  const check = (statements: SqlStatement[]) => {
+  const check = (statements: SqlStatement[]): PostgresStatement[] => {
     for (const s of statements) if (!(s instanceof PostgresStatement)) throw new TypeError('batch() takes statements of this driver')
+    return statements as PostgresStatement[]
   }
+  const changes = (results: { count: number }[]): SqlRunResult[] => results.map((rows) => ({ meta: { changes: rows.count } }))
 
   return {
     prepare: (text) => new PostgresStatement(text, [], sql),
     async batch(statements) {
-      check(statements)
-      const connection = await (await sql()).reserve()
-      // BEGIN goes out with the statements, in one round trip; COMMIT waits for their answers. A
-      // statement that fails aborts the transaction, so every one after it fails too.
-      const begun = connection.unsafe('BEGIN').execute()
-      const sent = runAll(connection, statements)
-      try {
-        await begun
-        const results = await sent
-        await connection.unsafe('COMMIT')
-        return results
-      } catch (error) {
-        sent.catch(() => {})
-        await connection.unsafe('ROLLBACK').catch(() => {})
-        throw error
-      } finally {
-        connection.release()
-      }
+      const sent = check(statements)
+      // BEGIN goes out with the statements, in one round trip; COMMIT once every one has answered.
+      return onReserved(await sql(), async (connection) => {
+        const results = await pipelined(connection, 'BEGIN', sent).catch(async (error) => {
+          throw await rollback(connection, error)
+        })
+        await commit(connection)
+        return changes(results)
+      })
     },
     async transaction(fn) {
-      return (await sql()).begin(async (tx) => {
-        const connection = async () => tx
-        // A batch inside is a savepoint: all of it, or none of it, within the transaction.
-        return fn({
-          prepare: (text) => new PostgresStatement(text, [], connection),
-          async batch(statements) {
-            check(statements)
-            return tx.savepoint((point) => runAll(point, statements))
-          },
-        })
-      }) as Promise<Awaited<ReturnType<typeof fn>>>
+      return onReserved(await sql(), async (connection) => {
+        let savepoints = 0
+        const runner = async () => connection
+        await connection.unsafe('BEGIN')
+        try {
+          const result = await fn({
+            prepare: (text) => new PostgresStatement(text, [], runner),
+            // A batch inside is a savepoint: all of it, or none of it, within the transaction.
+            async batch(statements) {
+              const sent = check(statements)
+              const savepoint = `batch_${savepoints++}`
+              const results = await pipelined(connection, `SAVEPOINT ${savepoint}`, sent).catch(async (error) => {
+                throw await rollback(connection, error, savepoint)
+              })
+              await connection.unsafe(`RELEASE SAVEPOINT ${savepoint}`)
+              return changes(results)
+            },
+          })
+          await commit(connection)
+          return result
+        } catch (error) {
+          throw await rollback(connection, error)
+        }
+      })
     },
     async exec(script) {
       // The simple query protocol runs a multi-statement script as one implicit transaction. A
       // script with its own BEGIN that fails would leave its pooled connection in an aborted
       // transaction, so the script gets a connection of its own and a ROLLBACK on failure.
-      const connection = await (await sql()).reserve()
-      try {
-        await connection.unsafe(script)
-      } catch (error) {
-        await connection.unsafe('ROLLBACK').catch(() => {})
-        throw error
-      } finally {
-        connection.release()
-      }
+      await onReserved(await sql(), async (connection) => {
+        await connection.unsafe(script).catch(async (error) => {
+          throw await rollback(connection, error)
+        })
+      })
     },
     async close() {
       // A driver that never ran a statement has no pool, and one whose load failed has none to end.
