@@ -46,7 +46,12 @@ export const clientSecretBasic: ClientAuthMethod = {
     const colon = decoded.indexOf(':')
     if (colon < 1)
       throw new OAuthError('invalid_client', 'the Basic credentials need client_id:client_secret', { headers: BASIC_CHALLENGE })
-    return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) }
+    const clientId = formDecode(decoded.slice(0, colon))
+    const secret = formDecode(decoded.slice(colon + 1))
+    // As in a form parameter: no id or secret holds U+0000, and PostgreSQL's text refuses it.
+    if (clientId.includes('\0') || secret.includes('\0'))
+      throw new OAuthError('invalid_client', 'the Basic credentials hold a NUL character', { headers: BASIC_CHALLENGE })
+    return { clientId, secret }
   },
   verify: verifySecret,
 }

@@ -17,6 +17,8 @@ export function parseParams(encoded: string): Params {
   let count = 0
   for (const [name, value] of formPairs(encoded)) {
     if (++count > MAX_PARAMETERS) throw new OAuthError('invalid_request', 'too many parameters')
+    // No OAuth value holds U+0000, and PostgreSQL's text refuses it: refused here, not as a 500 there.
+    if (name.includes('\0') || value.includes('\0')) throw new OAuthError('invalid_request', 'a parameter holds a NUL character')
     if (name === 'resource') {
       addResource(params, value)
       continue

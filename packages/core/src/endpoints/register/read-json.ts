@@ -11,6 +11,8 @@ export async function readJson(request: Request): Promise<unknown> {
   const type = header.split(';', 1)[0]?.trim().toLowerCase()
   if (type !== 'application/json') throw invalidMetadata('the body must be application/json (RFC 7591 §3.1)')
   const text = await readCappedText(request)
+  // A JSON string holds U+0000 only as an escape; no metadata value has one, and PostgreSQL's text refuses it.
+  if (/\\u0000/i.test(text)) throw invalidMetadata('a value holds a NUL character')
   try {
     return JSON.parse(text)
   } catch {
