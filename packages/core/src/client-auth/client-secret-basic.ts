@@ -13,7 +13,7 @@ function formDecode(value: string): string {
 }
 
 const HIGH_BYTE = /[\u0080-\u00ff]/
-const UTF8 = new TextDecoder('utf-8', { fatal: true })
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * The decoded header's bytes read as UTF-8, the charset the challenge names (RFC 7617 §2.1):
