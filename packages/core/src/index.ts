@@ -83,5 +83,6 @@ export { canonicalRedirectUri, matchRedirectUri } from './protocol/redirect-uri.
 export { canonicalResource } from './protocol/resources.js'
 export { isPublicAddress } from './protocol/special-use-address.js'
 export { createProvider } from './provider.js'
+export { countHit, type HitRow, hitCountsAt } from './storage/hit-window.js'
 export { applyDevicePoll } from './storage/memory-device-authorizations.js'
 export { memoryStorage } from './storage/memory-storage.js'
