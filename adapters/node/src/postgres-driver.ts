@@ -2,6 +2,7 @@ import type { SqlDriver, SqlRunResult, SqlStatement, SqlValue } from '@grantline
 import type Postgres from 'postgres'
 import { rethrowMissingPeer } from './optional-peer.js'
 import { commit, onReserved, pipelined, rollback, run } from './postgres-reserved.js'
+import { absorbLostConnectionRejections } from './postgres-stray-rejections.js'
 
 export interface PostgresDriverOptions {
   /** Connections in the pool; 10 by default. */
@@ -22,6 +23,7 @@ async function loadPostgres(): Promise<typeof Postgres> {
 }
 
 function connect(postgres: typeof Postgres, url: string, max: number) {
+  absorbLostConnectionRejections()
   return postgres(url, {
     max,
     // "relation already exists, skipping" from IF NOT EXISTS is not worth a console line.

@@ -6,14 +6,18 @@ type Pool = ReturnType<typeof Postgres>
 /** A connection of the pool held by one piece of work: a batch, a transaction or a script. */
 export type Reserved = Awaited<ReturnType<Pool['reserve']>>
 
+/** Socket errors that end a connection. */
+const NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH'])
+
 /**
- * Whether an error means the connection is gone: closed under its queries (the `postgres`
- * package's CONNECTION_* errors) or ended by the server (a FATAL error, such as a backend
- * terminated by an administrator or a failover).
+ * Whether an error means the connection is gone: closed under its queries or never opened (the
+ * `postgres` package's CONNECTION_* and CONNECT_TIMEOUT errors), reset, or ended by the server (a
+ * FATAL error, such as a backend terminated by an administrator or a failover).
  */
 export function connectionLost(error: unknown): boolean {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown }
-  return (typeof code === 'string' && code.startsWith('CONNECTION_')) || severity === 'FATAL' || severity === 'PANIC'
+  if (severity === 'FATAL' || severity === 'PANIC') return true
+  return typeof code === 'string' && (code.startsWith('CONNECT') || NETWORK.has(code))
 }
 
 /**
