@@ -58,7 +58,7 @@ export function demoCallback(request: Request): Response | null {
   const code = url.searchParams.get('code')
   const error = url.searchParams.get('error')
   const body = code
-    ? html`<h1>Authorization code received</h1><p><code>${code}</code></p><p>Exchange it with the curl command printed by <code>npm start</code>, replacing CODE.</p>`
+    ? html`<h1>Authorization code received</h1><p><code>${code}</code></p><p>Exchange it with the curl command the server printed when it started (<code>grantline serve</code>, or <code>npm start</code> in a clone), replacing CODE.</p>`
     : html`<h1>No code</h1><p>${error ?? 'nothing'}: ${url.searchParams.get('error_description') ?? ''}</p>`
   return new Response(
     html`<!doctype html><meta charset="utf-8"><title>Grantline demo callback</title><body style="font-family:system-ui;max-width:40rem;margin:3rem auto">${body}</body>`.toString(),
