@@ -6,7 +6,7 @@ export function renderSoakMarkdown(run) {
   const rows = run.results.map((r) => {
     const { first, second, last } = r.rss_mib
     const { ok, failed, removed } = r.requests
-    return `| ${r.storage} | ${first} | ${second} | ${last} | ${(last / second).toFixed(2)}x | ${r.slope_mib_per_minute} | ${ok} | ${failed} | ${removed ?? 0} | ${r.pass && failed === 0 ? 'PASS' : 'FAIL'} |`
+    return `| ${r.storage} | ${first} | ${second} | ${last} | ${(last / second).toFixed(2)}x | ${r.slope_mib_per_minute} | ${ok} | ${failed} | ${removed ?? 0} | ${r.pass ? 'PASS' : 'FAIL'} |`
   })
   const { rate, ttl_seconds: ttl, clear_every_seconds: clear, window_seconds: window } = run.results[0] ?? {}
   return [
